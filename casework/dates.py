@@ -1,0 +1,82 @@
+"""Reading the dates people type, and turning local dates into stored UTC instants."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pendulum
+
+from casework.clock import LOCAL_TZ, UTC
+from casework.errors import InvalidInput
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+DATE_HELP = "use YYYY-MM-DD (or DD/MM/YYYY), e.g. 2008-03-20"
+
+
+def parse_date(text: str, *, what: str = "date") -> pendulum.Date:
+    """A calendar date from `YYYY-MM-DD` or `DD/MM/YYYY`; anything else is refused."""
+    raw = (text or "").strip()
+    match = _ISO.match(raw)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _UK.match(raw)
+        if not match:
+            raise InvalidInput(f"malformed {what} {text!r}: {DATE_HELP}")
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        return pendulum.Date(year, month, day)
+    except ValueError:
+        raise InvalidInput(f"malformed {what} {text!r}: there is no such day") from None
+
+
+def parse_moment(text: str, *, what: str = "date") -> pendulum.DateTime:
+    """A local date, optionally with a time (`2008-03-20 14:30`), as an instant in UTC.
+
+    A date alone means the start of that day: day-based deadlines only look at the date.
+    """
+    raw = (text or "").strip().replace("T", " ")
+    date_part, _, time_part = raw.partition(" ")
+    day = parse_date(date_part, what=what)
+    hour = minute = 0
+    if time_part:
+        match = _TIME.match(time_part.strip())
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            raise InvalidInput(f"malformed {what} {text!r}: the time must be HH:MM, e.g. 14:30")
+        hour, minute = int(match.group(1)), int(match.group(2))
+    local = pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=LOCAL_TZ)
+    return local.in_timezone(UTC)
+
+
+def local_date(instant: dt.datetime) -> pendulum.Date:
+    """The Europe/London date on which a stored instant fell."""
+    return pendulum.instance(instant).in_timezone(LOCAL_TZ).date()
+
+
+def start_of_day(day: dt.date) -> pendulum.DateTime:
+    """Midnight at the start of a local date, in UTC."""
+    return pendulum.datetime(day.year, day.month, day.day, tz=LOCAL_TZ).in_timezone(UTC)
+
+
+def end_of_day(day: dt.date) -> pendulum.DateTime:
+    """The last instant of a local date, in UTC: a deadline "on day D" runs to here."""
+    local = pendulum.datetime(day.year, day.month, day.day, 23, 59, 59, tz=LOCAL_TZ)
+    return local.in_timezone(UTC)
+
+
+def as_date(value: dt.date) -> pendulum.Date:
+    return pendulum.Date(value.year, value.month, value.day)
+
+
+def short(day: dt.date | None) -> str:
+    """`31 Mar 2008`: compact enough for an 80-column table, unambiguous in any locale."""
+    return "" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def in_words(day: dt.date) -> str:
+    """`Monday 31 March 2008`, as a letter to an agency would put it."""
+    return f"{day:%A} {day.day} {day:%B %Y}"

@@ -1,0 +1,115 @@
+"""Example cases for the demo: a board's caseload at mixed stages, some of it late.
+
+Dates are counted back from today, so the demo always shows live lateness. Pseudonyms only;
+the example agencies' addresses are on the reserved example.org domain.
+"""
+
+from __future__ import annotations
+
+from casework.clock import today
+from casework.service import CaseService
+
+AGENCIES = [
+    ("POLICE", "Kent Police", "public-protection@police.example.org"),
+    ("CSC", "Children's Social Care", "safeguarding@csc.example.org"),
+    ("HEALTH", "Primary Care Trust", "named-nurse@pct.example.org"),
+    ("ACUTE", "Acute Hospitals Trust", "safeguarding@acute.example.org"),
+    ("EDU", "Education", "child-protection@education.example.org"),
+    ("PROB", "Probation", "public-protection@probation.example.org"),
+]
+ACTOR = "demo"
+
+
+def build_demo(service: CaseService) -> list[str]:
+    """Open the example cases; returns their references, the fullest last."""
+    day0 = today(service.clock)
+
+    def ago(days: int) -> str:
+        return day0.subtract(days=days).isoformat()
+
+    existing = {a.code for a in service.agencies(include_inactive=True)}
+    for code, name, email in AGENCIES:
+        if code not in existing:
+            service.add_agency(code, name, email, f"director@{email.split('@')[1]}",
+                               actor=ACTOR)
+    opened: list[str] = []
+
+    def step(ref: str, name: str, days_ago: int, **options: object) -> None:
+        service.advance(ref, name, options, actor=ACTOR, on=ago(days_ago))
+
+    # 1. Just referred, but the month for the decision has run out.
+    late_decision = service.refer_scr("Child B", actor=ACTOR, on=ago(40), referred_by="CSC")
+    step(late_decision.reference, "recommend", 20, recommendation="scr",
+         criteria=["life_threatening_injury"])
+    opened.append(late_decision.reference)
+
+    # 2. No review: below the threshold, closed with the chair's rationale.
+    none = service.refer_scr("Child C", actor=ACTOR, on=ago(75), referred_by="HEALTH")
+    step(none.reference, "recommend", 60, recommendation="no_review")
+    step(none.reference, "decide", 55, outcome="no_review", chair="Board chair",
+         rationale="single-agency learning; no inter-agency concerns")
+    opened.append(none.reference)
+
+    # 3. A non-statutory review, panel being formed, on time.
+    nsr = service.refer_scr("Child D", actor=ACTOR, on=ago(25), referred_by="EDU")
+    step(nsr.reference, "recommend", 12, recommendation="non_statutory",
+         criteria=["inter_agency_concerns"])
+    step(nsr.reference, "decide", 8, outcome="non_statutory", chair="Board chair",
+         criteria=["inter_agency_concerns"],
+         rationale="below the SCR threshold; worth learning from")
+    opened.append(nsr.reference)
+
+    # 4. An SCR waiting on IMRs: two are late, one in.
+    imrs = service.refer_scr("Adam", actor=ACTOR, on=ago(150), referred_by="POLICE")
+    ref = imrs.reference
+    step(ref, "recommend", 140, recommendation="scr", criteria=["death"])
+    step(ref, "decide", 135, outcome="scr", criteria=["death"], chair="Board chair",
+         rationale="a child died; neglect is suspected")
+    step(ref, "notify_inspectorate", 131)
+    step(ref, "form_panel", 110, chair="Independent chair", conflicts="none declared",
+         member=["Detective Inspector, POLICE", "Head of Safeguarding, CSC",
+                 "Designated Nurse, HEALTH"])
+    step(ref, "commission_imrs", 90, terms="ToR v1 agreed by the panel",
+         agency=["POLICE", "CSC", "HEALTH", f"ACUTE={ago(10)}"], records_secured=True)
+    step(ref, "receive_imr", 45, agency="HEALTH")
+    opened.append(ref)
+
+    # 5. Held for criminal proceedings: paused, its clock stopped.
+    held = service.refer_scr("Bethany and Cameron", actor=ACTOR, on=ago(100),
+                             referred_by="CSC")
+    step(held.reference, "recommend", 95, recommendation="scr",
+         criteria=["sexual_abuse"])
+    step(held.reference, "decide", 92, outcome="scr", criteria=["sexual_abuse"],
+         chair="Board chair", rationale="particularly serious sexual abuse")
+    service.pause(held.reference, "criminal proceedings: police asked the panel to wait",
+                  actor=ACTOR, on=ago(90))
+    opened.append(held.reference)
+
+    # 6. Endorsed eight months ago: actions under way, one late, the audit overdue.
+    plan = service.refer_scr("Child E", actor=ACTOR, on=ago(420), referred_by="ACUTE")
+    ref = plan.reference
+    step(ref, "recommend", 410, recommendation="scr", criteria=["permanent_impairment"])
+    step(ref, "decide", 400, outcome="scr", criteria=["permanent_impairment"],
+         chair="Board chair", rationale="serious and permanent impairment through neglect")
+    step(ref, "notify_inspectorate", 396)
+    step(ref, "form_panel", 380, chair="Independent chair", conflicts="none declared",
+         member=["Detective Inspector, POLICE", "Service Manager, CSC"])
+    step(ref, "commission_imrs", 370, terms="ToR agreed", agency=["POLICE", "CSC", "ACUTE"])
+    for agency in ("POLICE", "CSC"):
+        step(ref, "receive_imr", 330, agency=agency)
+    step(ref, "waive_imr", 325, agency="ACUTE",
+         reason="no contact with the family in the period under review")
+    step(ref, "commission_overview", 320, author="Independent overview author")
+    step(ref, "add_action", 280, recommendation="R1 Health visiting", agency="HEALTH",
+         action="Audit health visitor caseloads for missed contacts", due=ago(150))
+    step(ref, "add_action", 280, recommendation="R2 Information sharing", agency="CSC",
+         action="Joint protocol with police on referrals", due=ago(60))
+    step(ref, "add_action", 280, recommendation="R3 Training", agency="EDU",
+         action="Neglect training for designated teachers", due=ago(-40))
+    step(ref, "submit_overview", 270)
+    step(ref, "endorse", 240)
+    step(ref, "publish", 230)
+    step(ref, "complete_action", 160, action=1)
+    step(ref, "update_action", 30, action=2, progress="at_risk")
+    opened.append(ref)
+    return opened

@@ -1,0 +1,121 @@
+"""The records: agencies, cases, deadlines and the append-only history.
+
+Instants are stored as aware UTC datetimes; dates a board reasons in (due dates, the day a step
+happened) are stored as plain local dates. Every request with a due date is a `Deadline` row,
+so the truth survives anything that only holds it in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint, event
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Field, SQLModel
+
+# The case's version column: SQLAlchemy checks it on every UPDATE, so a coordinator working
+# from a stale copy gets a conflict instead of overwriting someone else's step.
+_case_version = Column("version", Integer, nullable=False)
+
+
+class Agency(SQLModel, table=True):
+    __tablename__ = "agency"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=20)
+    name: str = Field(max_length=200)
+    contact_email: str = Field(max_length=320)
+    escalation_email: str | None = Field(default=None, max_length=320)
+    active: bool = True
+    created_at: dt.datetime
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "case_record"
+    __table_args__ = (
+        UniqueConstraint("kind", "year", "number", name="uq_case_kind_year_number"),
+        Index("ix_case_kind_state", "kind", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, max_length=30)
+    kind: str = Field(max_length=10)
+    year: int
+    number: int
+    workflow_key: str = Field(max_length=30)
+    workflow_version: str = Field(max_length=20)
+    pseudonym: str = Field(max_length=80)
+    state: str = Field(max_length=40)
+    opened_on: dt.date
+    opened_at: dt.datetime
+    last_step_on: dt.date
+    updated_at: dt.datetime
+    closed_on: dt.date | None = None
+    paused_on: dt.date | None = None
+    pause_reason: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    timescales: dict[str, Any] = Field(default_factory=dict,
+                                       sa_column=Column(JSON, nullable=False))
+    version: int | None = Field(default=None, sa_column=_case_version)
+
+    __mapper_args__ = {"version_id_col": _case_version}
+
+
+class Deadline(SQLModel, table=True):
+    __tablename__ = "deadline"
+    __table_args__ = (
+        UniqueConstraint("case_id", "key", name="uq_deadline_case_key"),
+        Index("ix_deadline_status_due", "status", "due_on"),
+        Index("ix_deadline_agency_status", "agency_code", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_record.id", index=True)
+    key: str = Field(max_length=60)  # unique in the case: "decision", "imr:POLICE", "action:3"
+    kind: str = Field(max_length=30)
+    number: int | None = None  # actions are numbered A1, A2, ... within their plan
+    title: str = Field(max_length=500)
+    detail: str | None = None
+    agency_code: str | None = Field(default=None, foreign_key="agency.code", max_length=20)
+    rule: str = Field(max_length=100)
+    anchor_on: dt.date
+    original_due_on: dt.date
+    due_on: dt.date
+    due_at: dt.datetime
+    status: str = Field(default="open", max_length=20)  # open|met|waived|carried_forward
+    closed_on: dt.date | None = None
+    closed_at: dt.datetime | None = None
+    progress: str | None = Field(default=None, max_length=20)
+    note: str | None = None
+    extensions: int = 0
+    paused_days: int = 0
+    created_at: dt.datetime
+
+
+class History(SQLModel, table=True):
+    """Who did what, when, and why. Rows are only ever added."""
+
+    __tablename__ = "history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="case_record.id", index=True)
+    at: dt.datetime  # when it was recorded
+    effective_at: dt.datetime  # when it happened (`--on`)
+    actor: str = Field(max_length=100)
+    step: str = Field(max_length=60)
+    from_state: str | None = Field(default=None, max_length=40)
+    to_state: str | None = Field(default=None, max_length=40)
+    note: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class HistoryIsAppendOnly(Exception):
+    pass
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _refuse_history_rewrites(session: OrmSession, *_: Any) -> None:
+    for row in (*session.dirty, *session.deleted):
+        if isinstance(row, History):
+            raise HistoryIsAppendOnly("history rows are never updated or deleted")

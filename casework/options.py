@@ -1,0 +1,76 @@
+"""Turning what a coordinator typed after a step's name into the values the step expects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from casework.dates import parse_date
+from casework.errors import InvalidInput
+from workflows.definition import Option, Step
+
+AgencyCheck = Callable[[str], str]  # returns the canonical code or raises UnknownAgency
+
+
+def option_names(step: Step) -> str:
+    return ", ".join(o.flag for o in step.options) or "none"
+
+
+def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck) -> dict[str, Any]:
+    """Check every option against the step's definition and convert it to its type."""
+    given = {name.replace("-", "_").lstrip("_"): value for name, value in raw.items()}
+    parsed: dict[str, Any] = {}
+    for name, value in given.items():
+        option = step.option(name)
+        if option is None:
+            raise InvalidInput(
+                f"step {step.name} has no option --{name.replace('_', '-')} "
+                f"(its options: {option_names(step)})")
+        values = value if isinstance(value, list | tuple) else [value]
+        if len(values) > 1 and not option.multiple:
+            raise InvalidInput(f"{option.flag} may be given only once for step {step.name}")
+        converted = [_convert(option, v, agency) for v in values]
+        parsed[name] = converted if option.multiple else converted[0]
+    missing = [o.flag for o in step.options if o.required and not parsed.get(o.name)]
+    if missing:
+        raise InvalidInput(f"step {step.name} needs {', '.join(missing)}")
+    for option in step.options:
+        if option.multiple:
+            parsed.setdefault(option.name, [])
+        elif option.kind == "flag":
+            parsed.setdefault(option.name, False)
+        else:
+            parsed.setdefault(option.name, None)
+    return parsed
+
+
+def _convert(option: Option, value: Any, agency: AgencyCheck) -> Any:
+    if option.kind == "flag":
+        if value in (True, "true", "yes", "1", ""):
+            return True
+        raise InvalidInput(f"{option.flag} is a flag and takes no value")
+    if value is True or value is None:
+        raise InvalidInput(f"{option.flag} needs a value")
+    text = str(value).strip()
+    if not text:
+        raise InvalidInput(f"{option.flag} needs a value")
+    if option.kind == "choice":
+        choice = text.lower().replace("-", "_")
+        if choice not in option.choices:
+            raise InvalidInput(f"{option.flag} must be one of: {', '.join(option.choices)} "
+                               f"(not {text!r})")
+        return choice
+    if option.kind == "date":
+        return parse_date(text, what=option.flag)
+    if option.kind == "number":
+        digits = text.upper().removeprefix("A")
+        if not digits.isdigit():
+            raise InvalidInput(f"{option.flag} must be a number such as 3 or A3 (not {text!r})")
+        return int(digits)
+    if option.kind == "agency":
+        return agency(text)
+    if option.kind == "agency_due":
+        code, sep, due = text.replace(":", "=", 1).partition("=")
+        return (agency(code), parse_date(due, what=f"due date for {code.upper()}")
+                if sep else None)
+    return text

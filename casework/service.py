@@ -1,0 +1,563 @@
+"""The case service: open a case, take a step, pause, resume, extend; agencies.
+
+Every method that changes something writes its history row and commits in one transaction, or
+changes nothing. A step runs through the workflow's shared state machine: the case row is
+wrapped in a `CaseHandle` (transitions cannot set attributes on an SQLModel row), the step's
+guards are asked first so a refusal carries the board's reason, then the machine moves the
+stage and the step's deadlines are opened and met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pendulum
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, select
+
+from casework.calendar import WorkingCalendar
+from casework.clock import Clock, SystemClock, today
+from casework.config import Settings
+from casework.dates import as_date, local_date, parse_date, parse_moment, short
+from casework.errors import (
+    Conflict,
+    InvalidInput,
+    StepNotAllowed,
+    StepRefused,
+    UnknownAgency,
+    UnknownCase,
+    UnknownDeadline,
+    UnknownWorkflow,
+)
+from casework.models import Agency, Case, Deadline, History
+from casework.options import parse_options
+from casework.timescales import Due, Duration, Rule, effective_rules
+from workflows import registry
+from workflows.definition import Step, Workflow
+
+AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
+class CaseHandle:
+    """The plain object a workflow sees: the case row, its deadlines, and what a step did."""
+
+    def __init__(self, service: CaseService, case: Case, deadlines: list[Deadline],
+                 effective_at: pendulum.DateTime) -> None:
+        self._service = service
+        self.row = case
+        self._deadlines = deadlines
+        self.effective_at = effective_at
+        self.changes: list[dict[str, Any]] = []
+        self._data = dict(case.data)
+
+    @property
+    def state(self) -> str:
+        return self.row.state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.row.state = value
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        return self._data
+
+    @property
+    def rules(self) -> dict[str, Rule]:
+        return {k: Rule.from_data(k, v) for k, v in self.row.timescales.items()}
+
+    def deadlines(self, kind: str) -> Sequence[Deadline]:
+        return [d for d in self._deadlines if d.kind == kind]
+
+    def record(self, **values: Any) -> None:
+        self._data.update({k: _jsonable(v) for k, v in values.items()})
+
+    def record_event(self, event: str) -> None:
+        events = dict(self._data.get("events", {}))
+        events[event] = self.effective_at.isoformat()
+        self._data["events"] = events
+
+    def event_at(self, event: str) -> pendulum.DateTime | None:
+        stamp = self._data.get("events", {}).get(event)
+        return pendulum.parse(stamp) if stamp else None  # type: ignore[return-value]
+
+    def open_deadline(self, key: str, *, agency: str | None = None, due: dt.date | None = None,
+                      title: str | None = None, detail: str | None = None) -> Deadline:
+        workflow = self._service.workflow_of(self.row)
+        spec = workflow.deadline(key)
+        if spec is None:  # a definition error, not a user's
+            raise KeyError(key)
+        rule = self.rules[key]
+        number = None
+        if spec.per_agency or rule.duration is None:
+            anchor = self.effective_at
+        else:
+            anchor = self.event_at(rule.anchor)
+            if anchor is None:
+                raise InvalidInput(f"{key} counts from {rule.anchor}, which has not happened")
+        anchor_on = local_date(anchor)
+        if due is not None:
+            if due < anchor_on:
+                raise InvalidInput(f"due date {short(due)} is before {short(anchor_on)}, "
+                                   "the day it was set")
+            when = Due.on_date(due)
+            rule_text = ("date set in the action plan" if key == "action"
+                         else "date set when commissioned")
+        elif rule.duration is None:
+            raise InvalidInput(f"{spec.title}: a due date is needed")
+        else:
+            when, rule_text = rule.duration.due(anchor, self._service.calendar), rule.describe()
+        if key == "action":
+            number = 1 + max((d.number or 0 for d in self.deadlines("action")), default=0)
+            unique = f"action:{number}"
+        else:
+            unique = f"{key}:{agency}" if agency else key
+        deadline = Deadline(
+            case_id=self.row.id, key=unique, kind=key, number=number,
+            title=title or spec.title, detail=detail, agency_code=agency, rule=rule_text,
+            anchor_on=anchor_on, original_due_on=when.on, due_on=when.on, due_at=when.at,
+            created_at=self._service.clock.now(),
+        )
+        self._deadlines.append(deadline)
+        self._service.session.add(deadline)
+        self.changes.append({"opened": unique, "due": when.on.isoformat()})
+        return deadline
+
+    def close_deadline(self, kind: str, *, agency: str | None = None, number: int | None = None,
+                       status: str = "met", note: str | None = None) -> Deadline:
+        deadline = self._find_open(kind, agency, number)
+        deadline.status = status
+        deadline.closed_on = local_date(self.effective_at)
+        deadline.closed_at = self._service.clock.now()
+        if note:
+            deadline.note = note
+        late = (deadline.closed_on - deadline.due_on).days
+        self.changes.append({status: deadline.key, "due": deadline.due_on.isoformat(),
+                             "days_late": max(late, 0)})
+        return deadline
+
+    def set_progress(self, kind: str, *, number: int, progress: str) -> Deadline:
+        deadline = self._find_open(kind, None, number)
+        self.changes.append({"progress": deadline.key, "from": deadline.progress,
+                             "to": progress})
+        deadline.progress = progress
+        return deadline
+
+    def _find_open(self, kind: str, agency: str | None, number: int | None) -> Deadline:
+        for deadline in self.deadlines(kind):
+            if (deadline.status == "open" and (agency is None or deadline.agency_code == agency)
+                    and (number is None or deadline.number == number)):
+                return deadline
+        raise UnknownDeadline(f"no open {kind} deadline matches")
+
+    def save_data(self) -> None:
+        if self._data != self.row.data:
+            self.row.data = dict(self._data)
+
+
+@dataclass
+class StepOutcome:
+    """What one step did, for the command line to report."""
+
+    case: Case
+    step: str
+    from_state: str | None
+    to_state: str
+    effective_on: dt.date
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+
+class CaseService:
+    def __init__(self, session: Session, settings: Settings, clock: Clock | None = None,
+                 calendar: WorkingCalendar | None = None) -> None:
+        self.session = session
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.calendar = calendar or WorkingCalendar(settings.closed_days)
+
+    # -- agencies -------------------------------------------------------------------------
+
+    def agencies(self, include_inactive: bool = False) -> list[Agency]:
+        query = select(Agency).order_by(Agency.code)
+        if not include_inactive:
+            query = query.where(Agency.active)
+        return list(self.session.exec(query))
+
+    def agency(self, code: str) -> Agency:
+        found = self.session.exec(select(Agency).where(Agency.code == code.strip().upper()))
+        agency = found.first()
+        if agency is None:
+            raise UnknownAgency(code, [a.code for a in self.agencies()])
+        return agency
+
+    def active_agency_code(self, code: str) -> str:
+        agency = self.agency(code)
+        if not agency.active:
+            raise InvalidInput(f"agency {agency.code} is no longer active")
+        return agency.code
+
+    def add_agency(self, code: str, name: str, contact_email: str,
+                   escalation_email: str | None, *, actor: str) -> Agency:
+        code = code.strip().upper()
+        if not AGENCY_CODE.match(code):
+            raise InvalidInput(f"agency code {code!r} must be 2-20 letters, digits, - or _, "
+                               "starting with a letter (e.g. POLICE, KCC-CSC)")
+        if self.session.exec(select(Agency.id).where(Agency.code == code)).first():
+            raise InvalidInput(f"agency {code} already exists (change it with "
+                               "`casework agency update`)")
+        agency = Agency(code=code, name=_required(name, "--name"),
+                        contact_email=_email(contact_email, "--email"),
+                        escalation_email=_email(escalation_email, "--escalation-email")
+                        if escalation_email else None,
+                        created_at=self.clock.now())
+        self.session.add(agency)
+        self._history(None, "agency_added", actor, note=f"{code}: {agency.name}",
+                      data={"code": code, "name": agency.name})
+        self._commit()
+        return agency
+
+    def update_agency(self, code: str, *, actor: str, name: str | None = None,
+                      contact_email: str | None = None, escalation_email: str | None = None,
+                      active: bool | None = None) -> Agency:
+        agency = self.agency(code)
+        changed: dict[str, Any] = {}
+        if name is not None:
+            changed["name"] = _required(name, "--name")
+        if contact_email is not None:
+            changed["contact_email"] = _email(contact_email, "--email")
+        if escalation_email is not None:
+            changed["escalation_email"] = (_email(escalation_email, "--escalation-email")
+                                           if escalation_email else None)
+        if active is not None:
+            changed["active"] = active
+        if not changed:
+            raise InvalidInput("nothing to change: give --name, --email, --escalation-email, "
+                               "--active or --inactive")
+        before = {k: getattr(agency, k) for k in changed}
+        for name, value in changed.items():
+            setattr(agency, name, value)
+        self._history(None, "agency_updated", actor, note=agency.code,
+                      data={"code": agency.code, "from": before, "to": changed})
+        self._commit()
+        return agency
+
+    # -- reading cases --------------------------------------------------------------------
+
+    def case(self, reference: str) -> Case:
+        ref = reference.strip().upper()
+        found = self.session.exec(select(Case).where(Case.reference == ref)).first()
+        if found is None:
+            raise UnknownCase(reference)
+        return found
+
+    def deadlines_of(self, case: Case) -> list[Deadline]:
+        query = select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)
+        return list(self.session.exec(query))
+
+    def history(self, reference: str) -> list[History]:
+        case = self.case(reference)
+        query = select(History).where(History.case_id == case.id).order_by(History.id)
+        return list(self.session.exec(query))
+
+    def workflow_of(self, case: Case) -> Workflow:
+        workflow = registry.version(case.workflow_key, case.workflow_version)
+        if workflow is None:
+            raise UnknownWorkflow(f"{case.reference} runs {case.workflow_key} "
+                                  f"{case.workflow_version}, which this casework does not have")
+        return workflow
+
+    def allowed_steps(self, case: Case) -> list[Step]:
+        if case.paused_on:
+            return []
+        return self.workflow_of(case).steps_from(case.state)
+
+    def handle(self, case: Case, deadlines: list[Deadline] | None = None) -> CaseHandle:
+        """A read-only view of the case, as a workflow's guards see it."""
+        if deadlines is None:
+            deadlines = self.deadlines_of(case)
+        return CaseHandle(self, case, deadlines, self.clock.now())
+
+    # -- opening a case -------------------------------------------------------------------
+
+    def refer_scr(self, pseudonym: str, *, actor: str, on: str | dt.datetime | None = None,
+                  referred_by: str | None = None, note: str | None = None) -> Case:
+        """Record the referral of a serious incident: a new SCR at screening."""
+        data = {"referred_by": self.active_agency_code(referred_by)} if referred_by else {}
+        return self.open_case("scr", pseudonym, actor=actor, on=on, data=data, note=note)
+
+    def open_case(self, workflow_key: str, pseudonym: str, *, actor: str,
+                  on: str | dt.datetime | None = None, data: dict[str, Any] | None = None,
+                  note: str | None = None) -> Case:
+        workflow = registry.current(workflow_key)
+        if workflow is None:
+            raise UnknownWorkflow(f"no workflow {workflow_key!r}")
+        rules = effective_rules(workflow, self.settings.timescales.get(workflow.key),
+                                f"config file {self.settings.config_path}")
+        pseudonym = _required(pseudonym, "--pseudonym")
+        if len(pseudonym) > 80:
+            raise InvalidInput("a pseudonym is at most 80 characters")
+        effective = self._effective(on, not_before=None)
+        opened_on = local_date(effective)
+        for attempt in range(5):
+            try:
+                case = self._open_once(workflow, rules, pseudonym, actor, effective, opened_on,
+                                       data or {}, note)
+                self._commit()
+                return case
+            except IntegrityError:  # another coordinator took the same number: take the next
+                self.session.rollback()
+                if attempt == 4:
+                    raise Conflict("could not allocate a case reference: try again") from None
+        raise AssertionError("unreachable")
+
+    def _open_once(self, workflow: Workflow, rules: dict[str, Rule], pseudonym: str,
+                   actor: str, effective: pendulum.DateTime, opened_on: dt.date,
+                   data: dict[str, Any], note: str | None) -> Case:
+        prefix = workflow.kind.upper()
+        year = opened_on.year
+        last = self.session.exec(select(func.max(Case.number)).where(
+            Case.kind == workflow.kind, Case.year == year)).one()
+        number = (last or 0) + 1
+        now = self.clock.now()
+        case = Case(
+            reference=f"{prefix}-{year}-{number:03d}", kind=workflow.kind, year=year,
+            number=number, workflow_key=workflow.key, workflow_version=workflow.version,
+            pseudonym=pseudonym, state=workflow.stages[0].name, opened_on=opened_on,
+            opened_at=effective, last_step_on=opened_on, updated_at=now,
+            data={}, timescales={k: r.as_data() for k, r in rules.items()},
+        )
+        self.session.add(case)
+        self.session.flush()
+        handle = CaseHandle(self, case, [], effective)
+        handle.record(**data)
+        handle.record_event(workflow.initial_records)
+        for key in workflow.initial_opens:
+            handle.open_deadline(key)
+        handle.save_data()
+        self._history(case, workflow.initial_records, actor, effective=effective, note=note,
+                      to_state=case.state, data={"pseudonym": pseudonym, **data,
+                                                 "deadlines": handle.changes})
+        return case
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def advance(self, reference: str, step_name: str, options: Mapping[str, Any] | None = None,
+                *, actor: str, on: str | dt.datetime | None = None,
+                note: str | None = None) -> StepOutcome:
+        """Take one named step in the case's workflow."""
+        case = self.case(reference)
+        workflow = self.workflow_of(case)
+        allowed = [s.name for s in workflow.steps_from(case.state)]
+        step = workflow.step(step_name.strip().lower().replace("-", "_"))
+        if step is None or step.name not in allowed:
+            raise StepNotAllowed(case.reference, step_name, case.state, allowed)
+        self._refuse_if_paused(case)
+        opts = parse_options(step, dict(options or {}), self.active_agency_code)
+        if note and step.option("note"):
+            opts["note"] = note
+        effective = self._effective(on, not_before=case.last_step_on)
+        handle = CaseHandle(self, case, self.deadlines_of(case), effective)
+        reason = step.refusal(handle, opts)
+        if reason:
+            raise StepRefused(f"{case.reference}: cannot {step.name}: {reason}")
+        from_state = case.state
+        if not workflow.machine.events[step.name].trigger(handle, options=opts):
+            raise StepRefused(f"{case.reference}: cannot {step.name} with these options")
+        branch = step.branch(opts)
+        if step.records:
+            handle.record_event(step.records)
+        if step.effect:
+            step.effect(handle, opts)
+        for key in step.meets:
+            if any(d.status == "open" for d in handle.deadlines(key)):
+                handle.close_deadline(key, status="met")
+        for key in (*step.opens, *(branch.opens if branch else ())):
+            handle.open_deadline(key)
+        if workflow.stage(case.state).final:
+            case.closed_on = local_date(effective)
+        handle.save_data()
+        case.last_step_on = max(case.last_step_on, local_date(effective))
+        self._history(case, step.name, actor, effective=effective, from_state=from_state,
+                      to_state=case.state, note=opts.get("note") or note,
+                      data={"options": _jsonable(opts), "deadlines": handle.changes})
+        self._commit(case)
+        return StepOutcome(case, step.name, from_state, case.state, local_date(effective),
+                           handle.changes)
+
+    # -- pause, resume, extend ------------------------------------------------------------
+
+    def pause(self, reference: str, reason: str, *, actor: str,
+              on: str | dt.datetime | None = None) -> Case:
+        case = self.case(reference)
+        self._refuse_if_closed(case)
+        self._refuse_if_paused(case)
+        reason = _required(reason, "--reason")
+        effective = self._effective(on, not_before=case.last_step_on)
+        case.paused_on = local_date(effective)
+        case.pause_reason = reason
+        self._history(case, "pause", actor, effective=effective, note=reason,
+                      from_state=case.state, to_state=case.state)
+        self._commit(case)
+        return case
+
+    def resume(self, reference: str, *, actor: str, on: str | dt.datetime | None = None,
+               note: str | None = None) -> Case:
+        """Lift a pause: every deadline not yet due when it began moves on by its length."""
+        case = self.case(reference)
+        if not case.paused_on:
+            raise StepRefused(f"{case.reference} is not paused")
+        effective = self._effective(on, not_before=case.paused_on)
+        resumed_on = local_date(effective)
+        days = (resumed_on - case.paused_on).days
+        moved = []
+        for deadline in self.deadlines_of(case):
+            if deadline.status != "open" or deadline.due_on < case.paused_on or days == 0:
+                continue
+            new_due = self._shifted(case, deadline, days)
+            moved.append({"deadline": deadline.key, "from": deadline.due_on.isoformat(),
+                          "to": new_due.on.isoformat()})
+            deadline.paused_days += (new_due.on - deadline.due_on).days
+            deadline.due_on, deadline.due_at = new_due.on, new_due.at
+        data = {"paused_on": case.paused_on.isoformat(), "reason": case.pause_reason,
+                "days": days, "moved": moved}
+        case.paused_on = None
+        case.pause_reason = None
+        case.last_step_on = max(case.last_step_on, resumed_on)
+        self._history(case, "resume", actor, effective=effective, note=note,
+                      from_state=case.state, to_state=case.state, data=data)
+        self._commit(case)
+        return case
+
+    def _shifted(self, case: Case, deadline: Deadline, days: int) -> Due:
+        """A deadline moved on by `days` of pause, in the unit its rule counts in."""
+        rule = Rule.from_data(deadline.kind, case.timescales.get(deadline.kind, {}))
+        unit = rule.duration.unit if rule.duration and deadline.rule == rule.describe() else ""
+        if unit == "hours":
+            instant = pendulum.instance(deadline.due_at).add(days=days)
+            return Due(local_date(instant), instant)
+        new_on = as_date(deadline.due_on).add(days=days)
+        if unit == "working_days":
+            new_on = as_date(self.calendar.next_working_day(new_on))
+        return Due.on_date(new_on)
+
+    def extend(self, reference: str, deadline_key: str, *, reason: str, actor: str,
+               to: str | None = None, by: str | None = None) -> Deadline:
+        """Move one deadline later, keeping its original due date for slippage reports."""
+        case = self.case(reference)
+        self._refuse_if_closed(case)
+        reason = _required(reason, "--reason")
+        deadline = self._deadline_by_key(case, deadline_key)
+        if (to is None) == (by is None):
+            raise InvalidInput("give either --to DATE or --by DURATION (e.g. '10 working days')")
+        if to is not None:
+            new_on = parse_date(to, what="--to")
+        else:
+            new_on = Duration.parse(by or "").from_date(deadline.due_on, self.calendar)
+        if new_on <= deadline.due_on:
+            raise InvalidInput(f"an extension must move the deadline later than "
+                               f"{short(deadline.due_on)}")
+        new_due = Due.on_date(new_on)
+        data = {"deadline": deadline.key, "from": deadline.due_on.isoformat(),
+                "to": new_on.isoformat(), "original": deadline.original_due_on.isoformat()}
+        deadline.due_on, deadline.due_at = new_due.on, new_due.at
+        deadline.extensions += 1
+        case.updated_at = self.clock.now()
+        self._history(case, "extend", actor, effective=self.clock.now(), note=reason,
+                      from_state=case.state, to_state=case.state, data=data)
+        self._commit(case)
+        return deadline
+
+    def _deadline_by_key(self, case: Case, key: str) -> Deadline:
+        wanted = key.strip().lower()
+        if re.fullmatch(r"a\d+", wanted):
+            wanted = f"action:{wanted[1:]}"
+        deadlines = self.deadlines_of(case)
+        for deadline in deadlines:
+            if deadline.key.lower() == wanted:
+                if deadline.status != "open":
+                    raise InvalidInput(f"{deadline.key} is already {deadline.status}")
+                return deadline
+        keys = ", ".join(d.key for d in deadlines if d.status == "open") or "none"
+        raise UnknownDeadline(f"{case.reference} has no deadline {key!r} (open: {keys})")
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _effective(self, on: str | dt.datetime | None, *,
+                   not_before: dt.date | None) -> pendulum.DateTime:
+        """When a step happened: now, or an earlier moment the coordinator gives with --on."""
+        now = self.clock.now()
+        if on is None:
+            return now
+        moment = parse_moment(on, what="--on") if isinstance(on, str) else pendulum.instance(on)
+        if moment > now:
+            raise InvalidInput(f"--on {on} is in the future (today is {short(today(self.clock))})")
+        if not_before and local_date(moment) < not_before:
+            raise InvalidInput(f"--on {short(local_date(moment))} is before the case's last "
+                               f"recorded step ({short(not_before)})")
+        return moment
+
+    def _refuse_if_paused(self, case: Case) -> None:
+        if case.paused_on:
+            raise StepRefused(f"{case.reference} is paused since {short(case.paused_on)} "
+                              f"({case.pause_reason}): resume it first")
+
+    def _refuse_if_closed(self, case: Case) -> None:
+        if self.workflow_of(case).stage(case.state).final:
+            raise StepRefused(f"{case.reference} is closed")
+
+    def _history(self, case: Case | None, step: str, actor: str, *,
+                 effective: dt.datetime | None = None, from_state: str | None = None,
+                 to_state: str | None = None, note: str | None = None,
+                 data: dict[str, Any] | None = None) -> None:
+        now = self.clock.now()
+        if case is not None:
+            case.updated_at = now
+        self.session.add(History(
+            case_id=case.id if case else None, at=now, effective_at=effective or now,
+            actor=_required(actor, "--actor"), step=step, from_state=from_state,
+            to_state=to_state, note=note, data=data or {}))
+
+    def _commit(self, case: Case | None = None) -> None:
+        try:
+            self.session.commit()
+        except StaleDataError:
+            self.session.rollback()
+            reference = case.reference if case is not None else "the record"
+            raise Conflict(f"{reference} was changed by someone else while you were working: "
+                           "look at it again (`casework case show`) and retry") from None
+        except OperationalError as exc:
+            self.session.rollback()
+            if "locked" in str(exc.orig):
+                raise Conflict("the database is busy with another change: try again") from None
+            raise
+
+
+def _required(value: str | None, flag: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"{flag} must not be empty")
+    return text
+
+
+def _email(value: str | None, flag: str) -> str:
+    text = _required(value, flag)
+    if not EMAIL.match(text):
+        raise InvalidInput(f"{flag} {text!r} is not an email address")
+    return text
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value

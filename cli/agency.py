@@ -1,0 +1,91 @@
+"""`casework agency ...`: the partner agencies a board asks for reports and actions."""
+
+from __future__ import annotations
+
+import click
+
+from cli.app import App, actor_name, actor_option, json_option, pass_app
+from cli.output import emit_json, table
+
+
+@click.group()
+def agency() -> None:
+    """Manage partner agencies (code, name, contact and escalation email)."""
+
+
+def _as_dict(row) -> dict:
+    return {"code": row.code, "name": row.name, "contact_email": row.contact_email,
+            "escalation_email": row.escalation_email, "active": row.active}
+
+
+@agency.command("add")
+@click.argument("code")
+@click.option("--name", required=True, help="The agency's name, e.g. 'Kent Police'.")
+@click.option("--email", required=True, help="Its safeguarding contact's address.")
+@click.option("--escalation-email", default=None,
+              help="Who hears when it is late: its board member or senior manager.")
+@actor_option
+@pass_app
+def add(app: App, code: str, name: str, email: str, escalation_email: str | None,
+        actor: str | None) -> None:
+    """Add an agency, known by a short CODE such as POLICE or KCC-CSC."""
+    with app.service() as service:
+        row = service.add_agency(code, name, email, escalation_email, actor=actor_name(actor))
+        click.echo(f"Added {row.code}: {row.name} <{row.contact_email}>")
+
+
+@agency.command("update")
+@click.argument("code")
+@click.option("--name", default=None, help="A new name.")
+@click.option("--email", default=None, help="A new contact address.")
+@click.option("--escalation-email", default=None,
+              help="A new escalation address ('' to remove it).")
+@click.option("--active/--inactive", default=None,
+              help="An inactive agency keeps its history but gets no new requests.")
+@actor_option
+@pass_app
+def update(app: App, code: str, name: str | None, email: str | None,
+           escalation_email: str | None, active: bool | None, actor: str | None) -> None:
+    """Change an agency's name, addresses, or whether it is active."""
+    with app.service() as service:
+        row = service.update_agency(code, actor=actor_name(actor), name=name,
+                                    contact_email=email, escalation_email=escalation_email,
+                                    active=active)
+        click.echo(f"Updated {row.code}: {row.name} <{row.contact_email}>"
+                   + ("" if row.active else " (inactive)"))
+
+
+@agency.command("list")
+@click.option("--all", "include_inactive", is_flag=True, help="Include inactive agencies.")
+@json_option
+@pass_app
+def list_(app: App, include_inactive: bool, as_json: bool) -> None:
+    """List the agencies."""
+    with app.service() as service:
+        rows = service.agencies(include_inactive)
+        if as_json:
+            emit_json([_as_dict(r) for r in rows])
+            return
+        if not rows:
+            click.echo("No agencies yet: add one with `casework agency add`.")
+            return
+        click.echo(table(
+            ["Code", "Name", "Contact", "Escalation"],
+            [[r.code + ("" if r.active else " (off)"), r.name, r.contact_email,
+              r.escalation_email or "-"] for r in rows], flex=(1, 2, 3)))
+
+
+@agency.command("show")
+@click.argument("code")
+@json_option
+@pass_app
+def show(app: App, code: str, as_json: bool) -> None:
+    """Show one agency."""
+    with app.service() as service:
+        row = service.agency(code)
+        if as_json:
+            emit_json(_as_dict(row))
+            return
+        click.echo(f"{row.code}: {row.name}" + ("" if row.active else " (inactive)"))
+        click.echo(f"  contact     {row.contact_email}")
+        click.echo(f"  escalation  {row.escalation_email or '-'}")

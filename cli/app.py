@@ -1,0 +1,122 @@
+"""What every command shares: settings, the database session, the actor, error handling."""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from casework.errors import CaseworkError
+
+if TYPE_CHECKING:
+    from casework.clock import Clock
+    from casework.config import Settings
+    from casework.service import CaseService
+
+
+class App:
+    """Built by the root command; tests may pass their own (with a fixed clock) as `obj`."""
+
+    def __init__(self, db: str | None = None, config: str | None = None,
+                 clock: Clock | None = None) -> None:
+        self.db = db
+        self.config = config
+        self.clock = clock
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from casework.config import load_settings
+
+            self._settings = load_settings(self.db, self.config)
+        return self._settings
+
+    @contextlib.contextmanager
+    def service(self) -> Iterator[CaseService]:
+        from casework.db import open_engine, session_scope
+        from casework.service import CaseService
+
+        engine = open_engine(self.settings.database_url)
+        try:
+            with session_scope(engine) as session:
+                yield CaseService(session, self.settings, self.clock)
+        finally:
+            engine.dispose()
+
+    def today(self) -> Any:
+        from casework.clock import SystemClock, today
+
+        return today(self.clock or SystemClock())
+
+
+class UserError(click.ClickException):
+    """A CaseworkError on its way out: `Error: ...` on stderr, and the error's exit code."""
+
+    def __init__(self, error: CaseworkError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+class CaseworkGroup(click.Group):
+    """The root group: turns what a user can fix into a message, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CaseworkError as error:
+            raise UserError(error) from None
+        except Exception as error:
+            if type(error).__module__.startswith("sqlalchemy"):
+                message = str(getattr(error, "orig", None) or error).splitlines()[0]
+                failure = click.ClickException(f"database error: {message}")
+                failure.exit_code = 8
+                raise failure from None
+            raise
+
+
+def actor_option(command: Callable) -> Callable:
+    return click.option(
+        "--actor", envvar="CASEWORK_ACTOR", default=None, metavar="NAME",
+        help="Who is recording this (default: $CASEWORK_ACTOR, else your login name).",
+    )(command)
+
+
+def json_option(command: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print JSON for scripts instead of a table.")(command)
+
+
+def on_option(command: Callable) -> Callable:
+    return click.option(
+        "--on", metavar="DATE", default=None,
+        help="When it happened, if earlier than now: YYYY-MM-DD or 'YYYY-MM-DD HH:MM'.",
+    )(command)
+
+
+def as_of_option(command: Callable) -> Callable:
+    return click.option("--as-of", metavar="DATE", default=None,
+                        help="Judge lateness as on this date (default: today).")(command)
+
+
+def actor_name(given: str | None) -> str:
+    if given and given.strip():
+        return given.strip()
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): still say something true
+        return "unknown"
+
+
+def as_of_date(app: App, given: str | None) -> Any:
+    if not given:
+        return app.today()
+    from casework.dates import parse_date
+
+    return parse_date(given, what="--as-of")
+
+
+pass_app = click.make_pass_decorator(App)

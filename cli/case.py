@@ -1,0 +1,297 @@
+"""`casework case ...`: see and move any kind of case."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import click
+
+from cli.app import (
+    App,
+    actor_name,
+    actor_option,
+    as_of_date,
+    as_of_option,
+    json_option,
+    on_option,
+    pass_app,
+)
+from cli.output import WIDTH, emit_json, table, when, wrap_pairs
+
+
+@click.group()
+def case() -> None:
+    """List, show, advance, pause, resume and extend cases of any kind."""
+
+
+@case.command("list")
+@click.option("--kind", type=click.Choice(["scr", "cdr"]), default=None,
+              help="Only cases of this kind.")
+@click.option("--stage", default=None, help="Only cases at this stage (e.g. imrs).")
+@click.option("--overdue", is_flag=True, help="Only cases with a late deadline.")
+@click.option("--open", "open_only", is_flag=True, help="Leave out closed cases.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
+@as_of_option
+@json_option
+@pass_app
+def list_(app: App, kind: str | None, stage: str | None, overdue: bool, open_only: bool,
+          limit: int | None, as_of: str | None, as_json: bool) -> None:
+    """The caseload: each case's stage, next due date and how many deadlines are late."""
+    print_caseload(app, as_of, kind=kind, stage=stage, overdue_only=overdue,
+                   include_closed=not open_only, limit=limit, as_json=as_json)
+
+
+def print_caseload(app: App, as_of: str | None, *, as_json: bool = False, **filters: Any) -> None:
+    from casework.queries import caseload
+
+    day = as_of_date(app, as_of)
+    with app.service() as service:
+        rows = caseload(service, day, **filters)
+    if as_json:
+        emit_json({"as_of": day, "cases": [r.as_dict() for r in rows]})
+        return
+    if not rows:
+        click.echo("No cases match.")
+        return
+    click.echo(f"Caseload as of {when(day)}")
+    click.echo(table(
+        ["Reference", "Pseudonym", "Stage", "Opened", "Next due", "Late"],
+        [[r.reference, r.pseudonym, r.stage, when(r.opened_on), when(r.next_due),
+          _late_count(r)] for r in rows], flex=(1, 2)))
+
+
+def _late_count(row: Any) -> str:
+    paused = "paused" if row.paused_on else ""
+    if row.overdue:
+        return f"{row.overdue}, {paused}" if paused else str(row.overdue)
+    return paused
+
+
+@case.command()
+@click.argument("reference")
+@as_of_option
+@json_option
+@pass_app
+def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
+    """One case: stage, key dates, deadlines, and the steps allowed now."""
+    from casework.queries import case_detail
+
+    day = as_of_date(app, as_of)
+    with app.service() as service:
+        detail = case_detail(service, reference, day)
+    if as_json:
+        emit_json(detail.as_dict())
+        return
+    s = detail.summary
+    click.echo(f"{s.reference}  {s.pseudonym}")
+    pairs: list[tuple[str, Any]] = [
+        ("Stage", f"{s.stage}: {s.stage_title}"),
+        ("Workflow", f"{detail.workflow} {detail.workflow_version}"),
+    ]
+    if s.paused_on:
+        pairs.append(("Paused", f"since {when(s.paused_on)}: {detail.pause_reason}"))
+    pairs += [(key.replace("_", " ").capitalize(), value)
+              for key, value in detail.record.items()]
+    click.echo(wrap_pairs(pairs))
+    if detail.key_dates:
+        click.echo("\nKey dates")
+        click.echo(wrap_pairs([(event.replace("_", " "), when(day_))
+                               for event, day_ in detail.key_dates.items()]))
+    open_rows = sorted((d for d in detail.deadlines if d.status == "open"),
+                       key=lambda d: d.due_on)
+    done_rows = [d for d in detail.deadlines if d.status != "open"]
+    click.echo(f"\nOpen deadlines as of {when(day)}" + ("" if open_rows else ": none"))
+    if open_rows:
+        click.echo(table(["Deadline", "Agency", "Due", "Late", "Rule"],
+                         [[d.label, d.agency or "", when(d.due_on) + _moved(d), _late(d), d.rule]
+                          for d in open_rows], flex=(0, 4)))
+        if any(_moved(d) for d in open_rows):
+            click.echo("* moved by an extension or a pause")
+    if done_rows:
+        click.echo("\nDone")
+        click.echo(table(["Deadline", "Agency", "Due", "Closed", "Status"],
+                         [[d.label, d.agency or "", when(d.due_on), when(d.closed_on),
+                           _closed_status(d)] for d in done_rows], flex=(0,)))
+    click.echo("\nSteps allowed now" + ("" if detail.steps else ": none"))
+    for step in detail.steps:
+        click.echo(f"  {step.name:<21} {step.title}")
+        more = f"blocked: {step.blocked}" if step.blocked else (
+            f"needs: {step.needs}" if step.needs else "")
+        if more:
+            click.echo(textwrap.fill(more, WIDTH, initial_indent=" " * 24,
+                                     subsequent_indent=" " * 26))
+
+
+def _closed_status(row: Any) -> str:
+    status = row.status.replace("_", " ")
+    if row.status == "met" and row.closed_on and row.closed_on > row.due_on:
+        return f"{status} ({(row.closed_on - row.due_on).days}d late)"
+    return status
+
+
+def _moved(row: Any) -> str:
+    return "*" if row.due_on != row.original_due_on else ""
+
+
+def _late(row: Any) -> str:
+    if row.case_paused and not row.days_late:
+        return "paused"
+    return f"{row.days_late}d" if row.days_late else ""
+
+
+@case.command(context_settings={"ignore_unknown_options": True})
+@click.argument("reference")
+@click.argument("step", required=False)
+@click.argument("step_options", nargs=-1, type=click.UNPROCESSED)
+@on_option
+@click.option("--note", default=None, help="A note for the history.")
+@actor_option
+@json_option
+@pass_app
+def advance(app: App, reference: str, step: str | None, step_options: tuple[str, ...],
+            on: str | None, note: str | None, actor: str | None, as_json: bool) -> None:
+    """Take STEP on a case, with the step's own options after it.
+
+    \b
+    e.g. casework case advance SCR-2008-001 decide --outcome scr \\
+             --criteria death --rationale "..." --chair "J Smith" --on 2008-04-10
+
+    `casework case show REF` lists the steps allowed now and what each needs;
+    `casework workflow show scr` lists every step and option.
+    """
+    from casework.errors import InvalidInput, StepNotAllowed
+
+    with app.service() as service:
+        if not step:
+            row = service.case(reference)
+            raise StepNotAllowed(row.reference, "(none given)", row.state,
+                                 [s.name for s in service.allowed_steps(row)])
+        options = parse_step_arguments(step_options, InvalidInput)
+        outcome = service.advance(reference, step, options, actor=actor_name(actor), on=on,
+                                  note=note)
+        workflow = service.workflow_of(outcome.case)
+    if as_json:
+        emit_json({"reference": outcome.case.reference, "step": outcome.step,
+                   "from": outcome.from_state, "to": outcome.to_state,
+                   "on": outcome.effective_on, "deadlines": outcome.changes})
+        return
+    moved = (f"{outcome.from_state} -> {outcome.to_state}"
+             if outcome.from_state != outcome.to_state else f"stays at {outcome.to_state}")
+    click.echo(f"{outcome.case.reference}: {outcome.step} on {when(outcome.effective_on)}; "
+               f"{moved} ({workflow.stage(outcome.to_state).title})")
+    for change in outcome.changes:
+        click.echo("  " + _describe_change(change))
+
+
+def _describe_change(change: dict[str, Any]) -> str:
+    import datetime as dt
+
+    due = change.get("due")
+    due_text = when(dt.date.fromisoformat(due)) if due else ""
+    if "opened" in change:
+        return f"opened {change['opened']}: due {due_text}"
+    if "progress" in change:
+        return f"{change['progress']}: {change['from'] or 'no progress'} -> {change['to']}"
+    status = next(k for k in ("met", "waived", "carried_forward") if k in change)
+    late = f", {change['days_late']} days late" if change.get("days_late") else ""
+    return f"{status.replace('_', ' ')} {change[status]} (due {due_text}{late})"
+
+
+def parse_step_arguments(tokens: tuple[str, ...], invalid: type[Exception]) -> dict[str, Any]:
+    """`--name value`, `--name=value` and bare `--flag` into a dict; repeats become lists."""
+    options: dict[str, Any] = {}
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if not token.startswith("--") or token == "--":
+            raise invalid(f"unexpected argument {token!r}: step options look like "
+                          "--name value")
+        name, sep, value = token[2:].partition("=")
+        if not sep:
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
+            if following is not None and not following.startswith("--"):
+                value, index = following, index + 1
+            else:
+                value = True  # type: ignore[assignment]
+        key = name.replace("-", "_")
+        if key in options:
+            previous = options[key]
+            options[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            options[key] = value
+        index += 1
+    return options
+
+
+@case.command()
+@click.argument("reference")
+@click.option("--reason", required=True, help="Why the case is paused.")
+@on_option
+@actor_option
+@pass_app
+def pause(app: App, reference: str, reason: str, on: str | None, actor: str | None) -> None:
+    """Pause a case: its clock stops until it is resumed."""
+    with app.service() as service:
+        row = service.pause(reference, reason, actor=actor_name(actor), on=on)
+        click.echo(f"{row.reference}: paused from {when(row.paused_on)} ({row.pause_reason}).")
+
+
+@case.command()
+@click.argument("reference")
+@on_option
+@click.option("--note", default=None, help="A note for the history.")
+@actor_option
+@pass_app
+def resume(app: App, reference: str, on: str | None, note: str | None,
+           actor: str | None) -> None:
+    """Resume a paused case; its deadlines not yet due at the pause move on by its length."""
+    with app.service() as service:
+        row = service.resume(reference, actor=actor_name(actor), on=on, note=note)
+        last = service.history(row.reference)[-1]
+    import datetime as dt
+
+    click.echo(f"{row.reference}: resumed after {last.data['days']} days paused.")
+    for moved in last.data["moved"]:
+        click.echo(f"  {moved['deadline']}: {when(dt.date.fromisoformat(moved['from']))} -> "
+                   f"{when(dt.date.fromisoformat(moved['to']))}")
+
+
+@case.command()
+@click.argument("reference")
+@click.argument("deadline")
+@click.option("--to", "to", metavar="DATE", default=None, help="The new due date.")
+@click.option("--by", "by", metavar="DURATION", default=None,
+              help="Or how much later, e.g. '10 working days' or '2 weeks'.")
+@click.option("--reason", required=True, help="Why the extension was granted.")
+@actor_option
+@pass_app
+def extend(app: App, reference: str, deadline: str, to: str | None, by: str | None,
+           reason: str, actor: str | None) -> None:
+    """Extend one DEADLINE of a case (e.g. imr:POLICE, panel, A2); the original stays on record."""
+    with app.service() as service:
+        row = service.extend(reference, deadline, to=to, by=by, reason=reason,
+                             actor=actor_name(actor))
+        click.echo(f"{reference.upper()}: {row.key} now due {when(row.due_on)} "
+                   f"(originally {when(row.original_due_on)}; extension {row.extensions}).")
+
+
+@case.command()
+@click.argument("reference")
+@json_option
+@pass_app
+def history(app: App, reference: str, as_json: bool) -> None:
+    """Everything that happened to a case, oldest first."""
+    from casework.dates import local_date
+
+    with app.service() as service:
+        rows = service.history(reference)
+    if as_json:
+        emit_json([{"at": r.at, "effective_at": r.effective_at, "actor": r.actor,
+                    "step": r.step, "from": r.from_state, "to": r.to_state, "note": r.note,
+                    "data": r.data} for r in rows])
+        return
+    click.echo(table(
+        ["Happened", "Recorded", "By", "Step", "Stage after", "Note"],
+        [[when(local_date(r.effective_at)), when(local_date(r.at)), r.actor, r.step,
+          r.to_state or "", r.note or ""] for r in rows], flex=(2, 4, 5)))

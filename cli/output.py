@@ -1,0 +1,69 @@
+"""Tables that fit an 80-column terminal, and JSON for scripts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+WIDTH = 80
+
+
+def when(day: dt.date | None) -> str:
+    """`31 Mar 2008`: short, and unambiguous in any locale."""
+    return "" if day is None else f"{day.day} {day:%b %Y}"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
+          flex: Sequence[int] = (), width: int = WIDTH) -> str:
+    """Columns two spaces apart; the `flex` columns are cut (with …) to fit `width`."""
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    excess = sum(widths) + 2 * (len(widths) - 1) - width
+    for index in sorted(flex, key=lambda i: -widths[i]):
+        if excess <= 0:
+            break
+        cut = min(excess, widths[index] - max(len(headers[index]), 8))
+        if cut > 0:
+            widths[index] -= cut
+            excess -= cut
+    lines = []
+    for number, row in enumerate(cells):
+        parts = [_fit(value, widths[i]) for i, value in enumerate(row)]
+        lines.append("  ".join(parts).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _fit(value: str, width: int) -> str:
+    if len(value) > width:
+        return value[: width - 1] + "…"
+    return value.ljust(width)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_default))
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def wrap_pairs(pairs: Sequence[tuple[str, Any]], *, width: int = WIDTH) -> str:
+    """`label  value` lines, the values aligned and wrapped to the terminal's width."""
+    import textwrap
+
+    label_width = max((len(k) for k, _ in pairs), default=0)
+    lines = []
+    for label, value in pairs:
+        text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        wrapped = textwrap.wrap(text, width - label_width - 2) or [""]
+        lines.append(f"{label.ljust(label_width)}  {wrapped[0]}")
+        lines.extend(" " * (label_width + 2) + more for more in wrapped[1:])
+    return "\n".join(lines)

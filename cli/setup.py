@@ -1,0 +1,66 @@
+"""`casework init` and `casework demo`."""
+
+from __future__ import annotations
+
+import click
+
+from cli.app import App, pass_app
+
+
+@click.command()
+@pass_app
+def init(app: App) -> None:
+    """Create the database, or upgrade it to this version's schema (safe to repeat)."""
+    from casework.db import init_database
+
+    settings = app.settings
+    result = init_database(settings.database_url)
+    if result.previous is None:
+        state = "created"
+    elif result.previous == result.revision:
+        state = "already up to date"
+    else:
+        state = f"upgraded from schema {result.previous}"
+    click.echo(f"Database: {result.location}")
+    click.echo(f"Schema {result.revision}: {state}. (Location chosen by "
+               f"{settings.database_source}.)")
+
+
+@click.command()
+@click.option("--fresh/--keep", default=True, show_default=True,
+              help="Start the demo database afresh, or add to what is there.")
+@pass_app
+def demo(app: App, fresh: bool) -> None:
+    """Open a few example cases at different stages and show the caseload.
+
+    Uses its own database (./demo/casework-demo.db unless --db is given), never your real one.
+    """
+    from pathlib import Path
+
+    from casework.config import database_url
+    from casework.db import init_database, sqlite_path
+    from casework.demo import build_demo
+
+    if not app.db:
+        app.db = database_url(str(Path("demo") / "casework-demo.db"))
+    url = app.settings.database_url
+    path = sqlite_path(url)
+    if fresh and path is not None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    init_database(url)
+    with app.service() as service:
+        opened = build_demo(service)
+    click.echo(f"Demo database: {path or url}")
+    click.echo(f"Opened {len(opened)} example cases; here is the caseload and what is late.\n")
+    from cli.case import print_caseload
+    from cli.deadlines import print_deadlines
+
+    print_caseload(app, None)
+    click.echo("")
+    print_deadlines(app, as_of=None, agency=None, within=0, overdue_only=True)
+    click.echo("\nLook further:")
+    db_flag = f"--db {path}" if path else f"--db '{url}'"
+    click.echo(f"  casework {db_flag} case show {opened[-1]}")
+    click.echo(f"  casework {db_flag} deadlines --within 30")
+    click.echo(f"  casework {db_flag} workflow diagram scr")

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Quick start, needing only Python 3.11+:
+
+    python3 run.py demo    set up, then open example cases and show the caseload
+    python3 run.py test    set up, then lint and run the whole test suite
+
+Setting up means a virtual environment in .venv with the pinned dependencies
+(requirements.lock, requirements-test.lock) and casework installed into it; it is
+redone only when a lock file or pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+
+
+def _run(*args: str | Path) -> None:
+    result = subprocess.run([str(a) for a in args], cwd=ROOT)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def setup(locks: list[str]) -> None:
+    inputs = [ROOT / name for name in [*locks, "requirements.lock", "pyproject.toml"]]
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in inputs)).hexdigest()
+    stamp = VENV / f".installed-{'-'.join(Path(n).stem for n in locks)}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    if not (BIN / "python").exists() and not (BIN / "python.exe").exists():
+        print("Creating .venv ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    python = BIN / "python"
+    print("Installing pinned dependencies ...", flush=True)
+    _run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         *(arg for lock in locks for arg in ("-r", lock)))
+    _run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--no-deps", "-e", ".")
+    stamp.write_text(digest)
+
+
+def main(argv: list[str]) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("casework needs Python 3.11 or newer")
+    command = argv[0] if argv else ""
+    if command == "demo":
+        setup(["requirements.lock"])
+        _run(BIN / "casework", "demo", *argv[1:])
+    elif command == "test":
+        setup(["requirements-test.lock"])
+        _run(BIN / "ruff", "check", ".")
+        _run(BIN / "python", "-m", "pytest", *argv[1:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

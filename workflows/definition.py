@@ -1,0 +1,225 @@
+"""The vocabulary every process definition is written in.
+
+A definition lists its stages, the steps between them, the options each step takes, the
+guards that may refuse it (each with the board's reason), and the deadlines each step opens
+and meets. The engine in `casework` interprets it; the step's `effect` does what is particular
+to the step through the small `CaseLike` interface below, so this package needs nothing from
+the rest of casework.
+
+One `transitions.Machine` is built per definition and shared by every case: the engine wraps
+the case's row in a plain object and fires `machine.events[step].trigger(wrapper, ...)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol
+
+
+class CaseLike(Protocol):
+    """What guards and effects may ask of, and do to, the case they are handed."""
+
+    state: str
+    data: Mapping[str, Any]
+
+    def deadlines(self, kind: str) -> Sequence[Any]: ...  # rows with .status, .agency_code, ...
+
+    def open_deadline(
+        self, key: str, *, agency: str | None = None, due: Any = None, title: str | None = None,
+        detail: str | None = None,
+    ) -> Any: ...
+
+    def close_deadline(self, kind: str, *, agency: str | None = None, number: int | None = None,
+                       status: str = "met", note: str | None = None) -> Any: ...
+
+    def set_progress(self, kind: str, *, number: int, progress: str) -> Any: ...
+
+    def record(self, **values: Any) -> None: ...
+
+
+Options = Mapping[str, Any]
+Guard = Callable[[CaseLike, Options], "str | None"]
+Effect = Callable[[CaseLike, Options], None]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option a step takes on the command line (`--name value`)."""
+
+    name: str
+    help: str
+    kind: str = "text"  # text | choice | date | agency | agency_due | number | flag
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    multiple: bool = False
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A timescale: what is owed, by when, counted from which event (day 0 = the anchor)."""
+
+    key: str
+    title: str
+    duration: str  # "1 month", "5 working days", "6 weeks", "24 hours"; "" = set when opened
+    anchor: str  # an event the workflow records ("referral", "decision"); "" with no duration
+    per_agency: bool = False
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Where a step leads when its deciding option has one value, and what that opens."""
+
+    when: str
+    dest: str
+    opens: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    title: str
+    sources: tuple[str, ...]
+    dest: str | None = None  # None: the case stays in its stage
+    options: tuple[Option, ...] = ()
+    preconditions: tuple[Guard, ...] = ()  # read only the case: `case show` says what blocks
+    guards: tuple[Guard, ...] = ()  # read the step's options too: checked when it is taken
+    opens: tuple[str, ...] = ()  # deadlines opened (anchored on `records` or earlier events)
+    meets: tuple[str, ...] = ()  # deadlines this step satisfies
+    records: str | None = None  # the event this step is, for anchors and key dates
+    branch_on: str | None = None
+    branches: tuple[Branch, ...] = ()
+    effect: Effect | None = None
+    needs: str = ""  # one line: what the step needs, shown beside it in `case show`
+
+    def option(self, name: str) -> Option | None:
+        return next((o for o in self.options if o.name == name), None)
+
+    def branch(self, options: Options) -> Branch | None:
+        if not self.branch_on:
+            return None
+        value = options.get(self.branch_on)
+        return next((b for b in self.branches if b.when == value), None)
+
+    def blocked(self, case: CaseLike) -> str | None:
+        """Why the step cannot be taken yet whatever its options, or None."""
+        for guard in self.preconditions:
+            reason = guard(case, {})
+            if reason:
+                return reason
+        return None
+
+    def refusal(self, case: CaseLike, options: Options) -> str | None:
+        """The first reason for refusing the step with these options, or None."""
+        for guard in (*self.preconditions, *self.guards):
+            reason = guard(case, options)
+            if reason:
+                return reason
+        return None
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    title: str
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Workflow:
+    key: str
+    version: str
+    title: str
+    kind: str  # the kind of case it runs: "scr", "cdr"
+    stages: tuple[Stage, ...]
+    steps: tuple[Step, ...]
+    deadlines: tuple[Deadline, ...]
+    initial_records: str  # the event that opens a case ("referral", "notification")
+    initial_opens: tuple[str, ...] = ()
+    events: tuple[str, ...] = field(default=())  # anchors in the order they happen
+
+    def stage(self, name: str) -> Stage:
+        return next(s for s in self.stages if s.name == name)
+
+    def step(self, name: str) -> Step | None:
+        return next((s for s in self.steps if s.name == name), None)
+
+    def deadline(self, key: str) -> Deadline | None:
+        return next((d for d in self.deadlines if d.key == key), None)
+
+    def steps_from(self, stage: str) -> list[Step]:
+        return [s for s in self.steps if stage in s.sources]
+
+    @cached_property
+    def machine(self) -> Any:
+        """The shared state machine: built on first use, never per case."""
+        from transitions import Machine
+
+        return Machine(
+            model=None,
+            states=[s.name for s in self.stages],
+            initial=self.stages[0].name,
+            transitions=self._transitions(),
+            send_event=True,
+            auto_transitions=False,
+            model_attribute="state",
+        )
+
+    def diagram(self) -> str:
+        """The workflow as mermaid `stateDiagram-v2` text."""
+        from transitions.extensions import GraphMachine
+
+        graph = GraphMachine(
+            states=[{"name": s.name} for s in self.stages],
+            initial=self.stages[0].name,
+            transitions=[
+                {k: v for k, v in t.items() if k != "conditions"} for t in self._transitions()
+            ],
+            auto_transitions=False,
+            graph_engine="mermaid",
+            title=f"{self.title} ({self.key} {self.version})",
+        )
+        return graph.get_graph().draw(None)
+
+    def _transitions(self) -> list[dict[str, Any]]:
+        found = []
+        for step in self.steps:
+            if step.branches:
+                for branch in step.branches:
+                    found.append({
+                        "trigger": step.name, "source": list(step.sources), "dest": branch.dest,
+                        "conditions": [_option_is(step.branch_on or "", branch.when)],
+                    })
+            else:
+                found.append({"trigger": step.name, "source": list(step.sources),
+                              "dest": step.dest})
+        return found
+
+    def check(self) -> None:
+        """Fail loudly, at definition time, on a definition that cannot work."""
+        names = {s.name for s in self.stages}
+        keys = {d.key for d in self.deadlines}
+        for step in self.steps:
+            targets = [step.dest] if step.dest else [b.dest for b in step.branches]
+            for name in [*step.sources, *targets]:
+                if name not in names:
+                    raise ValueError(f"{self.key}: step {step.name} names unknown stage {name}")
+            for key in [*step.opens, *step.meets, *(k for b in step.branches for k in b.opens)]:
+                if key not in keys:
+                    raise ValueError(f"{self.key}: step {step.name} names unknown deadline {key}")
+        for deadline in self.deadlines:
+            if deadline.duration and deadline.anchor not in self.events:
+                raise ValueError(f"{self.key}: deadline {deadline.key} has unknown anchor")
+
+
+def _option_is(name: str, value: str) -> Callable[[Any], bool]:
+    def condition(event: Any) -> bool:
+        return event.kwargs.get("options", {}).get(name) == value
+
+    condition.__name__ = f"{name}_is_{value}"
+    return condition

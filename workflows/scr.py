@@ -1,0 +1,330 @@
+"""Serious case review under Working Together 2006, chapter 8 (DOMAIN.md §1).
+
+    screening ─recommend→ decision ─decide→ notification ─notify_inspectorate→ panel_formation
+                                      ├──(non-statutory)──────────────────────→ panel_formation
+                                      └──(no review)→ no_review
+    panel_formation ─form_panel→ terms_of_reference ─commission_imrs→ imrs
+    imrs ─commission_overview→ overview ─submit_overview→ endorsement ─endorse→ publication
+    publication ⇄ publication_held (hold / release) ; publication ─publish→ implementation
+    implementation ─close→ closed       (the six-month audit and the actions run alongside)
+
+Deadlines (defaults; a board overrides them in its config file):
+    decision      1 month after the referral        met by decide
+    notification  5 working days after the decision met by notify_inspectorate
+    panel         20 working days after the decision met by form_panel
+    imr           6 weeks after commissioning, one per agency (the panel may set each date)
+    completion    4 months after the decision       met by endorse
+    audit         6 months after endorsement        met by record_audit
+    action        the date the board sets for each action in the action plan
+"""
+
+from __future__ import annotations
+
+from workflows.definition import Branch, CaseLike, Deadline, Option, Options, Stage, Step, Workflow
+
+CRITERIA = {
+    "death": "the child died and abuse or neglect is known or suspected to be a factor",
+    "life_threatening_injury": "potentially life-threatening injury through abuse or neglect",
+    "permanent_impairment": "serious and permanent impairment of health or development",
+    "sexual_abuse": "particularly serious sexual abuse",
+    "parent_murdered": "a parent murdered and a domestic homicide review initiated",
+    "killed_by_parent_mental_illness": "the child killed by a parent with a mental illness",
+    "inter_agency_concerns": "the case gives rise to concerns about inter-agency working",
+}
+OUTCOMES = ("scr", "non_statutory", "no_review")
+PROGRESS = ("not_started", "on_track", "at_risk")
+AFTER_ENDORSEMENT = ("publication", "publication_held", "implementation")
+
+NOTE = Option("note", "a note for the history")
+ACTION = Option("action", "the action's number in the plan (A1 is 1)", kind="number",
+                required=True)
+
+
+def _open(case: CaseLike, kind: str) -> list:
+    return [d for d in case.deadlines(kind) if d.status == "open"]
+
+
+# Guards: each returns the board's reason for refusing, or None.
+
+def death_means_scr(case: CaseLike, opts: Options) -> str | None:
+    if "death" in opts.get("criteria", ()) and opts.get("outcome") != "scr":
+        return ("a child died and abuse or neglect is known or suspected: the board always "
+                "holds a serious case review (Working Together 2006, 8.9)")
+    return None
+
+
+def scr_needs_criteria(case: CaseLike, opts: Options) -> str | None:
+    if opts.get("outcome") == "scr" and not opts.get("criteria"):
+        return "a serious case review needs the criteria it meets (--criteria)"
+    return None
+
+
+def imr_awaited(case: CaseLike, opts: Options) -> str | None:
+    awaited = sorted(d.agency_code for d in _open(case, "imr"))
+    if opts["agency"] not in awaited:
+        listed = ", ".join(awaited) or "none"
+        return f"no IMR is awaited from {opts['agency']} (awaited: {listed})"
+    return None
+
+
+def imr_not_yet_commissioned(case: CaseLike, opts: Options) -> str | None:
+    already = {d.agency_code for d in case.deadlines("imr")}
+    repeated = sorted({code for code, _ in opts["agency"]} & already)
+    if repeated:
+        return f"an IMR has already been commissioned from {', '.join(repeated)}"
+    return None
+
+
+def all_imrs_in(case: CaseLike, opts: Options) -> str | None:
+    awaited = sorted(d.agency_code for d in _open(case, "imr"))
+    if awaited:
+        return ("every commissioned IMR must be received or formally waived before the overview "
+                f"report (still awaited: {', '.join(awaited)})")
+    return None
+
+
+def has_action_plan(case: CaseLike, opts: Options) -> str | None:
+    if not case.deadlines("action") and not opts.get("no_actions_reason"):
+        return ("the board cannot endorse without an action plan: add at least one action "
+                "(add_action) or give --no-actions-reason")
+    return None
+
+
+def action_open(case: CaseLike, opts: Options) -> str | None:
+    numbers = [d.number for d in case.deadlines("action")]
+    if opts["action"] not in numbers:
+        listed = ", ".join(f"A{n}" for n in numbers) or "none"
+        return f"the action plan has no action A{opts['action']} (actions: {listed})"
+    if not any(d.number == opts["action"] for d in _open(case, "action")):
+        return f"action A{opts['action']} is already closed"
+    return None
+
+
+def audit_outstanding(case: CaseLike, opts: Options) -> str | None:
+    if not _open(case, "audit"):
+        return "the six-month audit has already been recorded"
+    return None
+
+
+def ready_to_close(case: CaseLike, opts: Options) -> str | None:
+    if _open(case, "audit"):
+        return "the six-month audit of the action plan has not been recorded (record_audit)"
+    still_open = [f"A{d.number}" for d in _open(case, "action")]
+    if still_open:
+        return (f"actions still open: {', '.join(still_open)}; complete them or carry them "
+                "forward by a recorded decision (carry_forward)")
+    return None
+
+
+# Effects: what a step does beyond moving stage and opening/meeting its deadlines.
+
+def record_options(**keys: str):
+    """An effect that keeps the given options on the case, as `option=data key`."""
+    def effect(case: CaseLike, opts: Options) -> None:
+        case.record(**{key: opts[name] for name, key in keys.items()
+                       if opts.get(name) not in (None, (), [])})
+    return effect
+
+
+def commission(case: CaseLike, opts: Options) -> None:
+    if opts.get("terms"):
+        case.record(terms_of_reference=opts["terms"],
+                    records_secured=bool(opts.get("records_secured")))
+    for code, due in opts["agency"]:
+        case.open_deadline("imr", agency=code, due=due)
+
+
+def receive_imr(case: CaseLike, opts: Options) -> None:
+    case.close_deadline("imr", agency=opts["agency"], status="met", note=opts.get("note"))
+
+
+def waive_imr(case: CaseLike, opts: Options) -> None:
+    case.close_deadline("imr", agency=opts["agency"], status="waived", note=opts["reason"])
+
+
+def add_action(case: CaseLike, opts: Options) -> None:
+    case.open_deadline("action", agency=opts["agency"], due=opts["due"], title=opts["action"],
+                       detail=opts["recommendation"])
+
+
+def endorse(case: CaseLike, opts: Options) -> None:
+    if opts.get("no_actions_reason"):
+        case.record(no_actions_reason=opts["no_actions_reason"])
+
+
+def update_action(case: CaseLike, opts: Options) -> None:
+    case.set_progress("action", number=opts["action"], progress=opts["progress"])
+
+
+def complete_action(case: CaseLike, opts: Options) -> None:
+    case.close_deadline("action", number=opts["action"], status="met", note=opts.get("note"))
+
+
+def carry_forward(case: CaseLike, opts: Options) -> None:
+    case.close_deadline("action", number=opts["action"], status="carried_forward",
+                        note=f"{opts['reason']} (decided: {opts['decision']})")
+
+
+def record_audit(case: CaseLike, opts: Options) -> None:
+    case.record(audit_outcome=opts["outcome"])
+
+
+SCR = Workflow(
+    key="scr", version="2006.1", kind="scr",
+    title="Serious case review (Working Together 2006, chapter 8)",
+    stages=(
+        Stage("screening", "Screening against the SCR criteria"),
+        Stage("decision", "Awaiting the chair's decision"),
+        Stage("notification", "Notifying the inspectorate of the decision"),
+        Stage("panel_formation", "Forming the review panel"),
+        Stage("terms_of_reference", "Terms of reference; commissioning IMRs"),
+        Stage("imrs", "Individual management reviews awaited"),
+        Stage("overview", "Overview report and executive summary"),
+        Stage("endorsement", "Board endorsement and action plan"),
+        Stage("publication", "Publication of the executive summary"),
+        Stage("publication_held", "Publication held"),
+        Stage("implementation", "Action plan implementation"),
+        Stage("closed", "Closed", final=True),
+        Stage("no_review", "Closed: no review", final=True),
+    ),
+    deadlines=(
+        Deadline("decision", "Decision whether to hold a review", "1 month", "referral"),
+        Deadline("notification", "Inspectorate notified of the decision", "5 working days",
+                 "decision"),
+        Deadline("panel", "Review panel formed", "20 working days", "decision"),
+        Deadline("imr", "Individual management review", "6 weeks", "commissioning",
+                 per_agency=True),
+        Deadline("completion", "Review complete: overview report endorsed", "4 months",
+                 "decision"),
+        Deadline("audit", "Six-month audit of the action plan", "6 months", "endorsement"),
+        Deadline("action", "Action plan action", "", "", per_agency=True),
+    ),
+    initial_records="referral",
+    initial_opens=("decision",),
+    events=("referral", "recommendation", "decision", "notification", "panel_formed",
+            "commissioning", "overview_commissioned", "overview_submitted", "endorsement",
+            "publication", "audit", "closure"),
+    steps=(
+        Step("recommend", "Panel recommends to the chair", ("screening",), "decision",
+             options=(
+                 Option("recommendation", "what the panel recommends", kind="choice",
+                        choices=OUTCOMES, required=True),
+                 Option("criteria", "criteria met (repeatable)", kind="choice",
+                        choices=tuple(CRITERIA), multiple=True),
+                 NOTE),
+             records="recommendation", effect=record_options(recommendation="recommendation",
+                                          criteria="recommended_criteria"),
+             needs="--recommendation scr|non_statutory|no_review"),
+        Step("decide", "Chair decides", ("decision",), branch_on="outcome",
+             branches=(
+                 Branch("scr", "notification", ("notification", "panel", "completion")),
+                 Branch("non_statutory", "panel_formation", ("panel", "completion")),
+                 Branch("no_review", "no_review"),
+             ),
+             options=(
+                 Option("outcome", "the chair's decision", kind="choice", choices=OUTCOMES,
+                        required=True),
+                 Option("criteria", "criteria that apply (repeatable)", kind="choice",
+                        choices=tuple(CRITERIA), multiple=True),
+                 Option("rationale", "why: recorded for the board and the inspectorate",
+                        required=True),
+                 Option("chair", "the board chair who decided", required=True)),
+             guards=(death_means_scr, scr_needs_criteria),
+             records="decision", meets=("decision",),
+             effect=record_options(outcome="outcome", criteria="criteria",
+                                  rationale="rationale", chair="decided_by"),
+             needs="--outcome, --rationale, --chair; --criteria for an SCR"),
+        Step("notify_inspectorate", "Inspectorate notified", ("notification",),
+             "panel_formation",
+             options=(Option("to", "who was notified (default: Ofsted and the Government "
+                                   "Office)"), NOTE),
+             records="notification", meets=("notification",),
+             effect=record_options(to="notified"), needs="--to (optional)"),
+        Step("form_panel", "Review panel formed", ("panel_formation",), "terms_of_reference",
+             options=(
+                 Option("chair", "the panel's independent chair", required=True),
+                 Option("member", "a member: name, role and agency (repeatable)",
+                        required=True, multiple=True),
+                 Option("conflicts", "conflicts of interest declared (or 'none')",
+                        required=True)),
+             records="panel_formed", meets=("panel",),
+             effect=record_options(chair="panel_chair", member="panel_members",
+                                  conflicts="conflicts_declared"),
+             needs="--chair, --member (repeat), --conflicts"),
+        Step("commission_imrs", "Terms of reference agreed; IMRs commissioned",
+             ("terms_of_reference",), "imrs",
+             options=(
+                 Option("terms", "the terms of reference (document reference or summary)",
+                        required=True),
+                 Option("agency", "an agency asked for an IMR, CODE or CODE=DUE-DATE "
+                                  "(repeatable)", kind="agency_due", required=True,
+                        multiple=True),
+                 Option("records_secured", "the agencies' records have been secured",
+                        kind="flag")),
+             guards=(imr_not_yet_commissioned,), records="commissioning", effect=commission,
+             needs="--terms, --agency CODE[=DATE] (repeat)"),
+        Step("commission_imr", "A further IMR commissioned", ("imrs",),
+             options=(Option("agency", "CODE or CODE=DUE-DATE (repeatable)",
+                             kind="agency_due", required=True, multiple=True),),
+             guards=(imr_not_yet_commissioned,), effect=commission,
+             needs="--agency CODE[=DATE]"),
+        Step("receive_imr", "IMR received", ("imrs",),
+             options=(Option("agency", "the agency whose IMR arrived", kind="agency",
+                             required=True), NOTE),
+             guards=(imr_awaited,), effect=receive_imr, needs="--agency CODE"),
+        Step("waive_imr", "IMR formally waived", ("imrs",),
+             options=(Option("agency", "the agency", kind="agency", required=True),
+                      Option("reason", "why the panel waived it", required=True)),
+             guards=(imr_awaited,), effect=waive_imr, needs="--agency CODE, --reason"),
+        Step("commission_overview", "Overview report commissioned", ("imrs",), "overview",
+             options=(Option("author", "the independent overview author", required=True),),
+             preconditions=(all_imrs_in,), records="overview_commissioned",
+             effect=record_options(author="overview_author"),
+             needs="--author; every IMR received or waived"),
+        Step("add_action", "Action added to the action plan",
+             ("overview", "endorsement", *AFTER_ENDORSEMENT),
+             options=(
+                 Option("recommendation", "the recommendation it answers", required=True),
+                 Option("action", "what the agency will do", required=True),
+                 Option("agency", "the agency that owns it", kind="agency", required=True),
+                 Option("due", "when it is due", kind="date", required=True)),
+             effect=add_action, needs="--recommendation, --action, --agency, --due"),
+        Step("submit_overview", "Overview report and executive summary submitted",
+             ("overview",), "endorsement", options=(NOTE,), records="overview_submitted"),
+        Step("endorse", "Board endorses the overview report and action plan",
+             ("endorsement",), "publication",
+             options=(Option("no_actions_reason", "why the plan has no actions"), NOTE),
+             guards=(has_action_plan,), records="endorsement", meets=("completion",),
+             opens=("audit",), effect=endorse,
+             needs="at least one action, or --no-actions-reason"),
+        Step("hold_publication", "Publication held", ("publication",), "publication_held",
+             options=(Option("reason", "e.g. criminal proceedings", required=True),),
+             effect=record_options(reason="publication_held_for"), needs="--reason"),
+        Step("release_publication", "Hold on publication lifted", ("publication_held",),
+             "publication", options=(NOTE,)),
+        Step("publish", "Executive summary published", ("publication",), "implementation",
+             options=(NOTE,), records="publication"),
+        Step("update_action", "Progress on an action", AFTER_ENDORSEMENT,
+             options=(ACTION, Option("progress", "where it stands", kind="choice",
+                                     choices=PROGRESS, required=True)),
+             guards=(action_open,), effect=update_action, needs="--action N, --progress"),
+        Step("complete_action", "Action completed", AFTER_ENDORSEMENT, options=(ACTION, NOTE),
+             guards=(action_open,), effect=complete_action, needs="--action N"),
+        Step("carry_forward", "Action carried forward by a recorded decision",
+             AFTER_ENDORSEMENT,
+             options=(ACTION, Option("reason", "why it is carried forward", required=True),
+                      Option("decision", "the decision that carried it (meeting and date)",
+                             required=True)),
+             guards=(action_open,), effect=carry_forward,
+             needs="--action N, --reason, --decision"),
+        Step("record_audit", "Six-month audit of the action plan", AFTER_ENDORSEMENT,
+             options=(Option("outcome", "progress, difficulties and delays found",
+                             required=True),),
+             preconditions=(audit_outstanding,), records="audit", meets=("audit",),
+             effect=record_audit, needs="--outcome"),
+        Step("close", "Review closed", ("implementation",), "closed", options=(NOTE,),
+             preconditions=(ready_to_close,), records="closure",
+             needs="audit recorded; every action complete or carried forward"),
+    ),
+)
+SCR.check()
