@@ -107,9 +107,7 @@ class CaseHandle:
             if due < anchor_on:
                 raise InvalidInput(f"due date {short(due)} is before {short(anchor_on)}, "
                                    "the day it was set")
-            when = Due.on_date(due)
-            rule_text = ("date set in the action plan" if key == "action"
-                         else "date set when commissioned")
+            when, rule_text = Due.on_date(due), rule.set_by_hand()
         elif rule.duration is None:
             raise InvalidInput(f"{spec.title}: a due date is needed")
         else:

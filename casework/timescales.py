@@ -94,8 +94,13 @@ class Rule:
 
     def describe(self) -> str:
         if self.duration is None:
-            return "date set when commissioned"
+            return self.set_by_hand()
         return f"{self.duration} after {self.anchor.replace('_', ' ')}"
+
+    def set_by_hand(self) -> str:
+        """How a due date given when the item is asked for is described."""
+        return "date set in the action plan" if self.key == "action" else \
+            "date set when commissioned"
 
     def as_data(self) -> dict[str, str]:
         return {"duration": str(self.duration) if self.duration else "", "anchor": self.anchor}

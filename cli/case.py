@@ -84,8 +84,9 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
         emit_json(detail.as_dict())
         return
     s = detail.summary
-    click.echo(f"{s.reference}  {s.pseudonym}")
+    click.echo(s.reference)
     pairs: list[tuple[str, Any]] = [
+        ("Pseudonym", s.pseudonym),
         ("Stage", f"{s.stage}: {s.stage_title}"),
         ("Workflow", f"{detail.workflow} {detail.workflow_version}"),
     ]
@@ -294,4 +295,4 @@ def history(app: App, reference: str, as_json: bool) -> None:
     click.echo(table(
         ["Happened", "Recorded", "By", "Step", "Stage after", "Note"],
         [[when(local_date(r.effective_at)), when(local_date(r.at)), r.actor, r.step,
-          r.to_state or "", r.note or ""] for r in rows], flex=(2, 4, 5)))
+          r.to_state or "", r.note or ""] for r in rows], flex=(2, 4), wrap=(5,)))

@@ -18,12 +18,15 @@ def when(day: dt.date | None) -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
-          flex: Sequence[int] = (), width: int = WIDTH) -> str:
-    """Columns two spaces apart; the `flex` columns are cut (with …) to fit `width`."""
+          flex: Sequence[int] = (), wrap: Sequence[int] = (), width: int = WIDTH) -> str:
+    """Columns two spaces apart, cut to fit `width`: `flex` columns with …, `wrap` columns
+    onto further lines."""
+    import textwrap
+
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     excess = sum(widths) + 2 * (len(widths) - 1) - width
-    for index in sorted(flex, key=lambda i: -widths[i]):
+    for index in sorted({*flex, *wrap}, key=lambda i: -widths[i]):
         if excess <= 0:
             break
         cut = min(excess, widths[index] - max(len(headers[index]), 8))
@@ -32,8 +35,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
             excess -= cut
     lines = []
     for number, row in enumerate(cells):
-        parts = [_fit(value, widths[i]) for i, value in enumerate(row)]
-        lines.append("  ".join(parts).rstrip())
+        columns = [textwrap.wrap(value, widths[i]) or [""] if i in wrap else [value]
+                   for i, value in enumerate(row)]
+        for depth in range(max(len(c) for c in columns)):
+            parts = [_fit(c[depth] if depth < len(c) else "", widths[i])
+                     for i, c in enumerate(columns)]
+            lines.append("  ".join(parts).rstrip())
         if number == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import click
 
 from cli.app import App, json_option, pass_app
-from cli.output import emit_json, table
+from cli.output import WIDTH, emit_json, table
 
 
 @click.group()
@@ -67,12 +69,15 @@ def show(app: App, key: str, as_json: bool) -> None:
     for step in flow.steps:
         target = step.dest or ", ".join(f"{b.dest} ({b.when})" for b in step.branches) \
             or "(stays)"
-        click.echo(f"  {step.name:<20} {', '.join(step.sources)} -> {target}")
+        click.echo(textwrap.fill(f"{step.name:<20} {', '.join(step.sources)} -> {target}",
+                                 WIDTH, initial_indent="  ", subsequent_indent=" " * 23))
         for option in step.options:
             need = " (required)" if option.required else ""
             more = " (repeatable)" if option.multiple else ""
             choices = f" [{'|'.join(option.choices)}]" if option.choices else ""
-            click.echo(f"      {option.flag}{choices}{need}{more}: {option.help}")
+            click.echo(textwrap.fill(f"{option.flag}{choices}{need}{more}: {option.help}",
+                                     WIDTH, initial_indent=" " * 6,
+                                     subsequent_indent=" " * 10))
     click.echo("\nDeadlines")
     click.echo(table(["Key", "What", "Timescale"],
                      [[k, flow.deadline(k).title, r.describe()] for k, r in rules.items()],
