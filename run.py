@@ -48,7 +48,7 @@ def setup(locks: list[str]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run.py is what tells an older Python
         sys.exit("casework needs Python 3.11 or newer")
     command = argv[0] if argv else ""
     if command == "demo":

@@ -321,8 +321,8 @@ def test_pause_resume_extend_and_history_from_the_command_line(run, referred):
     assert [(h["step"], h["actor"]) for h in history[-3:]] == [
         ("pause", "coordinator"), ("resume", "Jo Bloggs"), ("extend", "coordinator")]
     lines = [line.split() for line in run("case", "history", referred).stdout.splitlines()]
-    pause = lines.index("15 Apr 2008 2 Jun 2008 coordinator pause notification criminal"
-                        .split())
+    pause = lines.index(["15", "Apr", "2008", "2", "Jun", "2008", "coordinator", "pause",
+                         "notification", "criminal"])
     assert lines[pause + 1] == ["proceedings"]  # a long note wraps, it is never cut
 
 

@@ -263,7 +263,7 @@ def test_closure_waits_for_the_audit_and_every_action(service, agencies):
     step(service, ref, "submit_overview", "2008-08-25")
     step(service, ref, "endorse", "2008-09-01")
     step(service, ref, "publish", "2008-09-15")
-    with pytest.raises(StepRefused, match="six-month audit .* has not been recorded"):
+    with pytest.raises(StepRefused, match=r"six-month audit .* has not been recorded"):
         step(service, ref, "close", "2008-12-01")
     step(service, ref, "complete_action", "2008-11-30", action=1)
     step(service, ref, "record_audit", "2008-12-01", outcome="A1 done; A2 delayed")
