@@ -1,0 +1,104 @@
+"""A board's config file: where the database is, closed days, and its own timescales."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from casework.config import database_url, load_settings
+from casework.errors import InvalidInput
+from casework.service import CaseService
+
+D = dt.date
+
+
+def _write(path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_the_database_is_chosen_by_flag_then_environment_then_file_then_default(tmp_path):
+    config = _write(tmp_path / "c.toml", '[database]\nurl = "sqlite:////srv/board.db"\n')
+    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    default = load_settings(env=env)
+    assert default.database_url == f"sqlite:///{tmp_path / 'data' / 'casework' / 'casework.db'}"
+    assert default.database_source == "the per-user default"
+    from_file = load_settings(config=config, env=env)
+    assert (from_file.database_url, from_file.database_source) == (
+        "sqlite:////srv/board.db", f"config file {tmp_path / 'c.toml'}")
+    env["CASEWORK_DATABASE_URL"] = "postgresql+psycopg://u@h/db"
+    assert load_settings(config=config, env=env).database_url == "postgresql+psycopg://u@h/db"
+    assert load_settings(db="board.db", config=config, env=env).database_url == \
+        database_url("board.db")
+    assert database_url("board.db") == f"sqlite:///{Path('board.db').resolve()}"
+
+
+def test_the_config_file_is_found_in_the_user_config_directory(tmp_path):
+    home = tmp_path / "cfg"
+    (home / "casework").mkdir(parents=True)
+    _write(home / "casework" / "casework.toml", '[board]\nname = "Medway LSCB"\n')
+    settings = load_settings(env={"XDG_CONFIG_HOME": str(home)})
+    assert settings.board_name == "Medway LSCB"
+    assert settings.config_path == home / "casework" / "casework.toml"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[board\n", "is not valid TOML"),
+    ('[calendar]\nclosed_days = ["29/12/2008"]\n', "closed day '29/12/2008' is not a date"),
+])
+def test_a_broken_config_file_is_a_clear_error(tmp_path, text, message):
+    with pytest.raises(InvalidInput, match=message):
+        load_settings(config=_write(tmp_path / "c.toml", text), env={})
+    with pytest.raises(InvalidInput, match="does not exist"):
+        load_settings(config=str(tmp_path / "missing.toml"), env={})
+
+
+def test_closed_days_and_timescales_from_the_config_shape_deadlines(tmp_path, engine, clock):
+    config = _write(tmp_path / "c.toml", """
+[calendar]
+closed_days = { 2008-04-14 = "Board training day" }
+
+[timescales.scr]
+decision = "20 working days"
+completion = { duration = "6 months", anchor = "referral" }
+""")
+    settings = load_settings(db=str(engine.url.database), config=config, env={})
+    from casework.db import session_scope
+
+    with session_scope(engine) as session:
+        service = CaseService(session, settings, clock)
+        ref = service.refer_scr("Child A", actor="c", on="2008-03-20").reference
+        # 20 working days from Thu 20 Mar 2008: Good Friday 21 and Easter Monday 24 are out;
+        # 25-28 (4), 31 Mar-4 Apr (9), 7-11 (14), Mon 14 Apr is the board's closed day,
+        # 15-18 (18), 21, 22 (20) -> Tuesday 22 April 2008.
+        due = {d.key: d for d in service.deadlines_of(service.case(ref))}
+        assert due["decision"].due_on == D(2008, 4, 22)
+        assert due["decision"].rule == "20 working days after referral"
+        service.advance(ref, "recommend", {"recommendation": "scr", "criteria": "death"},
+                        actor="c", on="2008-03-28")
+        service.advance(ref, "decide", {"outcome": "scr", "criteria": "death",
+                                        "rationale": "r", "chair": "c"},
+                        actor="c", on="2008-03-31")
+        due = {d.key: d for d in service.deadlines_of(service.case(ref))}
+        # Completion counted from the referral (20 March) by this board: 20 September 2008.
+        assert due["completion"].due_on == D(2008, 9, 20)
+        assert service.case(ref).timescales["decision"] == {
+            "duration": "20 working days", "anchor": "referral"}
+
+        # A case keeps the timescales it opened under when the board changes its file.
+        _write(tmp_path / "c.toml", '[timescales.scr]\ncompletion = "2 months"\n')
+        changed = CaseService(session, load_settings(config=config, env={}), clock)
+        changed.advance(ref, "notify_inspectorate", {}, actor="c", on="2008-04-01")
+        assert changed.case(ref).timescales["completion"]["duration"] == "6 months"
+        newer = changed.refer_scr("Child B", actor="c", on="2008-04-01")
+        assert newer.timescales["completion"]["duration"] == "2 months"
+
+
+def test_a_bad_timescale_in_the_config_is_refused_on_the_command_line(tmp_path, run, db_url):
+    config = _write(tmp_path / "c.toml", '[timescales.scr]\nimrs = "6 weeks"\n')
+    result = run("--config", config, "scr", "refer", "--pseudonym", "A", expect=2)
+    assert result.stderr == (
+        f"Error: config file {tmp_path / 'c.toml'}: [timescales.scr] imrs: no such deadline "
+        "(known: decision, notification, panel, imr, completion, audit, action)\n")
