@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pendulum
+from pendulum.tz.exceptions import AmbiguousTime, NonExistingTime
 
 from casework.clock import LOCAL_TZ, UTC
 from casework.errors import InvalidInput
@@ -38,6 +39,7 @@ def parse_moment(text: str, *, what: str = "date") -> pendulum.DateTime:
     """A local date, optionally with a time (`2008-03-20 14:30`), as an instant in UTC.
 
     A date alone means the start of that day: day-based deadlines only look at the date.
+    In the hour the autumn clock change repeats, the first (BST) occurrence is meant.
     """
     raw = (text or "").strip().replace("T", " ")
     date_part, _, time_part = raw.partition(" ")
@@ -48,7 +50,14 @@ def parse_moment(text: str, *, what: str = "date") -> pendulum.DateTime:
         if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
             raise InvalidInput(f"malformed {what} {text!r}: the time must be HH:MM, e.g. 14:30")
         hour, minute = int(match.group(1)), int(match.group(2))
-    local = pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=LOCAL_TZ)
+    parts = (day.year, day.month, day.day, hour, minute)
+    try:
+        local = pendulum.datetime(*parts, tz=LOCAL_TZ, raise_on_unknown_times=True)
+    except AmbiguousTime:  # the autumn change repeats this hour: take its first (BST) pass
+        local = pendulum.datetime(*parts, tz=LOCAL_TZ, fold=0)
+    except NonExistingTime:
+        raise InvalidInput(f"{what} {text!r}: {hour:02d}:{minute:02d} did not happen in "
+                           "London that day (the clocks went forward)") from None
     return local.in_timezone(UTC)
 
 

@@ -62,6 +62,16 @@ class Case(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _case_version}
 
 
+class ReferenceCounter(SQLModel, table=True):
+    """The last number given out per kind and year: updating it serialises allocation."""
+
+    __tablename__ = "reference_counter"
+
+    kind: str = Field(primary_key=True, max_length=10)
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int
+
+
 class Deadline(SQLModel, table=True):
     __tablename__ = "deadline"
     __table_args__ = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pendulum
-from sqlalchemy import func
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -35,7 +35,7 @@ from casework.errors import (
     UnknownDeadline,
     UnknownWorkflow,
 )
-from casework.models import Agency, Case, Deadline, History
+from casework.models import Agency, Case, Deadline, History, ReferenceCounter
 from casework.options import parse_options
 from casework.timescales import Due, Duration, Rule, effective_rules
 from workflows import registry
@@ -320,9 +320,7 @@ class CaseService:
                    data: dict[str, Any], note: str | None) -> Case:
         prefix = workflow.kind.upper()
         year = opened_on.year
-        last = self.session.exec(select(func.max(Case.number)).where(
-            Case.kind == workflow.kind, Case.year == year)).one()
-        number = (last or 0) + 1
+        number = self._next_number(workflow.kind, year)
         now = self.clock.now()
         case = Case(
             reference=f"{prefix}-{year}-{number:03d}", kind=workflow.kind, year=year,
@@ -343,6 +341,19 @@ class CaseService:
                       to_state=case.state, data={"pseudonym": pseudonym, **data,
                                                  "deadlines": handle.changes})
         return case
+
+    def _next_number(self, kind: str, year: int) -> int:
+        """The next case number of the year. The UPDATE takes the write lock (a row lock on
+        PostgreSQL), so two coordinators referring at once queue rather than collide."""
+        counter = (ReferenceCounter.kind == kind) & (ReferenceCounter.year == year)
+        bumped = self.session.connection().execute(
+            update(ReferenceCounter).where(counter).values(last=ReferenceCounter.last + 1))
+        if bumped.rowcount:
+            return self.session.exec(select(ReferenceCounter.last).where(counter)).one()
+        # First case of its kind this year; a concurrent first insert fails and is retried.
+        self.session.add(ReferenceCounter(kind=kind, year=year, last=1))
+        self.session.flush()
+        return 1
 
     # -- steps ----------------------------------------------------------------------------
 

@@ -122,11 +122,17 @@ def effective_rules(workflow: Any, overrides: Mapping[str, Any] | None,
         if deadline is None:
             known = ", ".join(d.key for d in workflow.deadlines)
             raise InvalidInput(f"{where}: no such deadline (known: {known})")
+        if not deadline.duration:
+            raise InvalidInput(f"{where}: its date is set when each one is added; there is "
+                               "no timescale to change")
         if isinstance(value, str):
             value = {"duration": value}
         if not isinstance(value, Mapping):
             raise InvalidInput(f"{where}: give a duration or a table with duration and anchor")
-        duration = Duration.parse(str(value.get("duration") or deadline.duration))
+        try:
+            duration = Duration.parse(str(value.get("duration") or deadline.duration))
+        except InvalidInput as error:
+            raise InvalidInput(f"{where}: {error}") from None
         anchor = str(value.get("anchor") or deadline.anchor)
         if deadline.per_agency and anchor != deadline.anchor:
             raise InvalidInput(f"{where}: counts from its own commissioning; only the duration "

@@ -80,7 +80,7 @@ def test_a_conflict_on_an_internal_step_is_caught_too(engine, settings, clock, a
 
 
 def test_coordinators_referring_at_once_get_distinct_references(db_url, tmp_path):
-    """Two processes refer ten cases each into one SQLite file: twenty references, no gaps."""
+    """Three processes refer fifteen cases each into one SQLite file: 45 references, no gaps."""
     script = tmp_path / "refer.py"
     script.write_text(textwrap.dedent(f"""
         import sys
@@ -88,17 +88,17 @@ def test_coordinators_referring_at_once_get_distinct_references(db_url, tmp_path
         from casework.db import open_engine, session_scope
         from casework.service import CaseService
         engine = open_engine({db_url!r})
-        for i in range(10):
+        for i in range(15):
             with session_scope(engine) as s:
                 CaseService(s, Settings({db_url!r}, "test")).refer_scr(
                     f"Child {{sys.argv[1]}}{{i}}", actor="c", on="2008-03-20")
     """))
-    workers = [subprocess.Popen([sys.executable, str(script), name]) for name in "XY"]
-    assert [w.wait(timeout=120) for w in workers] == [0, 0]
+    workers = [subprocess.Popen([sys.executable, str(script), name]) for name in "XYZ"]
+    assert [w.wait(timeout=120) for w in workers] == [0, 0, 0]
     from casework.db import open_engine
 
     engine = open_engine(db_url)
     with Session(engine) as fresh:
         refs = sorted(c.reference for c in fresh.exec(select(Case)))
     engine.dispose()
-    assert refs == [f"SCR-2008-{n:03d}" for n in range(1, 21)]
+    assert refs == [f"SCR-2008-{n:03d}" for n in range(1, 46)]

@@ -1,4 +1,4 @@
-"""Initial schema: agencies, cases, deadlines, append-only history.
+"""Initial schema: agencies, cases, reference counters, deadlines, append-only history.
 
 Revision ID: 0001
 Revises:
@@ -55,6 +55,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("reference"),
     )
     op.create_index("ix_case_kind_state", "case_record", ["kind", "state"])
+    op.create_table(
+        "reference_counter",
+        sa.Column("kind", sa.String(length=10), nullable=False),
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("last", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "year"),
+    )
     op.create_table(
         "deadline",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -132,5 +139,6 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS history_append_only()")
     op.drop_table("history")
     op.drop_table("deadline")
+    op.drop_table("reference_counter")
     op.drop_table("case_record")
     op.drop_table("agency")
