@@ -78,6 +78,8 @@ class Deadline(SQLModel, table=True):
         UniqueConstraint("case_id", "key", name="uq_deadline_case_key"),
         Index("ix_deadline_status_due", "status", "due_on"),
         Index("ix_deadline_agency_status", "agency_code", "status"),
+        # "outstanding on a past date" includes what was closed after it
+        Index("ix_deadline_closed_on", "closed_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

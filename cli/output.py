@@ -33,23 +33,25 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
         if cut > 0:
             widths[index] -= cut
             excess -= cut
+    # Only a flex or wrap column can be wider than its width: the rest just pad.
+    pad = "  ".join(f"{{{i}:<{w}}}" for i, w in enumerate(widths))
     lines = []
     for number, row in enumerate(cells):
-        columns = [textwrap.wrap(value, widths[i]) or [""] if i in wrap else [value]
-                   for i, value in enumerate(row)]
-        for depth in range(max(len(c) for c in columns)):
-            parts = [_fit(c[depth] if depth < len(c) else "", widths[i])
-                     for i, c in enumerate(columns)]
-            lines.append("  ".join(parts).rstrip())
+        for i in flex:
+            row[i] = _cut(row[i], widths[i])
+        stacked = {i: textwrap.wrap(row[i], widths[i]) or [""] for i in wrap}
+        for level in range(max((len(p) for p in stacked.values()), default=1)):
+            line = row if level == 0 else [""] * len(row)
+            for i, pieces in stacked.items():
+                line[i] = pieces[level] if level < len(pieces) else ""
+            lines.append(pad.format(*line).rstrip())
         if number == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def _fit(value: str, width: int) -> str:
-    if len(value) > width:
-        return value[: width - 1] + "…"
-    return value.ljust(width)
+def _cut(value: str, width: int) -> str:
+    return value if len(value) <= width else value[: width - 1] + "…"
 
 
 def emit_json(data: Any) -> None:

@@ -93,6 +93,7 @@ def upgrade() -> None:
     op.create_index("ix_deadline_agency_status", "deadline", ["agency_code", "status"])
     op.create_index("ix_deadline_case_id", "deadline", ["case_id"])
     op.create_index("ix_deadline_status_due", "deadline", ["status", "due_on"])
+    op.create_index("ix_deadline_closed_on", "deadline", ["closed_on"])
     op.create_table(
         "history",
         sa.Column("id", sa.Integer(), nullable=False),
