@@ -58,20 +58,14 @@ from sqlmodel import Session
 from casework.clock import LOCAL_TZ, FixedClock
 from casework.config import Settings, database_url
 from casework.db import init_database, make_engine
+from casework.demo import AGENCIES as DEMO_AGENCIES
 from casework.models import Case, Deadline, History
 from casework.service import CaseService
 
 ACTOR_NAMES = ("j.smith", "a.khan", "m.oconnor", "s.patel", "board-unit")
-AGENCIES = (
-    ("POLICE", "Kent Police", "public-protection@police.example.org"),
-    ("CSC", "Children's Social Care", "safeguarding@csc.example.org"),
-    ("HEALTH", "Primary Care Trust", "named-nurse@pct.example.org"),
-    ("ACUTE", "Acute Hospitals Trust", "safeguarding@acute.example.org"),
-    ("EDU", "Education", "child-protection@education.example.org"),
-    ("PROB", "Probation", "public-protection@probation.example.org"),
-    ("YOT", "Youth Offending Team", "yot@council.example.org"),
-    ("CAFCASS", "Cafcass", "safeguarding@cafcass.example.org"),
-)
+AGENCIES = (*DEMO_AGENCIES,
+            ("YOT", "Youth Offending Team", "yot@council.example.org"),
+            ("CAFCASS", "Cafcass", "safeguarding@cafcass.example.org"))
 CODES = tuple(code for code, _, _ in AGENCIES)
 SCR_CRITERIA = ("death", "life_threatening_injury", "permanent_impairment", "sexual_abuse",
                 "parent_murdered", "killed_by_parent_mental_illness")

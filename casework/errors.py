@@ -59,12 +59,14 @@ class UnknownWorkflow(NotFound):
 class StepNotAllowed(CaseworkError):
     exit_code = 4
 
-    def __init__(self, reference: str, step: str, stage: str, allowed: list[str]) -> None:
+    def __init__(self, reference: str, step: str | None, stage: str, allowed: list[str]) -> None:
         listed = ", ".join(allowed) if allowed else "none: the case is closed"
-        super().__init__(
-            f"{reference} is at stage {stage!r}; step {step!r} is not allowed here "
-            f"(allowed: {listed})"
-        )
+        if step is None:
+            message = f"{reference} is at stage {stage!r}: name a step (allowed: {listed})"
+        else:
+            message = (f"{reference} is at stage {stage!r}; step {step!r} is not allowed here "
+                       f"(allowed: {listed})")
+        super().__init__(message)
         self.allowed = allowed
 
 

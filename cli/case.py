@@ -114,7 +114,12 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
         click.echo(table(["Deadline", "Agency", "Due", "Closed", "Status"],
                          [[d.label, d.agency or "", when(d.due_on), when(d.closed_on),
                            _closed_status(d)] for d in done_rows], flex=(0,)))
-    click.echo("\nSteps allowed now" + ("" if detail.steps else ": none"))
+    if s.paused_on:
+        click.echo(f"\nSteps allowed now: none while paused (casework case resume {s.reference})")
+    elif not detail.steps:
+        click.echo("\nSteps allowed now: none")
+    else:
+        click.echo("\nSteps allowed now")
     for step in detail.steps:
         click.echo(f"  {step.name:<21} {step.title}")
         more = f"blocked: {step.blocked}" if step.blocked else (
@@ -166,7 +171,7 @@ def advance(app: App, reference: str, step: str | None, step_options: tuple[str,
     with app.service() as service:
         if not step:
             row = service.case(reference)
-            raise StepNotAllowed(row.reference, "(none given)", row.state,
+            raise StepNotAllowed(row.reference, None, row.state,
                                  [s.name for s in service.allowed_steps(row)])
         options = parse_step_arguments(step_options, InvalidInput)
         outcome = service.advance(reference, step, options, actor=actor_name(actor), on=on,

@@ -172,7 +172,8 @@ def test_errors_are_one_line_with_a_stable_exit_code(run, referred):
     assert error("case", "advance", referred, "publish", code=4) == (
         "Error: SCR-2008-001 is at stage 'decision'; step 'publish' is not allowed here "
         "(allowed: decide)")
-    assert error("case", "advance", referred, code=4).endswith("(allowed: decide)")
+    assert error("case", "advance", referred, code=4) == (
+        "Error: SCR-2008-001 is at stage 'decision': name a step (allowed: decide)")
     assert error("case", "advance", referred, "decide", "--outcome", "no_review",
                  "--criteria", "death", "--rationale", "r", "--chair", "c", code=5) == (
         "Error: SCR-2008-001: cannot decide: a child died and abuse or neglect is known or "
