@@ -364,6 +364,9 @@ class CaseService:
         case = self.case(reference)
         workflow = self.workflow_of(case)
         allowed = [s.name for s in workflow.steps_from(case.state)]
+        if not step_name.strip():
+            self._refuse_if_paused(case)
+            raise StepNotAllowed(case.reference, None, case.state, allowed)
         step = workflow.step(step_name.strip().lower().replace("-", "_"))
         if step is None or step.name not in allowed:
             raise StepNotAllowed(case.reference, step_name, case.state, allowed)

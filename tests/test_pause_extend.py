@@ -42,6 +42,8 @@ def test_resuming_moves_deadlines_on_by_the_paused_time(service):
     with pytest.raises(StepRefused, match=r"paused since 15 Apr 2008 \(awaiting police "
                                           r"advice\): resume it first"):
         service.advance(ref, "notify_inspectorate", {}, actor="c", on="2008-04-16")
+    with pytest.raises(StepRefused, match="resume it first"):
+        service.advance(ref, "", {}, actor="c")
     service.resume(ref, actor="c", on="2008-04-30")
     # Paused 15 days. notification 17 Apr + 15 = Fri 2 May (a working day).
     # panel 9 May + 15 = Sat 24 May; a working-day deadline rolls on past the weekend and
