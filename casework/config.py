@@ -5,6 +5,7 @@ The board's config file is TOML, found at `--config`, else `$CASEWORK_CONFIG`, e
 
     [board]
     name = "Kent Safeguarding Children Board"
+    areas = ["Kent"]            # a death of a child living elsewhere goes to that area's panel
 
     [database]
     url = "sqlite:////srv/casework/casework.db"     # --db and $CASEWORK_DATABASE_URL win
@@ -39,6 +40,7 @@ class Settings:
     database_source: str  # how the URL was chosen, for `casework init` to say
     config_path: Path | None = None
     board_name: str = "Local Safeguarding Children Board"
+    areas: list[str] = field(default_factory=list)  # where the panel's children live
     closed_days: dict[dt.date, str] = field(default_factory=dict)
     timescales: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -78,7 +80,12 @@ def load_settings(db: str | None = None, config: str | None = None,
     else:
         url, source = database_url(str(default_database_path(env))), "the per-user default"
     settings = Settings(database_url=url, database_source=source, config_path=path)
-    settings.board_name = str(data.get("board", {}).get("name") or settings.board_name)
+    board = data.get("board", {})
+    settings.board_name = str(board.get("name") or settings.board_name)
+    areas = board.get("areas", [])
+    if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
+        raise InvalidInput(f"config file {path}: [board] areas must be a list of area names")
+    settings.areas = [a.strip() for a in areas if a.strip()]
     settings.closed_days = _closed_days(data.get("calendar", {}).get("closed_days", []), path)
     timescales = data.get("timescales", {})
     if not isinstance(timescales, dict):

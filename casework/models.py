@@ -105,6 +105,17 @@ class Deadline(SQLModel, table=True):
     created_at: dt.datetime
 
 
+class CdopMeeting(SQLModel, table=True):
+    """A Child Death Overview Panel meeting: cases ready for review are listed for the next."""
+
+    __tablename__ = "cdop_meeting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    held_on: dt.date = Field(unique=True)
+    note: str | None = None
+    created_at: dt.datetime
+
+
 class History(SQLModel, table=True):
     """Who did what, when, and why. Rows are only ever added."""
 

@@ -35,7 +35,7 @@ from casework.errors import (
     UnknownDeadline,
     UnknownWorkflow,
 )
-from casework.models import Agency, Case, Deadline, History, ReferenceCounter
+from casework.models import Agency, Case, CdopMeeting, Deadline, History, ReferenceCounter
 from casework.options import parse_options
 from casework.timescales import Due, Duration, Rule, effective_rules
 from workflows import registry
@@ -49,13 +49,18 @@ class CaseHandle:
     """The plain object a workflow sees: the case row, its deadlines, and what a step did."""
 
     def __init__(self, service: CaseService, case: Case, deadlines: list[Deadline],
-                 effective_at: pendulum.DateTime) -> None:
+                 effective_at: pendulum.DateTime, actor: str = "") -> None:
         self._service = service
         self.row = case
         self._deadlines = deadlines
         self.effective_at = effective_at
+        self.actor = actor
         self.changes: list[dict[str, Any]] = []
         self._data = dict(case.data)
+
+    @property
+    def effective_on(self) -> dt.date:
+        return local_date(self.effective_at)
 
     @property
     def state(self) -> str:
@@ -79,9 +84,9 @@ class CaseHandle:
     def record(self, **values: Any) -> None:
         self._data.update({k: _jsonable(v) for k, v in values.items()})
 
-    def record_event(self, event: str) -> None:
+    def record_event(self, event: str, at: dt.datetime | None = None) -> None:
         events = dict(self._data.get("events", {}))
-        events[event] = self.effective_at.isoformat()
+        events[event] = pendulum.instance(at or self.effective_at).in_timezone("UTC").isoformat()
         self._data["events"] = events
 
     def event_at(self, event: str) -> pendulum.DateTime | None:
@@ -133,13 +138,33 @@ class CaseHandle:
         deadline = self._find_open(kind, agency, number)
         deadline.status = status
         deadline.closed_on = local_date(self.effective_at)
-        deadline.closed_at = self._service.clock.now()
+        deadline.closed_at = self.effective_at  # when it happened: the history has when recorded
         if note:
             deadline.note = note
         late = (deadline.closed_on - deadline.due_on).days
         self.changes.append({status: deadline.key, "due": deadline.due_on.isoformat(),
                              "days_late": max(late, 0)})
         return deadline
+
+    def move_deadline(self, kind: str, due: dt.date, reason: str) -> Deadline:
+        """Move an open deadline to a new date as part of a step (a deferral, say)."""
+        deadline = self._find_open(kind, None, None)
+        self.changes.append({"moved": deadline.key, "from": deadline.due_on.isoformat(),
+                             "to": due.isoformat(), "reason": reason})
+        when = Due.on_date(due)
+        deadline.due_on, deadline.due_at = when.on, when.at
+        deadline.extensions += 1
+        return deadline
+
+    def next_meeting(self, after: dt.date) -> dt.date | None:
+        return self._service.next_meeting(after)
+
+    def open_linked(self, workflow_key: str, *, note: str, **data: Any) -> str:
+        """Open a new case linked to this one, in the same transaction as the step."""
+        linked = self._service.open_in_transaction(
+            workflow_key, self.row.pseudonym, actor=self.actor, effective=self.effective_at,
+            data={"linked_case": self.row.reference, **data}, note=note)
+        return linked.reference
 
     def set_progress(self, kind: str, *, number: int, progress: str) -> Deadline:
         deadline = self._find_open(kind, None, number)
@@ -210,7 +235,7 @@ class CaseService:
         if self.session.exec(select(Agency.id).where(Agency.code == code)).first():
             raise InvalidInput(f"agency {code} already exists (change it with "
                                "`casework agency update`)")
-        agency = Agency(code=code, name=_required(name, "--name"),
+        agency = Agency(code=code, name=required(name, "--name"),
                         contact_email=_email(contact_email, "--email"),
                         escalation_email=_email(escalation_email, "--escalation-email")
                         if escalation_email else None,
@@ -227,7 +252,7 @@ class CaseService:
         agency = self.agency(code)
         changed: dict[str, Any] = {}
         if name is not None:
-            changed["name"] = _required(name, "--name")
+            changed["name"] = required(name, "--name")
         if contact_email is not None:
             changed["contact_email"] = _email(contact_email, "--email")
         if escalation_email is not None:
@@ -282,6 +307,12 @@ class CaseService:
             deadlines = self.deadlines_of(case)
         return CaseHandle(self, case, deadlines, self.clock.now())
 
+    def next_meeting(self, after: dt.date) -> dt.date | None:
+        """The first CDOP meeting on or after a date."""
+        query = (select(CdopMeeting.held_on).where(CdopMeeting.held_on >= after)
+                 .order_by(CdopMeeting.held_on).limit(1))
+        return self.session.exec(query).first()
+
     # -- opening a case -------------------------------------------------------------------
 
     def refer_scr(self, pseudonym: str, *, actor: str, on: str | dt.datetime | None = None,
@@ -292,53 +323,65 @@ class CaseService:
 
     def open_case(self, workflow_key: str, pseudonym: str, *, actor: str,
                   on: str | dt.datetime | None = None, data: dict[str, Any] | None = None,
-                  note: str | None = None) -> Case:
-        workflow = registry.current(workflow_key)
-        if workflow is None:
-            raise UnknownWorkflow(f"no workflow {workflow_key!r}")
-        rules = effective_rules(workflow, self.settings.timescales.get(workflow.key),
-                                f"config file {self.settings.config_path}")
-        pseudonym = _required(pseudonym, "--pseudonym")
-        if len(pseudonym) > 80:
-            raise InvalidInput("a pseudonym is at most 80 characters")
-        effective = self._effective(on, not_before=None)
-        opened_on = local_date(effective)
+                  note: str | None = None, events: Mapping[str, dt.datetime] | None = None,
+                  opens: Sequence[str] = (), meets: Sequence[str] = (),
+                  stage: str | None = None) -> Case:
+        """Open a case: its reference, its opening event (and any earlier ones given in
+        `events`, such as the death), and the deadlines the workflow opens with."""
+        effective = self.effective(on, not_before=None)
         for attempt in range(5):
             try:
-                case = self._open_once(workflow, rules, pseudonym, actor, effective, opened_on,
-                                       data or {}, note)
+                case = self.open_in_transaction(
+                    workflow_key, pseudonym, actor=actor, effective=effective, data=data,
+                    note=note, events=events, opens=opens, meets=meets, stage=stage)
                 self._commit()
                 return case
-            except IntegrityError:  # another coordinator took the same number: take the next
+            except IntegrityError:  # another coordinator opened the first case of the year
                 self.session.rollback()
                 if attempt == 4:
                     raise Conflict("could not allocate a case reference: try again") from None
         raise AssertionError("unreachable")
 
-    def _open_once(self, workflow: Workflow, rules: dict[str, Rule], pseudonym: str,
-                   actor: str, effective: pendulum.DateTime, opened_on: dt.date,
-                   data: dict[str, Any], note: str | None) -> Case:
-        prefix = workflow.kind.upper()
+    def open_in_transaction(self, workflow_key: str, pseudonym: str, *, actor: str,
+                            effective: pendulum.DateTime, data: dict[str, Any] | None = None,
+                            note: str | None = None,
+                            events: Mapping[str, dt.datetime] | None = None,
+                            opens: Sequence[str] = (), meets: Sequence[str] = (),
+                            stage: str | None = None) -> Case:
+        workflow = registry.current(workflow_key)
+        if workflow is None:
+            raise UnknownWorkflow(f"no workflow {workflow_key!r}")
+        rules = effective_rules(workflow, self.settings.timescales.get(workflow.key),
+                                f"config file {self.settings.config_path}")
+        pseudonym = required(pseudonym, "--pseudonym")
+        if len(pseudonym) > 80:
+            raise InvalidInput("a pseudonym is at most 80 characters")
+        data = data or {}
+        opened_on = local_date(effective)
         year = opened_on.year
         number = self._next_number(workflow.kind, year)
-        now = self.clock.now()
         case = Case(
-            reference=f"{prefix}-{year}-{number:03d}", kind=workflow.kind, year=year,
-            number=number, workflow_key=workflow.key, workflow_version=workflow.version,
-            pseudonym=pseudonym, state=workflow.stages[0].name, opened_on=opened_on,
-            opened_at=effective, last_step_on=opened_on, updated_at=now,
+            reference=f"{workflow.kind.upper()}-{year}-{number:03d}", kind=workflow.kind,
+            year=year, number=number, workflow_key=workflow.key,
+            workflow_version=workflow.version, pseudonym=pseudonym,
+            state=stage or workflow.stages[0].name, opened_on=opened_on, opened_at=effective,
+            last_step_on=opened_on, updated_at=self.clock.now(),
             data={}, timescales={k: r.as_data() for k, r in rules.items()},
         )
         self.session.add(case)
         self.session.flush()
-        handle = CaseHandle(self, case, [], effective)
+        handle = CaseHandle(self, case, [], effective, actor)
         handle.record(**data)
+        for event, at in (events or {}).items():
+            handle.record_event(event, at)
         handle.record_event(workflow.initial_records)
-        for key in workflow.initial_opens:
+        for key in (*workflow.initial_opens, *opens):
             handle.open_deadline(key)
+        for key in meets:
+            handle.close_deadline(key, status="met")
         handle.save_data()
         self._history(case, workflow.initial_records, actor, effective=effective, note=note,
-                      to_state=case.state, data={"pseudonym": pseudonym, **data,
+                      to_state=case.state, data={"pseudonym": pseudonym, **_jsonable(data),
                                                  "deadlines": handle.changes})
         return case
 
@@ -374,8 +417,8 @@ class CaseService:
         opts = parse_options(step, dict(options or {}), self.active_agency_code)
         if note and step.option("note"):
             opts["note"] = note
-        effective = self._effective(on, not_before=case.last_step_on)
-        handle = CaseHandle(self, case, self.deadlines_of(case), effective)
+        effective = self.effective(on, not_before=case.last_step_on)
+        handle = CaseHandle(self, case, self.deadlines_of(case), effective, actor)
         reason = step.refusal(handle, opts)
         if reason:
             raise StepRefused(f"{case.reference}: cannot {step.name}: {reason}")
@@ -410,8 +453,8 @@ class CaseService:
         case = self.case(reference)
         self._refuse_if_closed(case)
         self._refuse_if_paused(case)
-        reason = _required(reason, "--reason")
-        effective = self._effective(on, not_before=case.last_step_on)
+        reason = required(reason, "--reason")
+        effective = self.effective(on, not_before=case.last_step_on)
         case.paused_on = local_date(effective)
         case.pause_reason = reason
         self._history(case, "pause", actor, effective=effective, note=reason,
@@ -425,7 +468,7 @@ class CaseService:
         case = self.case(reference)
         if not case.paused_on:
             raise StepRefused(f"{case.reference} is not paused")
-        effective = self._effective(on, not_before=case.paused_on)
+        effective = self.effective(on, not_before=case.paused_on)
         resumed_on = local_date(effective)
         days = (resumed_on - case.paused_on).days
         moved = []
@@ -464,7 +507,7 @@ class CaseService:
         """Move one deadline later, keeping its original due date for slippage reports."""
         case = self.case(reference)
         self._refuse_if_closed(case)
-        reason = _required(reason, "--reason")
+        reason = required(reason, "--reason")
         deadline = self._deadline_by_key(case, deadline_key)
         if (to is None) == (by is None):
             raise InvalidInput("give either --to DATE or --by DURATION (e.g. '10 working days')")
@@ -501,7 +544,7 @@ class CaseService:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _effective(self, on: str | dt.datetime | None, *,
+    def effective(self, on: str | dt.datetime | None, *,
                    not_before: dt.date | None) -> pendulum.DateTime:
         """When a step happened: now, or an earlier moment the coordinator gives with --on."""
         now = self.clock.now()
@@ -533,8 +576,16 @@ class CaseService:
             case.updated_at = now
         self.session.add(History(
             case_id=case.id if case else None, at=now, effective_at=effective or now,
-            actor=_required(actor, "--actor"), step=step, from_state=from_state,
+            actor=required(actor, "--actor"), step=step, from_state=from_state,
             to_state=to_state, note=note, data=data or {}))
+
+    def record_board_event(self, step: str, actor: str, *, note: str | None = None,
+                           data: dict[str, Any] | None = None) -> None:
+        """History for a change that belongs to no one case (a meeting, an agency)."""
+        self._history(None, step, actor, note=note, data=data)
+
+    def commit(self) -> None:
+        self._commit()
 
     def _commit(self, case: Case | None = None) -> None:
         try:
@@ -551,7 +602,8 @@ class CaseService:
             raise
 
 
-def _required(value: str | None, flag: str) -> str:
+def required(value: str | None, flag: str) -> str:
+    """The stripped text of an option that must not be empty."""
     text = (value or "").strip()
     if not text:
         raise InvalidInput(f"{flag} must not be empty")
@@ -559,7 +611,7 @@ def _required(value: str | None, flag: str) -> str:
 
 
 def _email(value: str | None, flag: str) -> str:
-    text = _required(value, flag)
+    text = required(value, flag)
     if not EMAIL.match(text):
         raise InvalidInput(f"{flag} {text!r} is not an email address")
     return text

@@ -64,10 +64,10 @@ def test_init_creates_then_reports_up_to_date(tmp_path):
     runner = CliRunner()
     first = runner.invoke(cli, ["--db", str(db), "init"])
     assert first.exit_code == 0, first.output
-    assert first.stdout == (f"Database: {db}\nSchema 0001: created. "
+    assert first.stdout == (f"Database: {db}\nSchema 0002: created. "
                             "(Location chosen by --db.)\n")
     again = runner.invoke(cli, ["--db", str(db), "init"])
-    assert "Schema 0001: already up to date." in again.stdout
+    assert "Schema 0002: already up to date." in again.stdout
     assert db.exists()
 
 
@@ -197,7 +197,7 @@ def test_errors_are_one_line_with_a_stable_exit_code(run, referred):
         "Error: agency POLICE already exists (change it with `casework agency update`)")
     assert error("agency", "add", "PROB", "--name", "Probation", "--email", "not-an-email",
                  code=2) == "Error: --email 'not-an-email' is not an email address"
-    assert error("workflow", "show", "xyz", code=3) == "Error: no workflow 'xyz' (known: scr)"
+    assert error("workflow", "show", "xyz", code=3) == "Error: no workflow 'xyz' (known: scr, cdr)"
 
 
 def test_a_conflicting_database_lock_is_a_conflict_not_a_traceback(run, referred, db_path):

@@ -36,7 +36,16 @@ class CaseLike(Protocol):
 
     def set_progress(self, kind: str, *, number: int, progress: str) -> Any: ...
 
+    def move_deadline(self, kind: str, due: Any, reason: str) -> Any: ...
+
     def record(self, **values: Any) -> None: ...
+
+    @property
+    def effective_on(self) -> Any: ...  # the local date the step is recorded as taken
+
+    def next_meeting(self, after: Any) -> Any: ...  # the first panel meeting on or after a date
+
+    def open_linked(self, workflow_key: str, *, note: str, **data: Any) -> str: ...
 
 
 Options = Mapping[str, Any]
@@ -128,6 +137,7 @@ class Stage:
     name: str
     title: str
     final: bool = False
+    awaits: str = ""  # an outside event the case waits on with no deadline of its own
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from workflows.cdr import CDR
 from workflows.definition import Workflow
 from workflows.scr import SCR
 
-WORKFLOWS: dict[str, Workflow] = {SCR.key: SCR}
+WORKFLOWS: dict[str, Workflow] = {SCR.key: SCR, CDR.key: CDR}
 VERSIONS: dict[tuple[str, str], Workflow] = {(w.key, w.version): w for w in WORKFLOWS.values()}
 
 
