@@ -1,10 +1,12 @@
-"""Example cases for the demo: a board's caseload at mixed stages, some of it late.
+"""Example cases for the demo: SCRs and child deaths at mixed stages, some of them late.
 
 Dates are counted back from today, so the demo always shows live lateness. Pseudonyms only;
 the example agencies' addresses are on the reserved example.org domain.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from casework.clock import today
 from casework.service import CaseService
@@ -112,4 +114,59 @@ def build_demo(service: CaseService) -> list[str]:
     step(ref, "complete_action", 160, action=1)
     step(ref, "update_action", 30, action=2, progress="at_risk")
     opened.append(ref)
+    opened[:0] = _child_deaths(service, ago, step)
+    return opened
+
+
+def _child_deaths(service: CaseService, ago, step) -> list[str]:
+    """An expected death awaiting reports, an unexpected one waiting on the post-mortem, one
+    reviewed and referred for an SCR, and one transferred to its home area's panel."""
+    from casework.deaths import notify_death, schedule_meetings
+
+    schedule_meetings(service, ago(200), 4, actor=ACTOR)  # quarterly, the next ones ahead
+    opened = []
+
+    def notify(pseudonym: str, died: int, notified: int, death: str, **more: str) -> str:
+        details = {"age_band": "1-4y", "place": "home", "residence": "Kent",
+                   "notifier": "Consultant paediatrician", "notifier_agency": "ACUTE", **more}
+        case = notify_death(service, pseudonym=pseudonym, died=f"{ago(died)} 04:30",
+                            on=f"{ago(notified)} 10:00", death=death, actor=ACTOR, **details)
+        opened.append(case.reference)
+        return case.reference
+
+    expected = notify("Child F", 40, 39, "expected", age_band="10-14y", place="hospice")
+    step(expected, "triage", 38, death="expected")
+    step(expected, "request_reports", 36, agency=["HEALTH", "EDU", "CSC"])
+    step(expected, "receive_report", 20, agency="HEALTH")
+
+    waiting = notify("Child G", 30, 28, "unexpected", age_band="0-27d")
+    step(waiting, "triage", 28, death="unexpected")
+    step(waiting, "convene_team", 28, paediatrician="Designated paediatrician",
+         police="Detective Sergeant, child abuse investigation", social_care="Team manager")
+    step(waiting, "record_home_visit", 28)
+    step(waiting, "record_information_sharing", 27)
+    step(waiting, "await_post_mortem", 26)
+
+    reviewed = notify("Child H", 190, 190, "unexpected", age_band="5-9y", place="public_place")
+    step(reviewed, "triage", 190, death="unexpected")
+    step(reviewed, "convene_team", 190, paediatrician="Designated paediatrician",
+         police="Detective Sergeant", social_care="Team manager")
+    step(reviewed, "record_home_visit", 190)
+    step(reviewed, "record_information_sharing", 189)
+    step(reviewed, "await_post_mortem", 188)
+    step(reviewed, "receive_post_mortem", 150, findings="injuries not explained by the account")
+    step(reviewed, "hold_final_discussion", 120)
+    step(reviewed, "request_reports", 120, agency=["POLICE", "CSC", "EDU"])
+    for agency in ("POLICE", "CSC", "EDU"):
+        step(reviewed, "receive_report", 100, agency=agency)
+    step(reviewed, "ready_for_panel", 99)
+    meeting = dt.date.fromisoformat(service.case(reviewed).data["meeting_on"])
+    at_meeting = (today(service.clock) - meeting).days
+    step(reviewed, "review", at_meeting, category="deliberately_inflicted", intrinsic="1",
+         parenting="3", environment="3", services="2", modifiable="yes",
+         recommendation=["Share the learning on bruising in non-mobile children"])
+    step(reviewed, "refer_for_scr", at_meeting, reason="abuse may have caused the death")
+
+    elsewhere = notify("Child J", 12, 12, "expected", residence="Medway", age_band="15-17y")
+    step(elsewhere, "transfer", 11, to_panel="Medway CDOP")
     return opened

@@ -41,6 +41,7 @@ class DeadlineView:
     pseudonym: str = ""
     case_paused: bool = False
     number: int | None = None
+    closed_late: bool = False  # met or waived after it ran out (to the hour, for hour rules)
 
     @property
     def label(self) -> str:
@@ -88,6 +89,8 @@ class CaseDetail:
     steps: list[StepView]
     as_of: dt.date
     timescales: dict[str, str] = field(default_factory=dict)
+    waiting_for: str = ""  # an outside event the stage waits on, with no deadline
+    waiting_since: dt.date | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = _plain(asdict(self))
@@ -118,6 +121,7 @@ def deadline_view(service: CaseService, deadline: Deadline, as_of: dt.date,
         case=case.reference if case is not None else "",
         pseudonym=case.pseudonym if case is not None else "",
         case_paused=bool(paused_on), number=deadline.number,
+        closed_late=deadline.closed_at is not None and deadline.closed_at > deadline.due_at,
     )
 
 
@@ -184,10 +188,21 @@ def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDet
         overdue=sum(1 for v in views if v.days_late), paused_on=case_row.paused_on,
         closed_on=case_row.closed_on)
     timescales = {key: rule.describe() for key, rule in handle.rules.items()}
+    stage = workflow.stage(case_row.state)
+    entered = _entered(service, case_row) if stage.awaits else None
     return CaseDetail(summary=summary, workflow=workflow.key,
                       workflow_version=workflow.version, pause_reason=case_row.pause_reason,
                       key_dates=key_dates, record=record, deadlines=views, steps=steps,
-                      as_of=as_of, timescales=timescales)
+                      as_of=as_of, timescales=timescales, waiting_for=stage.awaits,
+                      waiting_since=entered)
+
+
+def _entered(service: CaseService, case_row: Case) -> dt.date:
+    """The day the case reached its current stage, from its history."""
+    rows = service.history(case_row.reference)
+    last = next((r for r in reversed(rows) if r.to_state == case_row.state
+                 and r.from_state != case_row.state), rows[-1])
+    return local_date(last.effective_at)
 
 
 def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = None,
@@ -222,7 +237,7 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
 
 _VIEW_COLUMNS = ("key", "title", "agency_code", "rule", "due_on", "original_due_on", "status",
                  "extensions", "paused_days", "closed_on", "progress", "note", "detail",
-                 "number")
+                 "number", "due_at", "closed_at")
 # A listed deadline with its case's three columns (reference, pseudonym, paused_on): a tuple
 # whose fields read like the Deadline and Case attributes deadline_view reads.
 _ListedRow = namedtuple("_ListedRow", [*_VIEW_COLUMNS, "reference", "pseudonym", "paused_on"])

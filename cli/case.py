@@ -92,7 +92,11 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     ]
     if s.paused_on:
         pairs.append(("Paused", f"since {when(s.paused_on)}: {detail.pause_reason}"))
-    pairs += [(key.replace("_", " ").capitalize(), value)
+    if detail.waiting_for:
+        days = (detail.as_of - detail.waiting_since).days
+        pairs.append(("Waiting", f"for {detail.waiting_for}; since "
+                                 f"{when(detail.waiting_since)} ({days} days)"))
+    pairs += [(LABELS.get(key, key.replace("_", " ").capitalize()), _value(value))
               for key, value in detail.record.items()]
     click.echo(wrap_pairs(pairs))
     if detail.key_dates:
@@ -133,7 +137,19 @@ def _closed_status(row: Any) -> str:
     status = row.status.replace("_", " ")
     if row.status == "met" and row.closed_on and row.closed_on > row.due_on:
         return f"{status} ({(row.closed_on - row.due_on).days}d late)"
+    if row.status == "met" and row.closed_late:
+        return f"{status} (late)"  # later the same day, by an hour-based rule
     return status
+
+
+LABELS = {"scr_referral": "Referred for SCR as", "linked_case": "Linked case",
+          "hours_to_notify": "Hours to notify", "died_on": "Died on"}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
+    return value
 
 
 def _moved(row: Any) -> str:
@@ -195,6 +211,9 @@ def _describe_change(change: dict[str, Any]) -> str:
         return f"opened {change['opened']}: due {due_text}"
     if "progress" in change:
         return f"{change['progress']}: {change['from'] or 'no progress'} -> {change['to']}"
+    if "moved" in change:
+        return (f"moved {change['moved']}: {when(dt.date.fromisoformat(change['from']))} -> "
+                f"{when(dt.date.fromisoformat(change['to']))} ({change['reason']})")
     status = next(k for k in ("met", "waived", "carried_forward") if k in change)
     late = f", {change['days_late']} days late" if change.get("days_late") else ""
     return f"{status.replace('_', ' ')} {change[status]} (due {due_text}{late})"

@@ -7,7 +7,7 @@ import gc
 import click
 
 from casework import __version__
-from cli import agency, case, deadlines, scr, setup, workflow
+from cli import agency, case, deadlines, death, report, scr, setup, workflow
 from cli.app import App, CaseworkGroup
 
 
@@ -24,8 +24,9 @@ from cli.app import App, CaseworkGroup
 def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
     """Serious case reviews and child death overviews for a Safeguarding Children Board.
 
-    Start with `casework init`, add agencies with `casework agency add`, refer a case with
-    `casework scr refer`, then see and move cases with `casework case ...`.
+    Start with `casework init`, add agencies with `casework agency add`, refer a serious
+    incident with `casework scr refer` or notify a child's death with `casework death notify`,
+    then see and move cases with `casework case ...`.
     """
     if ctx.obj is None:
         ctx.obj = App(db, config)
@@ -38,6 +39,8 @@ cli.add_command(setup.init)
 cli.add_command(setup.demo)
 cli.add_command(agency.agency)
 cli.add_command(scr.scr)
+cli.add_command(death.death)
+cli.add_command(report.report)
 cli.add_command(case.case)
 cli.add_command(deadlines.deadlines)
 cli.add_command(workflow.workflow)

@@ -14,20 +14,30 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
     result = CliRunner().invoke(cli, ["--db", str(db), "demo"])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Opened 6 example cases" in out
+    assert "Opened 10 example cases" in out
     assert "Caseload as of" in out and "Deadlines late as of" in out
     listing = json.loads(CliRunner().invoke(cli, ["--db", str(db), "case", "list",
                                                   "--json"]).stdout)["cases"]
-    stages = {c["pseudonym"]: c["stage"] for c in listing}
-    assert stages == {"Child B": "decision", "Child C": "no_review",
-                      "Child D": "panel_formation", "Adam": "imrs",
-                      "Bethany and Cameron": "notification", "Child E": "implementation"}
-    late = {c["pseudonym"]: c["overdue"] for c in listing}
-    assert late["Child B"] == 1 and late["Adam"] == 4 and late["Child E"] == 2
-    assert late["Child D"] == 0 and late["Bethany and Cameron"] == 0
+    stages = {(c["kind"], c["pseudonym"]): c["stage"] for c in listing}
+    assert stages == {
+        ("scr", "Child B"): "decision", ("scr", "Child C"): "no_review",
+        ("scr", "Child D"): "panel_formation", ("scr", "Adam"): "imrs",
+        ("scr", "Bethany and Cameron"): "notification", ("scr", "Child E"): "implementation",
+        ("cdr", "Child F"): "agency_reports", ("cdr", "Child G"): "post_mortem",
+        ("cdr", "Child H"): "reviewed", ("scr", "Child H"): "screening",
+        ("cdr", "Child J"): "transferred"}
+    late = {(c["kind"], c["pseudonym"]): c["overdue"] for c in listing}
+    assert late[("scr", "Child B")] == 1 and late[("scr", "Adam")] == 4
+    assert late[("scr", "Child E")] == 2 and late[("cdr", "Child F")] == 2
+    assert late[("scr", "Child D")] == 0 and late[("scr", "Bethany and Cameron")] == 0
+    linked = {c["reference"]: c for c in listing if c["pseudonym"] == "Child H"}
+    death = next(r for r in linked if r.startswith("CDR"))
+    shown = json.loads(CliRunner().invoke(cli, ["--db", str(db), "case", "show", death,
+                                                "--json"]).stdout)
+    assert shown["record"]["scr_referral"] in linked
     # A second run starts afresh rather than doubling the caseload.
     again = CliRunner().invoke(cli, ["--db", str(db), "demo"])
     assert again.exit_code == 0
     listing = json.loads(CliRunner().invoke(cli, ["--db", str(db), "case", "list",
                                                   "--json"]).stdout)["cases"]
-    assert len(listing) == 6
+    assert len(listing) == 11

@@ -57,6 +57,10 @@ OPEN_STAGES = (*REPORTING, "awaiting_panel", "reviewed")
 NOTE = Option("note", "a note for the history")
 
 
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
 def _open(case: CaseLike, kind: str) -> list:
     return [d for d in case.deadlines(kind) if d.status == "open"]
 
@@ -114,7 +118,7 @@ def some_reports_or_reason(case: CaseLike, opts: Options) -> str | None:
 
 def meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
     if case.next_meeting(case.effective_on) is None:
-        return (f"no CDOP meeting is scheduled on or after {case.effective_on:%d %b %Y}: add one "
+        return (f"no CDOP meeting is scheduled on or after {_day(case.effective_on)}: add one "
                 "with `casework death meeting add DATE`")
     return None
 
@@ -122,8 +126,16 @@ def meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
 def later_meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
     listed = dt.date.fromisoformat(case.data["meeting_on"])
     if case.next_meeting(listed + dt.timedelta(days=1)) is None:
-        return (f"no CDOP meeting is scheduled after {listed:%d %b %Y}: add one with "
+        return (f"no CDOP meeting is scheduled after {_day(listed)}: add one with "
                 "`casework death meeting add DATE`")
+    return None
+
+
+def at_the_meeting(case: CaseLike, opts: Options) -> str | None:
+    listed = dt.date.fromisoformat(case.data["meeting_on"])
+    if case.effective_on < listed:
+        return (f"the case is listed for the CDOP meeting on {_day(listed)}: record the "
+                "review on or after that date (or defer it)")
     return None
 
 
@@ -326,7 +338,8 @@ CDR = Workflow(
                  Option("modifiable", "reviews from 1 April 2010: modifiable factors found",
                         kind="choice", choices=YES_NO),
                  Option("recommendation", "a recommendation (repeatable)", multiple=True)),
-             guards=(preventable_or_modifiable,), records="review", meets=("panel_review",),
+             guards=(at_the_meeting, preventable_or_modifiable), records="review",
+             meets=("panel_review",),
              effect=review,
              needs="--category, --intrinsic/--parenting/--environment/--services 0-3, "
                    "--preventable (before Apr 2010) or --modifiable"),

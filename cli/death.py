@@ -1,0 +1,143 @@
+"""`casework death ...`: what only a child death review has."""
+
+from __future__ import annotations
+
+import click
+
+from cli.app import (
+    App,
+    actor_name,
+    actor_option,
+    as_of_date,
+    json_option,
+    on_option,
+    pass_app,
+)
+from cli.output import emit_json, table, when
+
+
+@click.group()
+def death() -> None:
+    """Child deaths: notify a death (Form A), manage CDOP meetings."""
+
+
+@death.command()
+@click.option("--pseudonym", required=True,
+              help="How the child is known in the review, e.g. 'Child B'. Never a real name.")
+@click.option("--died", metavar="DATE", required=True,
+              help="Date and time of the death: 'YYYY-MM-DD HH:MM' (or a date alone).")
+@click.option("--age-band", required=True,
+              help="0-27d, 28-364d, 1-4y, 5-9y, 10-14y or 15-17y (no date of birth).")
+@click.option("--place", required=True,
+              help="Where the child died: home, hospital, hospice, public_place or other.")
+@click.option("--notifier", required=True,
+              help="The professional who notified: name and role.")
+@click.option("--agency", "notifier_agency", metavar="CODE", required=True,
+              help="The notifying professional's agency.")
+@click.option("--residence", required=True,
+              help="The area the child normally lived in (e.g. Kent).")
+@click.option("--death", "expectation", required=True,
+              type=click.Choice(["expected", "unexpected", "not_known"]),
+              help="Expected or unexpected, as the notifier sees it (or not_known yet).")
+@click.option("--different-child", is_flag=True,
+              help="Confirm this is a different child from a matching notification.")
+@click.option("--note", default=None, help="A note for the history (no identifying details).")
+@on_option
+@actor_option
+@json_option
+@pass_app
+def notify(app: App, pseudonym: str, died: str, age_band: str, place: str, notifier: str,
+           notifier_agency: str, residence: str, expectation: str, different_child: bool,
+           note: str | None, on: str | None, actor: str | None, as_json: bool) -> None:
+    """Record the notification of a child's death (Form A): opens a child death review."""
+    from casework.deaths import notify_death
+
+    with app.service() as service:
+        case = notify_death(service, pseudonym=pseudonym, died=died, age_band=age_band,
+                            place=place, notifier=notifier, notifier_agency=notifier_agency,
+                            residence=residence, death=expectation, actor=actor_name(actor),
+                            on=on, different_child=different_child, note=note)
+        due = {d.kind: d for d in service.deadlines_of(case) if d.status == "open"}
+    data = case.data
+    if as_json:
+        emit_json({"reference": case.reference, "pseudonym": case.pseudonym,
+                   "stage": case.state, "notified_on": case.opened_on,
+                   "hours_to_notify": data["hours_to_notify"],
+                   "notified_late": data["notified_late"],
+                   "open_deadlines": {k: d.due_on.isoformat() for k, d in due.items()}})
+        return
+    click.echo(case.reference)
+    late = " (late: Form A is due within 24 hours)" if data["notified_late"] else ""
+    click.echo(f"{case.pseudonym}: died {when(_died(data))}; "
+               f"notified {data['hours_to_notify']:g} hours later{late}.")
+    if case.state == "transfer_pending":
+        click.echo(f"Lived in {data['residence']}: marked for transfer to that area's panel.")
+    for kind, deadline in due.items():
+        click.echo(f"  {kind.replace('_', ' ')} due {when(deadline.due_on)}")
+
+
+def _died(data: dict):
+    import datetime as dt
+
+    return dt.date.fromisoformat(data["died_on"])
+
+
+@death.group()
+def meeting() -> None:
+    """Child Death Overview Panel meetings (quarterly by default)."""
+
+
+@meeting.command("add")
+@click.argument("held_on", metavar="DATE")
+@click.option("--note", default=None, help="e.g. the venue.")
+@actor_option
+@pass_app
+def meeting_add(app: App, held_on: str, note: str | None, actor: str | None) -> None:
+    """Add a CDOP meeting on DATE."""
+    from casework.deaths import add_meeting
+
+    with app.service() as service:
+        added = add_meeting(service, held_on, actor=actor_name(actor), note=note)
+        click.echo(f"CDOP meeting on {when(added.held_on)} added.")
+
+
+@meeting.command("schedule")
+@click.option("--first", metavar="DATE", required=True, help="The first meeting's date.")
+@click.option("--count", type=int, default=4, show_default=True, help="How many meetings.")
+@click.option("--every-months", type=int, default=3, show_default=True,
+              help="Months between meetings (the panel meets quarterly).")
+@actor_option
+@pass_app
+def meeting_schedule(app: App, first: str, count: int, every_months: int,
+                     actor: str | None) -> None:
+    """Add a run of meetings, e.g. a year of quarterly ones; dates already there are kept."""
+    from casework.deaths import schedule_meetings
+
+    with app.service() as service:
+        added = schedule_meetings(service, first, count, actor=actor_name(actor),
+                                  every_months=every_months)
+        plural = "" if len(added) == 1 else "s"
+        click.echo(f"Added {len(added)} CDOP meeting{plural}: "
+                   + (", ".join(when(m.held_on) for m in added) or "none new"))
+
+
+@meeting.command("list")
+@click.option("--from", "since", metavar="DATE", default=None,
+              help="Only meetings on or after this date.")
+@json_option
+@pass_app
+def meeting_list(app: App, since: str | None, as_json: bool) -> None:
+    """The meetings and the cases listed for each."""
+    from casework.deaths import meetings
+
+    with app.service() as service:
+        rows = meetings(service, as_of_date(app, since) if since else None)
+    if as_json:
+        emit_json([m.as_dict() for m in rows])
+        return
+    if not rows:
+        click.echo("No CDOP meetings: add them with `casework death meeting schedule`.")
+        return
+    click.echo(table(["Meeting", "Listed", "Cases", "Note"],
+                     [[when(m.held_on), len(m.listed), ", ".join(m.listed), m.note or ""]
+                      for m in rows], wrap=(2,), flex=(3,)))
