@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 
 from workflows.definition import Branch, CaseLike, Deadline, Option, Options, Stage, Step, Workflow
+from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
 
 CATEGORIES = {
     "deliberately_inflicted": "deliberately inflicted injury, abuse or neglect",
@@ -67,6 +68,12 @@ def _open(case: CaseLike, kind: str) -> list:
 
 # Guards: each returns the board's reason for refusing, or None.
 
+reports_not_yet_requested = asked_once("form_b", "a Form B has already been requested")
+report_awaited = answer_awaited("form_b", "Form B")
+all_reports_in = all_answered("form_b", "the panel cannot review until every Form B is "
+                                        "received or waived")
+
+
 def team_recorded(case: CaseLike, opts: Options) -> str | None:
     missing = [text for done, text in (
         ("rapid_response_team" in case.data, "the team convened (convene_team)"),
@@ -82,30 +89,6 @@ def team_recorded(case: CaseLike, opts: Options) -> str | None:
 def findings_or_none(case: CaseLike, opts: Options) -> str | None:
     if bool(opts.get("findings")) == bool(opts.get("none_held")):
         return "give the post-mortem's --findings, or --none-held if the coroner held none"
-    return None
-
-
-def reports_not_yet_requested(case: CaseLike, opts: Options) -> str | None:
-    already = {d.agency_code for d in case.deadlines("form_b")}
-    repeated = sorted({code for code, _ in opts["agency"]} & already)
-    if repeated:
-        return f"a Form B has already been requested from {', '.join(repeated)}"
-    return None
-
-
-def report_awaited(case: CaseLike, opts: Options) -> str | None:
-    awaited = sorted(d.agency_code for d in _open(case, "form_b"))
-    if opts["agency"] not in awaited:
-        return (f"no Form B is awaited from {opts['agency']} "
-                f"(awaited: {', '.join(awaited) or 'none'})")
-    return None
-
-
-def all_reports_in(case: CaseLike, opts: Options) -> str | None:
-    awaited = sorted(d.agency_code for d in _open(case, "form_b"))
-    if awaited:
-        return ("the panel cannot review until every Form B is received or waived "
-                f"(still awaited: {', '.join(awaited)})")
     return None
 
 
@@ -190,19 +173,6 @@ def post_mortem(case: CaseLike, opts: Options) -> None:
     case.record(post_mortem=opts.get("findings") or "none held")
 
 
-def request_reports(case: CaseLike, opts: Options) -> None:
-    for code, due in opts["agency"]:
-        case.open_deadline("form_b", agency=code, due=due)
-
-
-def receive_report(case: CaseLike, opts: Options) -> None:
-    case.close_deadline("form_b", agency=opts["agency"], status="met", note=opts.get("note"))
-
-
-def waive_report(case: CaseLike, opts: Options) -> None:
-    case.close_deadline("form_b", agency=opts["agency"], status="waived", note=opts["reason"])
-
-
 def list_for_panel(case: CaseLike, opts: Options) -> None:
     meeting = case.next_meeting(case.effective_on)
     case.record(meeting_on=meeting.isoformat(),
@@ -240,15 +210,15 @@ REPORT_STEPS = (
          options=(Option("agency", "an agency that knew the child, CODE or CODE=DUE-DATE "
                                    "(repeatable)", kind="agency_due", required=True,
                          multiple=True),),
-         guards=(reports_not_yet_requested,), effect=request_reports,
+         guards=(reports_not_yet_requested,), effect=ask("form_b"),
          needs="--agency CODE[=DATE] (repeat)"),
     Step("receive_report", "Form B received", REPORTING,
          options=(Option("agency", "whose Form B arrived", kind="agency", required=True), NOTE),
-         guards=(report_awaited,), effect=receive_report, needs="--agency CODE"),
+         guards=(report_awaited,), effect=receive("form_b"), needs="--agency CODE"),
     Step("waive_report", "Form B waived", REPORTING,
          options=(Option("agency", "the agency", kind="agency", required=True),
                   Option("reason", "why it is not needed", required=True)),
-         guards=(report_awaited,), effect=waive_report, needs="--agency CODE, --reason"),
+         guards=(report_awaited,), effect=waive("form_b"), needs="--agency CODE, --reason"),
 )
 
 CDR = Workflow(

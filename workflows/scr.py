@@ -21,6 +21,7 @@ Deadlines (defaults; a board overrides them in its config file):
 from __future__ import annotations
 
 from workflows.definition import Branch, CaseLike, Deadline, Option, Options, Stage, Step, Workflow
+from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
 
 CRITERIA = {
     "death": "the child died and abuse or neglect is known or suspected to be a factor",
@@ -46,6 +47,12 @@ def _open(case: CaseLike, kind: str) -> list:
 
 # Guards: each returns the board's reason for refusing, or None.
 
+imr_not_yet_commissioned = asked_once("imr", "an IMR has already been commissioned")
+imr_awaited = answer_awaited("imr", "IMR")
+all_imrs_in = all_answered("imr", "every commissioned IMR must be received or formally waived "
+                                  "before the overview report")
+
+
 def death_means_scr(case: CaseLike, opts: Options) -> str | None:
     if "death" in opts.get("criteria", ()) and opts.get("outcome") != "scr":
         return ("a child died and abuse or neglect is known or suspected: the board always "
@@ -56,30 +63,6 @@ def death_means_scr(case: CaseLike, opts: Options) -> str | None:
 def scr_needs_criteria(case: CaseLike, opts: Options) -> str | None:
     if opts.get("outcome") == "scr" and not opts.get("criteria"):
         return "a serious case review needs the criteria it meets (--criteria)"
-    return None
-
-
-def imr_awaited(case: CaseLike, opts: Options) -> str | None:
-    awaited = sorted(d.agency_code for d in _open(case, "imr"))
-    if opts["agency"] not in awaited:
-        listed = ", ".join(awaited) or "none"
-        return f"no IMR is awaited from {opts['agency']} (awaited: {listed})"
-    return None
-
-
-def imr_not_yet_commissioned(case: CaseLike, opts: Options) -> str | None:
-    already = {d.agency_code for d in case.deadlines("imr")}
-    repeated = sorted({code for code, _ in opts["agency"]} & already)
-    if repeated:
-        return f"an IMR has already been commissioned from {', '.join(repeated)}"
-    return None
-
-
-def all_imrs_in(case: CaseLike, opts: Options) -> str | None:
-    awaited = sorted(d.agency_code for d in _open(case, "imr"))
-    if awaited:
-        return ("every commissioned IMR must be received or formally waived before the overview "
-                f"report (still awaited: {', '.join(awaited)})")
     return None
 
 
@@ -130,16 +113,7 @@ def commission(case: CaseLike, opts: Options) -> None:
     if opts.get("terms"):
         case.record(terms_of_reference=opts["terms"],
                     records_secured=bool(opts.get("records_secured")))
-    for code, due in opts["agency"]:
-        case.open_deadline("imr", agency=code, due=due)
-
-
-def receive_imr(case: CaseLike, opts: Options) -> None:
-    case.close_deadline("imr", agency=opts["agency"], status="met", note=opts.get("note"))
-
-
-def waive_imr(case: CaseLike, opts: Options) -> None:
-    case.close_deadline("imr", agency=opts["agency"], status="waived", note=opts["reason"])
+    ask("imr")(case, opts)
 
 
 def add_action(case: CaseLike, opts: Options) -> None:
@@ -271,11 +245,11 @@ SCR = Workflow(
         Step("receive_imr", "IMR received", ("imrs",),
              options=(Option("agency", "the agency whose IMR arrived", kind="agency",
                              required=True), NOTE),
-             guards=(imr_awaited,), effect=receive_imr, needs="--agency CODE"),
+             guards=(imr_awaited,), effect=receive("imr"), needs="--agency CODE"),
         Step("waive_imr", "IMR formally waived", ("imrs",),
              options=(Option("agency", "the agency", kind="agency", required=True),
                       Option("reason", "why the panel waived it", required=True)),
-             guards=(imr_awaited,), effect=waive_imr, needs="--agency CODE, --reason"),
+             guards=(imr_awaited,), effect=waive("imr"), needs="--agency CODE, --reason"),
         Step("commission_overview", "Overview report commissioned", ("imrs",), "overview",
              options=(Option("author", "the independent overview author", required=True),),
              preconditions=(all_imrs_in,), records="overview_commissioned",
