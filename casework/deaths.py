@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from casework.dates import local_date, parse_date, parse_moment, short
 from casework.errors import InvalidInput, StepRefused
 from casework.models import Case, CdopMeeting
-from casework.service import CaseService, required
+from casework.service import CaseService, atomic, required
 from workflows.cdr import AGE_BANDS, EXPECTATION, PLACES, RAPID_RESPONSE
 
 
@@ -94,8 +94,16 @@ class MeetingView:
         return {"held_on": self.held_on.isoformat(), "note": self.note, "listed": self.listed}
 
 
+@atomic
 def add_meeting(service: CaseService, held_on: str | dt.date, *, actor: str,
                 note: str | None = None) -> CdopMeeting:
+    meeting = _add_meeting(service, held_on, actor=actor, note=note)
+    service.commit()
+    return meeting
+
+
+def _add_meeting(service: CaseService, held_on: str | dt.date, *, actor: str,
+                 note: str | None = None) -> CdopMeeting:
     day = parse_date(held_on, what="meeting date") if isinstance(held_on, str) else held_on
     if service.session.exec(select(CdopMeeting.id).where(CdopMeeting.held_on == day)).first():
         raise InvalidInput(f"a CDOP meeting on {short(day)} is already scheduled")
@@ -103,24 +111,22 @@ def add_meeting(service: CaseService, held_on: str | dt.date, *, actor: str,
     service.session.add(meeting)
     service.record_board_event("meeting_added", actor, note=note,
                                data={"held_on": day.isoformat()})
-    service.commit()
     return meeting
 
 
+@atomic
 def schedule_meetings(service: CaseService, first: str, count: int, *, actor: str,
                       every_months: int = 3) -> list[CdopMeeting]:
-    """Meetings every few months (quarterly by default), skipping dates already there."""
+    """Meetings every few months (quarterly by default), skipping dates already there; all
+    of them or none."""
     if not 1 <= count <= 40:
         raise InvalidInput("--count must be between 1 and 40")
     if not 1 <= every_months <= 12:
         raise InvalidInput("--every-months must be between 1 and 12")
     start = parse_date(first, what="--first")
     taken = set(service.session.exec(select(CdopMeeting.held_on)))
-    added = []
-    for number in range(count):
-        day = start.add(months=number * every_months)
-        if day not in taken:
-            added.append(add_meeting(service, day, actor=actor))
+    days = [start.add(months=n * every_months) for n in range(count)]
+    added = [_add_meeting(service, day, actor=actor) for day in days if day not in taken]
     service.commit()
     return added
 

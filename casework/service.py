@@ -10,10 +10,11 @@ stage and the step's deadlines are opened and met.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pendulum
 from sqlalchemy import update
@@ -43,6 +44,23 @@ from workflows.definition import Step, Workflow
 
 AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+T = TypeVar("T")
+
+
+def atomic(method: Callable[..., T]) -> Callable[..., T]:
+    """A change either commits whole or leaves nothing behind, even in a session that lives
+    on (the scheduler's, a test's): any error rolls back what the method had staged. Wraps
+    CaseService methods and functions whose first argument is the service."""
+
+    @functools.wraps(method)
+    def wrapper(self: CaseService, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except BaseException:
+            self.session.rollback()
+            raise
+
+    return wrapper
 
 
 class CaseHandle:
@@ -226,6 +244,7 @@ class CaseService:
             raise InvalidInput(f"agency {agency.code} is no longer active")
         return agency.code
 
+    @atomic
     def add_agency(self, code: str, name: str, contact_email: str,
                    escalation_email: str | None, *, actor: str) -> Agency:
         code = code.strip().upper()
@@ -246,6 +265,7 @@ class CaseService:
         self._commit()
         return agency
 
+    @atomic
     def update_agency(self, code: str, *, actor: str, name: str | None = None,
                       contact_email: str | None = None, escalation_email: str | None = None,
                       active: bool | None = None) -> Agency:
@@ -321,6 +341,7 @@ class CaseService:
         data = {"referred_by": self.active_agency_code(referred_by)} if referred_by else {}
         return self.open_case("scr", pseudonym, actor=actor, on=on, data=data, note=note)
 
+    @atomic
     def open_case(self, workflow_key: str, pseudonym: str, *, actor: str,
                   on: str | dt.datetime | None = None, data: dict[str, Any] | None = None,
                   note: str | None = None, events: Mapping[str, dt.datetime] | None = None,
@@ -400,6 +421,7 @@ class CaseService:
 
     # -- steps ----------------------------------------------------------------------------
 
+    @atomic
     def advance(self, reference: str, step_name: str, options: Mapping[str, Any] | None = None,
                 *, actor: str, on: str | dt.datetime | None = None,
                 note: str | None = None) -> StepOutcome:
@@ -448,6 +470,7 @@ class CaseService:
 
     # -- pause, resume, extend ------------------------------------------------------------
 
+    @atomic
     def pause(self, reference: str, reason: str, *, actor: str,
               on: str | dt.datetime | None = None) -> Case:
         case = self.case(reference)
@@ -462,6 +485,7 @@ class CaseService:
         self._commit(case)
         return case
 
+    @atomic
     def resume(self, reference: str, *, actor: str, on: str | dt.datetime | None = None,
                note: str | None = None) -> Case:
         """Lift a pause: every deadline not yet due when it began moves on by its length."""
@@ -502,6 +526,7 @@ class CaseService:
             new_on = as_date(self.calendar.next_working_day(new_on))
         return Due.on_date(new_on)
 
+    @atomic
     def extend(self, reference: str, deadline_key: str, *, reason: str, actor: str,
                to: str | None = None, by: str | None = None) -> Deadline:
         """Move one deadline later, keeping its original due date for slippage reports."""

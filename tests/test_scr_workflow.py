@@ -343,3 +343,26 @@ def _snapshot(engine) -> tuple:
             [(d.key, d.status, d.due_on) for d in fresh.exec(select(Deadline))],
             len(fresh.exec(select(History)).all()),
         )
+
+
+def test_a_step_that_fails_half_way_leaves_nothing_for_the_next_commit(service, agencies,
+                                                                        engine):
+    """The effect had staged a new stage and IMR rows when a bad due date stopped it."""
+    ref = decided_scr(service)
+    step(service, ref, "notify_inspectorate", "2008-04-14")
+    step(service, ref, "form_panel", "2008-05-06", chair="c", member="m", conflicts="none")
+    with pytest.raises(InvalidInput, match=r"due date 1 May 2008 is before 2 Jun 2008"):
+        step(service, ref, "commission_imrs", "2008-06-02", terms="ToR",
+             agency=["POLICE", "CSC=2008-05-01"])
+    # The same long-lived session carries on with another change, which commits.
+    service.pause(ref, "waiting for the terms of reference", actor="c", on="2008-06-03")
+    from sqlmodel import Session, select
+
+    from casework.models import Case
+
+    with Session(engine) as fresh:
+        case = fresh.exec(select(Case).where(Case.reference == ref)).one()
+        keys = [d.key for d in fresh.exec(select(Deadline).where(Deadline.case_id == case.id))]
+        assert case.state == "terms_of_reference" and case.paused_on == D(2008, 6, 3)
+        assert not [k for k in keys if k.startswith("imr")]
+        assert "terms_of_reference" not in case.data
