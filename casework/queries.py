@@ -125,8 +125,14 @@ def deadline_view(service: CaseService, deadline: Deadline, as_of: dt.date,
     )
 
 
+def _outstanding(as_of: dt.date) -> Any:
+    """Asked for by `as_of` and not yet answered on it (even if answered since)."""
+    return and_(or_(Deadline.status == "open", col(Deadline.closed_on) > as_of),
+                col(Deadline.anchor_on) <= as_of)
+
+
 def _overdue_count(as_of: dt.date) -> Any:
-    late = and_(Deadline.status == "open", col(Deadline.due_on) < as_of,
+    late = and_(_outstanding(as_of), col(Deadline.due_on) < as_of,
                 or_(col(Case.paused_on).is_(None), col(Deadline.due_on) < col(Case.paused_on)))
     return func.coalesce(func.sum(case((late, 1), else_=0)), 0)
 
@@ -142,6 +148,7 @@ def caseload(service: CaseService, as_of: dt.date, *, kind: str | None = None,
                next_due.label("next_due"), overdue.label("overdue"))
         .select_from(Case)
         .outerjoin(Deadline, col(Deadline.case_id) == Case.id)
+        .where(col(Case.opened_on) <= as_of)
         .group_by(Case.id)
         .order_by(Case.opened_on, Case.reference)
     )
@@ -220,8 +227,7 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
         select(*(getattr(Deadline, name) for name in _VIEW_COLUMNS),
                col(Case.reference), col(Case.pseudonym), col(Case.paused_on))
         .join(Case, col(Deadline.case_id) == Case.id)
-        .where(or_(Deadline.status == "open", col(Deadline.closed_on) > as_of),
-               col(Deadline.anchor_on) <= as_of, due < as_of if overdue_only else due <= horizon)
+        .where(_outstanding(as_of), due < as_of if overdue_only else due <= horizon)
         .order_by(due, Case.reference, Deadline.key)
     )
     if agency:

@@ -358,3 +358,21 @@ def test_the_real_executable_and_python_m_both_run(tmp_path):
                              capture_output=True, text=True, env=env)
     assert (unknown.returncode, unknown.stderr) == (
         7, f"Error: no casework database at {tmp_path / 'x.db'}: run `casework init` first\n")
+
+
+def test_as_of_a_past_date_counts_what_was_late_then(run, referred):
+    # The decision (due 20 April) was taken on 25 April: 5 days late on 25 April...
+    run("case", "advance", referred, "decide", "--outcome", "scr", "--criteria", "death",
+        "--rationale", "r", "--chair", "c", "--on", "2008-04-25")
+    on = json.loads(run("case", "list", "--as-of", "2008-04-24", "--json").stdout)["cases"]
+    assert on[0]["overdue"] == 1
+    listed = json.loads(run("deadlines", "--as-of", "2008-04-24", "--overdue",
+                            "--json").stdout)["deadlines"]
+    assert [(d["key"], d["days_late"], d["status"]) for d in listed] == [
+        ("decision", 4, "met")]
+    # ... and nothing of it late once it was met; the deadlines it opened were not yet due.
+    after = json.loads(run("case", "list", "--as-of", "2008-04-26", "--json").stdout)["cases"]
+    assert after[0]["overdue"] == 0
+    # The day before the referral there was no case at all.
+    before = json.loads(run("case", "list", "--as-of", "2008-03-19", "--json").stdout)["cases"]
+    assert before == []
