@@ -16,6 +16,9 @@ _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 DATE_HELP = "use YYYY-MM-DD (or DD/MM/YYYY), e.g. 2008-03-20"
+# Far wider than any review needs, and far from the calendar's edges, so that no deadline
+# arithmetic on a typed date can overflow.
+FIRST_YEAR, LAST_YEAR = 1950, 2150
 
 
 def parse_date(text: str, *, what: str = "date") -> pendulum.Date:
@@ -29,10 +32,21 @@ def parse_date(text: str, *, what: str = "date") -> pendulum.Date:
         if not match:
             raise InvalidInput(f"malformed {what} {text!r}: {DATE_HELP}")
         day, month, year = (int(g) for g in match.groups())
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidInput(f"{what} {text!r} is out of range: casework takes dates from "
+                           f"{FIRST_YEAR} to {LAST_YEAR}")
     try:
         return pendulum.Date(year, month, day)
     except ValueError:
         raise InvalidInput(f"malformed {what} {text!r}: there is no such day") from None
+
+
+def in_range(day: dt.date, what: str) -> dt.date:
+    """Refuses a computed date beyond what casework takes (a runaway extension)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(f"{what} would fall on {short(day)}: casework takes dates from "
+                           f"{FIRST_YEAR} to {LAST_YEAR}")
+    return day
 
 
 def parse_moment(text: str, *, what: str = "date") -> pendulum.DateTime:

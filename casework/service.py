@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from casework.calendar import WorkingCalendar
 from casework.clock import Clock, SystemClock, today
 from casework.config import Settings
-from casework.dates import as_date, local_date, parse_date, parse_moment, short
+from casework.dates import as_date, in_range, local_date, parse_date, parse_moment, short
 from casework.errors import (
     Conflict,
     InvalidInput,
@@ -539,7 +539,8 @@ class CaseService:
         if to is not None:
             new_on = parse_date(to, what="--to")
         else:
-            new_on = Duration.parse(by or "").from_date(deadline.due_on, self.calendar)
+            new_on = in_range(Duration.parse(by or "").from_date(deadline.due_on, self.calendar),
+                              f"{deadline.key} extended by {by}")
         if new_on <= deadline.due_on:
             raise InvalidInput(f"an extension must move the deadline later than "
                                f"{short(deadline.due_on)}")

@@ -30,7 +30,7 @@ UNITS = {
     "month": "months", "months": "months", "calendar month": "months",
     "calendar months": "months",
 }
-_DURATION = re.compile(r"^\s*(\d{1,4})\s+([a-z_ ]+?)\s*$")
+_DURATION = re.compile(r"^\s*(\d{1,3})\s+([a-z_ ]+?)\s*$")  # at most 999 of a unit
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Duration:
         if not match or unit is None:
             raise InvalidInput(
                 f"malformed duration {text!r}: use e.g. '24 hours', '10 days', "
-                "'5 working days', '6 weeks' or '1 month'")
+                "'5 working days', '6 weeks' or '1 month' (at most 999)")
         return cls(int(match.group(1)), unit)
 
     def __str__(self) -> str:

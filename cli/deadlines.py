@@ -11,7 +11,7 @@ from cli.output import emit_json, table, when
 @click.command()
 @as_of_option
 @click.option("--agency", metavar="CODE", default=None, help="Only this agency's deadlines.")
-@click.option("--within", metavar="DAYS", type=click.IntRange(min=0), default=14,
+@click.option("--within", metavar="DAYS", type=click.IntRange(min=0, max=3660), default=14,
               show_default=True, help="Also list deadlines due in the next DAYS days.")
 @click.option("--overdue", "overdue_only", is_flag=True, help="Only deadlines already late.")
 @json_option

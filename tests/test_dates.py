@@ -81,7 +81,7 @@ def test_parse_date_rejects_other_forms_saying_how_to_write_a_date(text):
         ("2008-02-30", "February never has 30 days"),
         ("2007-02-29", "2007 is not a leap year"),
         ("29/02/2007", "2007 is not a leap year (UK form)"),
-        ("1900-02-29", "1900 is divisible by 100 but not 400: not leap"),
+        ("2100-02-29", "2100 is divisible by 100 but not 400: not leap"),
         ("31/04/2008", "April has 30 days"),
         ("2008-13-01", "there is no 13th month"),
         ("2008-00-10", "there is no month 0"),
@@ -301,3 +301,10 @@ def test_a_time_the_spring_clock_change_skips_is_refused():
 def test_a_time_the_autumn_clock_change_repeats_means_its_first_occurrence():
     # On Sunday 26 October 2008 01:00-02:00 came twice: first as BST (00:00-01:00 UTC).
     assert parse_moment("2008-10-26 01:30") == pendulum.datetime(2008, 10, 26, 0, 30, tz="UTC")
+
+
+@pytest.mark.parametrize("text", ["1949-12-31", "2151-01-01", "9999-12-31", "0001-01-01"])
+def test_dates_outside_1950_to_2150_are_refused(text):
+    with pytest.raises(InvalidInput, match=rf"'{text}' is out of range: casework takes dates "
+                                           r"from 1950 to 2150"):
+        parse_date(text)

@@ -134,3 +134,16 @@ def test_extensions_must_move_an_open_deadline_later(service):
     with pytest.raises(UnknownDeadline, match=r"no deadline 'imr:POLICE' \(open: "
                                               r"notification, panel, completion\)"):
         service.extend(ref, "imr:POLICE", to="2008-06-01", reason="r", actor="c")
+
+
+def test_a_runaway_extension_is_refused_and_the_case_can_still_resume(service):
+    ref = _decided(service)
+    with pytest.raises(InvalidInput, match="out of range: casework takes dates from 1950"):
+        service.extend(ref, "completion", to="9999-12-31", reason="r", actor="c")
+    service.extend(ref, "completion", to="2150-12-01", reason="r", actor="c")
+    with pytest.raises(InvalidInput, match=r"completion extended by 999 months would fall on "
+                                           r"1 Mar 2234"):
+        service.extend(ref, "completion", by="999 months", reason="r", actor="c")
+    service.pause(ref, "r", actor="c", on="2008-04-15")
+    service.resume(ref, actor="c", on="2008-04-30")
+    assert _due(service, ref)["completion"] == D(2150, 12, 16)

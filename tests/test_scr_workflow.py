@@ -366,3 +366,25 @@ def test_a_step_that_fails_half_way_leaves_nothing_for_the_next_commit(service, 
         assert case.state == "terms_of_reference" and case.paused_on == D(2008, 6, 3)
         assert not [k for k in keys if k.startswith("imr")]
         assert "terms_of_reference" not in case.data
+
+
+def test_the_panel_cannot_recommend_less_than_an_scr_for_such_a_death(service):
+    ref = service.refer_scr("Child K", actor="c", on="2008-03-20").reference
+    with pytest.raises(StepRefused, match="always holds a serious case review"):
+        step(service, ref, "recommend", "2008-03-25", recommendation="no_review",
+             criteria="death")
+    assert service.case(ref).state == "screening"
+
+
+def test_a_decision_without_criteria_stands_on_the_panels(service):
+    ref = service.refer_scr("Child L", actor="c", on="2008-03-20").reference
+    step(service, ref, "recommend", "2008-03-25", recommendation="scr", criteria="death")
+    with pytest.raises(StepRefused, match=r"the panel recorded this criterion \(give the "
+                                          r"criteria that do apply with --criteria"):
+        step(service, ref, "decide", "2008-04-10", outcome="no_review", rationale="r",
+             chair="J Smith")
+    # The chair may find the panel's criterion does not hold, saying which ones do.
+    step(service, ref, "decide", "2008-04-10", outcome="non_statutory",
+         criteria="inter_agency_concerns", rationale="death not due to abuse after all",
+         chair="J Smith")
+    assert service.case(ref).state == "panel_formation"

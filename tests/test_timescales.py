@@ -60,7 +60,7 @@ def assert_utc(instant: dt.datetime) -> None:
         ("1 calendar month", 1, "months"),
         ("6 calendar months", 6, "months"),
         ("0 days", 0, "days"),
-        ("9999 days", 9999, "days"),
+        ("999 days", 999, "days"),
         # case and surrounding white space do not matter
         ("5 Working Days", 5, "working_days"),
         ("  6 WEEKS  ", 6, "weeks"),
@@ -75,7 +75,7 @@ def test_parse_every_unit_spelling(text, amount, unit):
 @pytest.mark.parametrize(
     "text",
     ["", "   ", "days", "5", "five days", "5 fortnights", "5 years", "-5 days", "+5 days",
-     "5.5 days", "12345 days", "5days working", "5 working", "5 days after referral",
+     "5.5 days", "12345 days", "1000 days", "5days working", "5 working", "5 days after referral",
      "5 business days", "1 mon", "5 hrs"],
 )
 def test_parse_rejects_bad_durations_with_a_helpful_message(text):

@@ -53,10 +53,20 @@ all_imrs_in = all_answered("imr", "every commissioned IMR must be received or fo
                                   "before the overview report")
 
 
+ALWAYS = ("a child died and abuse or neglect is known or suspected: the board always holds "
+          "a serious case review (Working Together 2006, 8.9)")
+
+
 def death_means_scr(case: CaseLike, opts: Options) -> str | None:
-    if "death" in opts.get("criteria", ()) and opts.get("outcome") != "scr":
-        return ("a child died and abuse or neglect is known or suspected: the board always "
-                "holds a serious case review (Working Together 2006, 8.9)")
+    """For the panel's recommendation and the chair's decision alike. A decision that names
+    no criteria of its own stands on the panel's."""
+    chosen = opts.get("outcome") or opts.get("recommendation")
+    criteria = opts.get("criteria") or case.data.get("recommended_criteria", ())
+    if "death" in criteria and chosen != "scr":
+        if opts.get("criteria"):
+            return ALWAYS
+        return (f"{ALWAYS}; the panel recorded this criterion (give the criteria that do "
+                "apply with --criteria if it no longer does)")
     return None
 
 
@@ -186,7 +196,8 @@ SCR = Workflow(
                  Option("criteria", "criteria met (repeatable)", kind="choice",
                         choices=tuple(CRITERIA), multiple=True),
                  NOTE),
-             records="recommendation", effect=record_options(recommendation="recommendation",
+             guards=(death_means_scr,), records="recommendation",
+             effect=record_options(recommendation="recommendation",
                                           criteria="recommended_criteria"),
              needs="--recommendation scr|non_statutory|no_review"),
         Step("decide", "Chair decides", ("decision",), branch_on="outcome",
