@@ -130,7 +130,7 @@ class CaseHandle:
             if due < anchor_on:
                 raise InvalidInput(f"due date {short(due)} is before {short(anchor_on)}, "
                                    "the day it was set")
-            when, rule_text = Due.on_date(due), rule.set_by_hand()
+            when, rule_text = Due.on_date(due), rule.set_by
         elif rule.duration is None:
             raise InvalidInput(f"{spec.title}: a due date is needed")
         else:
@@ -495,9 +495,18 @@ class CaseService:
         effective = self.effective(on, not_before=case.paused_on)
         resumed_on = local_date(effective)
         days = (resumed_on - case.paused_on).days
+        workflow = self.workflow_of(case)
+        # A date agreed while the case was paused (extended after the pause was recorded)
+        # already allows for the pause.
+        rows = self.history(case.reference)
+        paused_at = max(row.id or 0 for row in rows if row.step == "pause")
+        agreed = {row.data.get("deadline") for row in rows
+                  if row.step == "extend" and (row.id or 0) > paused_at}
         moved = []
         for deadline in self.deadlines_of(case):
-            if deadline.status != "open" or deadline.due_on < case.paused_on or days == 0:
+            spec = workflow.deadline(deadline.kind)
+            if (deadline.status != "open" or deadline.due_on < case.paused_on or days == 0
+                    or (spec is not None and spec.fixed) or deadline.key in agreed):
                 continue
             new_due = self._shifted(case, deadline, days)
             moved.append({"deadline": deadline.key, "from": deadline.due_on.isoformat(),
@@ -534,6 +543,9 @@ class CaseService:
         self._refuse_if_closed(case)
         reason = required(reason, "--reason")
         deadline = self._deadline_by_key(case, deadline_key)
+        spec = self.workflow_of(case).deadline(deadline.kind)
+        if spec is not None and spec.fixed:
+            raise StepRefused(f"{case.reference}: {deadline.key} cannot be extended: {spec.fixed}")
         if (to is None) == (by is None):
             raise InvalidInput("give either --to DATE or --by DURATION (e.g. '10 working days')")
         if to is not None:

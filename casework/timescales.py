@@ -91,30 +91,30 @@ class Rule:
     key: str
     duration: Duration | None
     anchor: str
+    set_by: str = "date set when commissioned"  # a date given when the item is asked for
 
     def describe(self) -> str:
         if self.duration is None:
-            return self.set_by_hand()
+            return self.set_by
         return f"{self.duration} after {self.anchor.replace('_', ' ')}"
 
-    def set_by_hand(self) -> str:
-        """How a due date given when the item is asked for is described."""
-        return "date set in the action plan" if self.key == "action" else \
-            "date set when commissioned"
-
     def as_data(self) -> dict[str, str]:
-        return {"duration": str(self.duration) if self.duration else "", "anchor": self.anchor}
+        if self.duration is None:
+            return {"duration": "", "anchor": self.anchor, "set_by": self.set_by}
+        return {"duration": str(self.duration), "anchor": self.anchor}
 
     @classmethod
     def from_data(cls, key: str, data: Mapping[str, Any]) -> Rule:
         text = data.get("duration") or ""
-        return cls(key, Duration.parse(text) if text else None, data.get("anchor") or "")
+        return cls(key, Duration.parse(text) if text else None, data.get("anchor") or "",
+                   data.get("set_by") or cls.set_by)
 
 
 def effective_rules(workflow: Any, overrides: Mapping[str, Any] | None,
                     source: str = "config file") -> dict[str, Rule]:
     """The workflow's default timescales with a board's overrides applied and checked."""
-    rules = {d.key: Rule.from_data(d.key, {"duration": d.duration, "anchor": d.anchor})
+    rules = {d.key: Rule.from_data(d.key, {"duration": d.duration, "anchor": d.anchor,
+                                           "set_by": d.set_by})
              for d in workflow.deadlines}
     for key, value in (overrides or {}).items():
         where = f"{source}: [timescales.{workflow.key}] {key}"
@@ -141,7 +141,7 @@ def effective_rules(workflow: Any, overrides: Mapping[str, Any] | None,
         if anchor not in allowed:
             raise InvalidInput(f"{where}: anchor {anchor!r} has not happened when this deadline "
                                f"is set (choose from: {', '.join(allowed)})")
-        rules[key] = Rule(key, duration, anchor)
+        rules[key] = Rule(key, duration, anchor, deadline.set_by)
     return rules
 
 

@@ -297,3 +297,20 @@ def test_a_referral_that_fails_leaves_no_half_opened_scr(service, agencies, engi
         step(service, ref, "refer_for_scr", "2008-04-07")
     with Session(engine) as fresh:
         assert [c.reference for c in fresh.exec(select(Case))] == [ref]
+
+
+def test_the_panel_review_stays_on_the_meeting_date(service, agencies):
+    from casework.errors import StepRefused as Refused
+
+    ref = notify(service, death="expected")
+    step(service, ref, "triage", "2008-04-07", death="expected")
+    add_meeting(service, "2008-06-12", actor="c")
+    step(service, ref, "ready_for_panel", "2008-04-09", no_reports_reason="health only")
+    service.pause(ref, "inquest opened", actor="c", on="2008-06-01")
+    service.resume(ref, actor="c", on="2008-06-10")
+    assert due(service, ref)["panel_review"].due_on == D(2008, 6, 12)
+    assert due(service, ref)["panel_review"].rule == \
+        "the date of the CDOP meeting it is listed for"
+    with pytest.raises(Refused, match="panel_review cannot be extended: it is the date of the "
+                                      "CDOP meeting: move it with the defer step"):
+        service.extend(ref, "panel_review", to="2008-07-01", reason="r", actor="c")

@@ -147,3 +147,15 @@ def test_a_runaway_extension_is_refused_and_the_case_can_still_resume(service):
     service.pause(ref, "r", actor="c", on="2008-04-15")
     service.resume(ref, actor="c", on="2008-04-30")
     assert _due(service, ref)["completion"] == D(2150, 12, 16)
+
+
+def test_a_date_agreed_during_a_pause_is_not_moved_again_on_resume(service):
+    ref = _decided(service)  # panel due Fri 9 May, completion Sun 10 Aug 2008
+    service.extend(ref, "completion", to="2008-09-30", reason="before the pause", actor="c")
+    service.pause(ref, "criminal proceedings", actor="c", on="2008-04-15")
+    service.extend(ref, "panel", to="2008-07-31", reason="agreed with the police", actor="c")
+    service.resume(ref, actor="c", on="2008-06-14")
+    due = _due(service, ref)
+    assert due["panel"] == D(2008, 7, 31)  # set while paused: already allows for it
+    # Extended before the pause: moved on by the 60 days paused, 30 Sep -> 29 Nov 2008.
+    assert due["completion"] == D(2008, 11, 29)

@@ -324,8 +324,10 @@ def test_rule_describe():
             == "1 month after referral")
     assert (Rule("x", Duration(2, "weeks"), "panel_formed").describe()
             == "2 weeks after panel formed")
-    # No duration: the date is given by hand when the item is asked for.
-    assert Rule("action", None, "").describe() == "date set in the action plan"
+    # No duration: the date is given by hand when the item is asked for, described as the
+    # workflow says (the default wording otherwise).
+    assert Rule("action", None, "", "date set in the action plan").describe() == \
+        "date set in the action plan"
     assert Rule("imr", None, "commissioning").describe() == "date set when commissioned"
 
 
@@ -337,12 +339,14 @@ def test_rule_describe():
         Rule("imr", Duration(6, "weeks"), "commissioning"),
         Rule("urgent", Duration(24, "hours"), "referral"),
         Rule("short", Duration(1, "days"), "decision"),
-        Rule("action", None, ""),
+        Rule("action", None, "", "date set in the action plan"),
     ],
 )
 def test_rule_as_data_from_data_round_trip(rule):
     data = rule.as_data()
-    assert set(data) == {"duration", "anchor"}
+    # A rule with no duration keeps how its hand-set date is described.
+    assert set(data) == ({"duration", "anchor"} if rule.duration else
+                         {"duration", "anchor", "set_by"})
     assert all(isinstance(v, str) for v in data.values())  # storable as JSON
     assert Rule.from_data(rule.key, data) == rule
 
@@ -350,7 +354,8 @@ def test_rule_as_data_from_data_round_trip(rule):
 def test_rule_as_data_shape():
     assert Rule("notification", Duration(5, "working_days"), "decision").as_data() == {
         "duration": "5 working days", "anchor": "decision"}
-    assert Rule("action", None, "").as_data() == {"duration": "", "anchor": ""}
+    assert Rule("action", None, "", "date set in the action plan").as_data() == {
+        "duration": "", "anchor": "", "set_by": "date set in the action plan"}
 
 
 def test_rule_from_data_with_missing_fields():
@@ -375,7 +380,7 @@ DOMAIN_DEFAULTS = {
     "imr": Rule("imr", Duration(6, "weeks"), "commissioning"),
     "completion": Rule("completion", Duration(4, "months"), "decision"),
     "audit": Rule("audit", Duration(6, "months"), "endorsement"),
-    "action": Rule("action", None, ""),
+    "action": Rule("action", None, "", "date set in the action plan"),
 }
 
 

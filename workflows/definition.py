@@ -78,6 +78,8 @@ class Deadline:
     duration: str  # "1 month", "5 working days", "6 weeks", "24 hours"; "" = set when opened
     anchor: str  # an event the workflow records ("referral", "decision"); "" with no duration
     per_agency: bool = False
+    set_by: str = "date set when commissioned"  # how a date given by hand is described
+    fixed: str = ""  # why neither a pause nor an extension may move it (it is an event's date)
 
 
 @dataclass(frozen=True)
