@@ -16,8 +16,14 @@ def option_names(step: Step) -> str:
     return ", ".join(o.flag for o in step.options) or "none"
 
 
-def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck) -> dict[str, Any]:
-    """Check every option against the step's definition and convert it to its type."""
+def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck,
+                  asked_agency: AgencyCheck | None = None) -> dict[str, Any]:
+    """Check every option against the step's definition and convert it to its type.
+
+    `agency` accepts agencies that may be asked for something new (active ones);
+    `asked_agency` any agency already asked, so that an agency made inactive since can still
+    have its answer received or waived."""
+    checks = {"agency": agency, "asked_agency": asked_agency or agency}
     given = {name.replace("-", "_").lstrip("_"): value for name, value in raw.items()}
     parsed: dict[str, Any] = {}
     for name, value in given.items():
@@ -29,9 +35,12 @@ def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck) -> di
         values = value if isinstance(value, list | tuple) else [value]
         if len(values) > 1 and not option.multiple:
             raise InvalidInput(f"{option.flag} may be given only once for step {step.name}")
-        converted = [_convert(option, v, agency) for v in values]
+        converted = [_convert(option, v, checks) for v in values]
+        if option.multiple:  # a value given twice counts once
+            converted = list(dict.fromkeys(converted))
         parsed[name] = converted if option.multiple else converted[0]
-    missing = [o.flag for o in step.options if o.required and not parsed.get(o.name)]
+    missing = [o.flag for o in step.options
+               if o.required and parsed.get(o.name) in (None, "", [], False)]
     if missing:
         raise InvalidInput(f"step {step.name} needs {', '.join(missing)}")
     for option in step.options:
@@ -44,7 +53,7 @@ def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck) -> di
     return parsed
 
 
-def _convert(option: Option, value: Any, agency: AgencyCheck) -> Any:
+def _convert(option: Option, value: Any, checks: Mapping[str, AgencyCheck]) -> Any:
     if option.kind == "flag":
         if value in (True, "true", "yes", "1", ""):
             return True
@@ -67,10 +76,10 @@ def _convert(option: Option, value: Any, agency: AgencyCheck) -> Any:
         if not digits.isdigit():
             raise InvalidInput(f"{option.flag} must be a number such as 3 or A3 (not {text!r})")
         return int(digits)
-    if option.kind == "agency":
-        return agency(text)
+    if option.kind in checks:
+        return checks[option.kind](text)
     if option.kind == "agency_due":
         code, sep, due = text.replace(":", "=", 1).partition("=")
-        return (agency(code), parse_date(due, what=f"due date for {code.upper()}")
+        return (checks["agency"](code), parse_date(due, what=f"due date for {code.upper()}")
                 if sep else None)
     return text

@@ -436,7 +436,8 @@ class CaseService:
         if step is None or step.name not in allowed:
             raise StepNotAllowed(case.reference, step_name, case.state, allowed)
         self._refuse_if_paused(case)
-        opts = parse_options(step, dict(options or {}), self.active_agency_code)
+        opts = parse_options(step, dict(options or {}), self.active_agency_code,
+                             lambda code: self.agency(code).code)
         if note and step.option("note"):
             opts["note"] = note
         effective = self.effective(on, not_before=case.last_step_on)

@@ -388,3 +388,44 @@ def test_a_decision_without_criteria_stands_on_the_panels(service):
          criteria="inter_agency_concerns", rationale="death not due to abuse after all",
          chair="J Smith")
     assert service.case(ref).state == "panel_formation"
+
+
+def test_an_agency_made_inactive_can_still_have_its_imr_received_or_waived(service,
+                                                                           agencies):
+    ref = decided_scr(service)
+    step(service, ref, "notify_inspectorate", "2008-04-14")
+    step(service, ref, "form_panel", "2008-05-06", chair="c", member="m", conflicts="none")
+    step(service, ref, "commission_imrs", "2008-06-02", terms="ToR", agency=["POLICE", "CSC"])
+    service.update_agency("CSC", actor="c", active=False)
+    with pytest.raises(InvalidInput, match="agency CSC is no longer active"):
+        step(service, ref, "commission_imr", "2008-06-03", agency="CSC=2008-07-01")
+    step(service, ref, "waive_imr", "2008-06-10", agency="CSC", reason="service merged")
+    step(service, ref, "receive_imr", "2008-07-10", agency="POLICE")
+    step(service, ref, "commission_overview", "2008-07-11", author="A Writer")
+    assert service.case(ref).state == "overview"
+
+
+def test_one_agency_named_twice_in_a_request_is_refused_plainly(service, agencies):
+    ref = decided_scr(service)
+    step(service, ref, "notify_inspectorate", "2008-04-14")
+    step(service, ref, "form_panel", "2008-05-06", chair="c", member="m", conflicts="none")
+    with pytest.raises(StepRefused, match="POLICE is named more than once: give each agency "
+                                          "once"):
+        step(service, ref, "commission_imrs", "2008-06-02", terms="ToR",
+             agency=["POLICE", "police=2008-07-01"])
+    # The very same value twice is simply one request; criteria likewise.
+    step(service, ref, "commission_imrs", "2008-06-02", terms="ToR",
+         agency=["POLICE", "POLICE"])
+    assert [d.key for d in service.deadlines_of(service.case(ref)) if d.kind == "imr"] == [
+        "imr:POLICE"]
+
+
+def test_action_zero_is_named_as_such(service, agencies):
+    ref = ready_for_overview(service)
+    step(service, ref, "commission_overview", "2008-07-21", author="A Writer")
+    step(service, ref, "add_action", "2008-08-20", recommendation="R1", action="Audit",
+         agency="HEALTH", due="2008-12-31")
+    step(service, ref, "submit_overview", "2008-08-25")
+    step(service, ref, "endorse", "2008-09-01")
+    with pytest.raises(StepRefused, match=r"no action A0 \(actions: A1\)"):
+        step(service, ref, "complete_action", "2008-09-02", action="0")

@@ -213,10 +213,11 @@ REPORT_STEPS = (
          guards=(reports_not_yet_requested,), effect=ask("form_b"),
          needs="--agency CODE[=DATE] (repeat)"),
     Step("receive_report", "Form B received", REPORTING,
-         options=(Option("agency", "whose Form B arrived", kind="agency", required=True), NOTE),
+         options=(Option("agency", "whose Form B arrived", kind="asked_agency", required=True),
+                  NOTE),
          guards=(report_awaited,), effect=receive("form_b"), needs="--agency CODE"),
     Step("waive_report", "Form B waived", REPORTING,
-         options=(Option("agency", "the agency", kind="agency", required=True),
+         options=(Option("agency", "the agency", kind="asked_agency", required=True),
                   Option("reason", "why it is not needed", required=True)),
          guards=(report_awaited,), effect=waive("form_b"), needs="--agency CODE, --reason"),
 )

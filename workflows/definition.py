@@ -59,7 +59,9 @@ class Option:
 
     name: str
     help: str
-    kind: str = "text"  # text | choice | date | agency | agency_due | number | flag
+    # text | choice | date | number | flag | agency (one that may be asked: active) |
+    # asked_agency (any agency, for answers to what it was asked) | agency_due (CODE[=DATE])
+    kind: str = "text"
     choices: tuple[str, ...] = ()
     required: bool = False
     multiple: bool = False

@@ -18,8 +18,12 @@ def awaited(case: CaseLike, kind: str) -> list[str]:
 def asked_once(kind: str, already: str) -> Guard:
     """Refuses asking an agency again: `already` reads "an IMR has already been commissioned"."""
     def guard(case: CaseLike, opts: Options) -> str | None:
+        codes = [code for code, _ in opts["agency"]]
+        twice = sorted({code for code in codes if codes.count(code) > 1})
+        if twice:
+            return f"{', '.join(twice)} is named more than once: give each agency once"
         asked = {d.agency_code for d in case.deadlines(kind)}
-        repeated = sorted({code for code, _ in opts["agency"]} & asked)
+        repeated = sorted(set(codes) & asked)
         return f"{already} from {', '.join(repeated)}" if repeated else None
     return guard
 
