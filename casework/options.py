@@ -39,8 +39,7 @@ def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck,
         if option.multiple:  # a value given twice counts once
             converted = list(dict.fromkeys(converted))
         parsed[name] = converted if option.multiple else converted[0]
-    missing = [o.flag for o in step.options
-               if o.required and parsed.get(o.name) in (None, "", [], False)]
+    missing = [o.flag for o in step.options if o.required and not _given(parsed.get(o.name))]
     if missing:
         raise InvalidInput(f"step {step.name} needs {', '.join(missing)}")
     for option in step.options:
@@ -51,6 +50,11 @@ def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck,
         else:
             parsed.setdefault(option.name, None)
     return parsed
+
+
+def _given(value: Any) -> bool:
+    """Whether an option has a value: 0 is one (action A0 is then named as unknown)."""
+    return value is not None and value is not False and value != "" and value != []
 
 
 def _convert(option: Option, value: Any, checks: Mapping[str, AgencyCheck]) -> Any:
