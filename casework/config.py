@@ -87,11 +87,25 @@ def load_settings(db: str | None = None, config: str | None = None,
         raise InvalidInput(f"config file {path}: [board] areas must be a list of area names")
     settings.areas = [a.strip() for a in areas if a.strip()]
     settings.closed_days = _closed_days(data.get("calendar", {}).get("closed_days", []), path)
-    timescales = data.get("timescales", {})
-    if not isinstance(timescales, dict):
-        raise InvalidInput(f"config file {path}: [timescales] must be a table")
-    settings.timescales = timescales
+    settings.timescales = _timescales(data.get("timescales", {}), path)
     return settings
+
+
+def _timescales(value: Any, path: Path | None) -> dict[str, dict[str, Any]]:
+    """One table per workflow; what is in each table is checked against the workflow when a
+    case opens (casework.timescales.effective_rules)."""
+    from workflows import registry
+
+    if not isinstance(value, dict):
+        raise InvalidInput(f"config file {path}: [timescales] must be a table")
+    for key, table in value.items():
+        if key not in registry.WORKFLOWS:
+            raise InvalidInput(f"config file {path}: [timescales.{key}]: no workflow {key!r} "
+                               f"(known: {', '.join(registry.WORKFLOWS)})")
+        if not isinstance(table, dict):
+            raise InvalidInput(f"config file {path}: timescales.{key} must be a table of "
+                               f"deadlines, e.g. [timescales.{key}] then decision = \"1 month\"")
+    return value
 
 
 def _read_config(given: str | None, env: Mapping[str, str]) -> tuple[Path | None, dict]:
@@ -111,6 +125,9 @@ def _read_config(given: str | None, env: Mapping[str, str]) -> tuple[Path | None
 
 def _closed_days(values: Any, path: Path | None) -> dict[dt.date, str]:
     days: dict[dt.date, str] = {}
+    if not isinstance(values, dict | list):
+        raise InvalidInput(f"config file {path}: closed_days must be a list of dates "
+                           '(["2008-12-29", ...]) or a table of date = "reason"')
     entries = values.items() if isinstance(values, dict) else ((v, "closed") for v in values)
     for value, name in entries:
         try:

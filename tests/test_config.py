@@ -47,6 +47,11 @@ def test_the_config_file_is_found_in_the_user_config_directory(tmp_path):
 @pytest.mark.parametrize(("text", "message"), [
     ("[board\n", "is not valid TOML"),
     ('[calendar]\nclosed_days = ["29/12/2008"]\n', "closed day '29/12/2008' is not a date"),
+    ('[calendar]\nclosed_days = "2008-12-29"\n', "closed_days must be a list of dates"),
+    ('[timescales]\nscr = "1 week"\n', "timescales.scr must be a table of deadlines"),
+    ('[timescales.SCR]\ndecision = "2 weeks"\n',
+     r"\[timescales.SCR\]: no workflow 'SCR' \(known: scr, cdr\)"),
+    ('[board]\nareas = "Kent"\n', "areas must be a list of area names"),
 ])
 def test_a_broken_config_file_is_a_clear_error(tmp_path, text, message):
     with pytest.raises(InvalidInput, match=message):
