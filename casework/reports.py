@@ -76,17 +76,18 @@ def death_figures(service: CaseService, period_from: dt.date,
         if within(case.opened_on):
             figures.notified += 1
             count("notified", case)
-            classified = data.get("classified") or (
-                data.get("notified_as") if data.get("notified_as") != "not_known" else None)
-            if case.state == "transferred" or data.get("transfer_to_area"):
+            # As triage classified it; until then (or while a transfer is pending) it is
+            # neither expected nor unexpected.
+            if case.state == "transferred":
                 figures.transferred += 1
                 count("transferred", case)
-            elif classified == "expected":
+            elif data.get("classified") == "expected":
                 figures.expected += 1
-            elif classified == "unexpected":
+            elif data.get("classified") == "unexpected":
                 figures.unexpected += 1
             else:
                 figures.not_yet_triaged += 1
+                count("not_yet_triaged", case)
             if data.get("notified_late"):
                 figures.notified_late += 1
                 count("notified_late", case)

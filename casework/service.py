@@ -100,7 +100,12 @@ class CaseHandle:
         return [d for d in self._deadlines if d.kind == kind]
 
     def record(self, **values: Any) -> None:
-        self._data.update({k: _jsonable(v) for k, v in values.items()})
+        """Keep facts on the case; None forgets one (a hold lifted, a transfer undone)."""
+        for key, value in values.items():
+            if value is None:
+                self._data.pop(key, None)
+            else:
+                self._data[key] = _jsonable(value)
 
     def record_event(self, event: str, at: dt.datetime | None = None) -> None:
         events = dict(self._data.get("events", {}))

@@ -141,7 +141,7 @@ def test_a_child_from_another_area_is_marked_for_transfer(engine, clock, agencie
     assert case.state == "transfer_pending"
     assert case.data["transfer_to_area"] == "East Sussex"
     assert set(due(board, ref)) == {"notification", "triage"}  # no rapid response here
-    assert [s.name for s in board.allowed_steps(case)] == ["transfer"]
+    assert [s.name for s in board.allowed_steps(case)] == ["triage", "transfer"]
     step(board, ref, "transfer", "2008-04-07", to_panel="East Sussex CDOP")
     case = board.case(ref)
     assert (case.state, case.closed_on) == ("transferred", D(2008, 4, 7))
@@ -314,3 +314,18 @@ def test_the_panel_review_stays_on_the_meeting_date(service, agencies):
     with pytest.raises(Refused, match="panel_review cannot be extended: it is the date of the "
                                       "CDOP meeting: move it with the defer step"):
         service.extend(ref, "panel_review", to="2008-07-01", reason="r", actor="c")
+
+
+def test_a_child_marked_for_transfer_by_mistake_is_triaged_here(engine, clock, agencies,
+                                                                 service):
+    kent = Settings(database_url=service.settings.database_url, database_source="test",
+                    areas=["Kent"])
+    board = CaseService(service.session, kent, clock)
+    ref = notify(board, residence="Maidstone")  # a town in Kent, typed as the residence
+    assert board.case(ref).state == "transfer_pending"
+    assert [s.name for s in board.allowed_steps(board.case(ref))] == ["triage", "transfer"]
+    step(board, ref, "triage", "2008-04-06 10:00", death="unexpected")
+    case = board.case(ref)
+    assert case.state == "rapid_response" and "transfer_to_area" not in case.data
+    # The rapid response it had not been given is opened now, counted from the notification.
+    assert due(board, ref)["home_visit"].due_at == dt.datetime(2008, 4, 7, 8, 0, tzinfo=dt.UTC)

@@ -9,15 +9,19 @@ Board year 1 April 2009 - 31 March 2010. The deaths, and what each should count 
   C  died 1 May 2009, notified 3 May 2009 (two days: late), unexpected; referred for an SCR on
      1 Dec 2009; reviewed 10 Jun 2010 (the next year), modifiable factors
                                       -> notified (unexpected, late), referred for an SCR
-  D  died 1 Jul 2009, lived in Medway -> notified, transferred
+  D  died 1 Jul 2009, lived in Medway, transferred 2 Jul -> notified, transferred
   E  died 30 Mar 2010 22:00, notified 31 Mar 2010 09:00 (11 hours), not yet known, not triaged
                                       -> notified (not yet triaged)
   F  died 1 May 2008, notified the same day, expected; reviewed 10 Sep 2009 (16 months on),
      sudden unexplained, preventable  -> reviewed, not within 12 months
 
-So for 2009/10: notified 4 (B, C, D, E): expected 1, unexpected 1, not yet triaged 1,
-transferred 1, late 1. Reviewed 3 (A, B, F), 2 within 12 months; infection 1, perinatal 1,
-sudden unexplained 1; preventable yes 1 (F), no 2. Referred for an SCR: 1 (C).
+  G  died 1 Aug 2009, lived in Medway, its transfer still pending   -> notified, not triaged
+  H  died 1 Sep 2009, notified as unexpected, not yet triaged        -> notified, not triaged
+
+So for 2009/10: notified 6 (B, C, D, E, G, H): expected 1, unexpected 1, not yet triaged 3
+(E, G, H: only triage classifies), transferred 1 (D), late 1. Reviewed 3 (A, B, F),
+2 within 12 months; infection 1, perinatal 1, sudden unexplained 1; preventable yes 1 (F),
+no 2. Referred for an SCR: 1 (C).
 And for 2010/11: C's review (modifiable: yes), not within 12 months (13 months on).
 """
 
@@ -75,8 +79,14 @@ def year(service, clock) -> CaseService:
     board.advance(c, "triage", {"death": "unexpected"}, actor="t", on="2009-05-03 11:00")
     board.advance(c, "refer_for_scr", {"reason": "neglect"}, actor="t", on="2009-12-01")
     _rapid_response_to_review(board, c, "2010-06-10")
-    death("D", "2009-07-01 10:00", "2009-07-01 16:00", "expected", residence="Medway",
-          age_band="10-14y")
+    d = death("D", "2009-07-01 10:00", "2009-07-01 16:00", "expected", residence="Medway",
+              age_band="10-14y")
+    board.advance(d, "transfer", {"to_panel": "Medway CDOP"}, actor="t", on="2009-07-02")
+    # G lives in Medway too, but its transfer is still pending: not yet triaged here.
+    death("G", "2009-08-01 10:00", "2009-08-01 16:00", "expected", residence="Medway",
+          age_band="5-9y")
+    # H was notified as unexpected but has not been triaged yet.
+    death("H", "2009-09-01 10:00", "2009-09-01 16:00", "unexpected", age_band="15-17y")
     death("E", "2010-03-30 22:00", "2010-03-31 09:00", "not_known", age_band="15-17y")
     f = death("F", "2008-05-01 10:00", "2008-05-01 14:00", "expected", age_band="28-364d")
     reviewed(f, "2008-05-02", "2009-06-12", "2009-09-10", "sudden_unexplained", preventable="yes")
@@ -110,11 +120,12 @@ def test_figures_for_a_hand_built_year(year):
     figures = death_figures(year, D(2009, 4, 1), D(2010, 3, 31))
     refs = figures.references
     assert (figures.notified, figures.expected, figures.unexpected, figures.not_yet_triaged,
-            figures.transferred, figures.notified_late) == (4, 1, 1, 1, 1, 1)
+            figures.transferred, figures.notified_late) == (6, 1, 1, 3, 1, 1)
     # References count by calendar year: F is CDR-2008-001, A to D CDR-2009-001 to -004
-    # (A was notified on 31 March 2009), E CDR-2010-001.
+    # (A was notified on 31 March 2009), G -005, H -006, E CDR-2010-001.
     assert refs["notified"] == ["CDR-2009-002", "CDR-2009-003", "CDR-2009-004",
-                                "CDR-2010-001"]
+                                "CDR-2009-005", "CDR-2009-006", "CDR-2010-001"]
+    assert refs["not_yet_triaged"] == ["CDR-2009-005", "CDR-2009-006", "CDR-2010-001"]
     assert refs["notified_late"] == ["CDR-2009-003"]  # C
     assert refs["transferred"] == ["CDR-2009-004"]  # D
     assert (figures.reviewed, figures.reviewed_within_12_months) == (3, 2)
@@ -141,11 +152,11 @@ def test_figures_on_the_command_line(year, run):
     data = json.loads(run("report", "figures", "--from", "2009-04-01", "--to", "2010-03-31",
                           "--json").stdout)["child_deaths"]
     assert (data["period_from"], data["period_to"]) == ("2009-04-01", "2010-03-31")
-    assert (data["notified"], data["reviewed"], data["reviewed_within_12_months"]) == (4, 3, 2)
+    assert (data["notified"], data["reviewed"], data["reviewed_within_12_months"]) == (6, 3, 2)
     out = run("report", "figures", "--from", "2009-04-01", "--to", "2010-03-31").stdout
     lines = out.splitlines()
     assert lines[0] == "Child deaths, 1 Apr 2009 to 31 Mar 2010"
-    assert lines[1].split() == ["Deaths", "notified", "4"]
+    assert lines[1].split() == ["Deaths", "notified", "6"]
     assert "  within 12 months of the death" in out and out.count("2 (67%)") == 1
     assert [line.split()[-1] for line in lines if "preventable" in line] == ["2"]
     assert all(len(line) <= 80 for line in lines)

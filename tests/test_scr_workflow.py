@@ -429,3 +429,15 @@ def test_action_zero_is_named_as_such(service, agencies):
     step(service, ref, "endorse", "2008-09-01")
     with pytest.raises(StepRefused, match=r"no action A0 \(actions: A1\)"):
         step(service, ref, "complete_action", "2008-09-02", action="0")
+
+
+def test_a_lifted_hold_is_no_longer_shown_as_holding_publication(service, agencies):
+    ref = ready_for_overview(service)
+    step(service, ref, "commission_overview", "2008-07-21", author="A Writer")
+    step(service, ref, "submit_overview", "2008-08-25")
+    step(service, ref, "endorse", "2008-09-01", no_actions_reason="none needed")
+    step(service, ref, "hold_publication", "2008-09-02", reason="criminal proceedings")
+    assert service.case(ref).data["publication_held_for"] == "criminal proceedings"
+    step(service, ref, "release_publication", "2008-11-03")
+    assert "publication_held_for" not in service.case(ref).data
+    assert service.history(ref)[-2].data["options"]["reason"] == "criminal proceedings"

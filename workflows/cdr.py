@@ -3,6 +3,7 @@
     notification (Form A) opens the case at triage, or at transfer_pending when the child lived
     in another panel's area
     triage ─triage→ rapid_response (unexpected) | agency_reports (expected) ; ─transfer→ transferred
+    transfer_pending ─transfer→ transferred ; ─triage→ as above, when the child lived here
     rapid_response ─await_post_mortem→ post_mortem ─receive_post_mortem→ final_discussion
     final_discussion ─hold_final_discussion→ agency_reports
     agency_reports ─ready_for_panel→ awaiting_panel ─review (Form C)→ reviewed ─close→ closed
@@ -142,7 +143,8 @@ def not_yet_referred(case: CaseLike, opts: Options) -> str | None:
 # Effects: what a step does beyond moving stage and opening/meeting its deadlines.
 
 def triage(case: CaseLike, opts: Options) -> None:
-    case.record(classified=opts["death"])
+    # From transfer_pending: the child lived here after all (a residence mistyped, say).
+    case.record(classified=opts["death"], transfer_to_area=None)
     if opts["death"] == "unexpected":
         for key in RAPID_RESPONSE:
             if not case.deadlines(key):
@@ -256,7 +258,7 @@ CDR = Workflow(
     events=("death", "notification", "triage", "team_convened", "post_mortem",
             "final_discussion", "request", "listed", "review", "scr_referral", "closure"),
     steps=(
-        Step("triage", "Triaged", ("triage",), branch_on="death",
+        Step("triage", "Triaged", ("triage", "transfer_pending"), branch_on="death",
              branches=(Branch("unexpected", "rapid_response"),
                        Branch("expected", "agency_reports")),
              options=(Option("death", "how the death is classified", kind="choice",

@@ -38,7 +38,7 @@ class CaseLike(Protocol):
 
     def move_deadline(self, kind: str, due: Any, reason: str) -> Any: ...
 
-    def record(self, **values: Any) -> None: ...
+    def record(self, **values: Any) -> None: ...  # a value of None forgets the key
 
     @property
     def effective_on(self) -> Any: ...  # the local date the step is recorded as taken
