@@ -9,6 +9,7 @@ transfer to that area's panel rather than reviewed here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import pendulum
@@ -42,9 +43,11 @@ def notify_death(service: CaseService, *, pseudonym: str, died: str | dt.datetim
     notified_at = service.effective(on, not_before=None)
     died_at = (parse_moment(died, what="--died") if isinstance(died, str)
                else pendulum.instance(died))
-    if died_at > notified_at:
-        raise InvalidInput(f"--died {short(local_date(died_at))} is after the notification "
-                           f"({short(local_date(notified_at))})")
+    time_known = not isinstance(died, str) or bool(_TIME_GIVEN.search(died.strip()))
+    if died_at > notified_at or (not time_known and local_date(died_at) > local_date(
+            notified_at)):
+        raise InvalidInput(f"--died {_moment(died_at, time_known)} is after the notification "
+                           f"({_moment(notified_at, True)})")
     data = {
         "died_on": local_date(died_at).isoformat(),
         "age_band": _choice(age_band, AGE_BANDS, "--age-band"),
@@ -58,9 +61,16 @@ def notify_death(service: CaseService, *, pseudonym: str, died: str | dt.datetim
         data["confirmed_different_child"] = True
     else:
         _refuse_duplicate(service, data)
-    hours = (notified_at - died_at).total_seconds() / 3600
-    data["hours_to_notify"] = round(hours, 1)
-    data["notified_late"] = hours > 24
+    dues = {}
+    if time_known:
+        hours = (notified_at - died_at).total_seconds() / 3600
+        data["hours_to_notify"] = round(hours, 1)
+        data["notified_late"] = hours > 24
+    else:  # 24 hours from an unknown time: by the end of the day after the death at the latest
+        next_day = local_date(died_at).add(days=1)
+        data["time_of_death_known"] = False
+        data["notified_late"] = local_date(notified_at) > next_day
+        dues["notification"] = (next_day, "by the day after the death (time not given)")
     local = not service.settings.areas or data["residence"].lower() in {
         a.lower() for a in service.settings.areas}
     if not local:
@@ -69,7 +79,15 @@ def notify_death(service: CaseService, *, pseudonym: str, died: str | dt.datetim
     return service.open_case(
         "cdr", pseudonym, actor=actor, on=notified_at, data=data, note=note,
         events={"death": died_at}, opens=opens, meets=("notification",),
-        stage=None if local else "transfer_pending")
+        stage=None if local else "transfer_pending", dues=dues)
+
+
+_TIME_GIVEN = re.compile(r"[ T]\d{1,2}:\d{2}$")
+
+
+def _moment(instant: dt.datetime, with_time: bool) -> str:
+    local = pendulum.instance(instant).in_timezone("Europe/London")
+    return f"{short(local.date())} {local:%H:%M}" if with_time else short(local.date())
 
 
 def _refuse_duplicate(service: CaseService, data: dict) -> None:

@@ -117,7 +117,8 @@ class CaseHandle:
         return pendulum.parse(stamp) if stamp else None  # type: ignore[return-value]
 
     def open_deadline(self, key: str, *, agency: str | None = None, due: dt.date | None = None,
-                      title: str | None = None, detail: str | None = None) -> Deadline:
+                      title: str | None = None, detail: str | None = None,
+                      described: str | None = None) -> Deadline:
         workflow = self._service.workflow_of(self.row)
         spec = workflow.deadline(key)
         if spec is None:  # a definition error, not a user's
@@ -135,7 +136,7 @@ class CaseHandle:
             if due < anchor_on:
                 raise InvalidInput(f"due date {short(due)} is before {short(anchor_on)}, "
                                    "the day it was set")
-            when, rule_text = Due.on_date(due), rule.set_by
+            when, rule_text = Due.on_date(due), described or rule.set_by
         elif rule.duration is None:
             raise InvalidInput(f"{spec.title}: a due date is needed")
         else:
@@ -351,15 +352,17 @@ class CaseService:
                   on: str | dt.datetime | None = None, data: dict[str, Any] | None = None,
                   note: str | None = None, events: Mapping[str, dt.datetime] | None = None,
                   opens: Sequence[str] = (), meets: Sequence[str] = (),
-                  stage: str | None = None) -> Case:
+                  stage: str | None = None,
+                  dues: Mapping[str, tuple[dt.date, str]] | None = None) -> Case:
         """Open a case: its reference, its opening event (and any earlier ones given in
-        `events`, such as the death), and the deadlines the workflow opens with."""
+        `events`, such as the death), and the deadlines the workflow opens with (`dues` gives
+        some of them a date of their own, with how it is described)."""
         effective = self.effective(on, not_before=None)
         for attempt in range(5):
             try:
                 case = self.open_in_transaction(
                     workflow_key, pseudonym, actor=actor, effective=effective, data=data,
-                    note=note, events=events, opens=opens, meets=meets, stage=stage)
+                    note=note, events=events, opens=opens, meets=meets, stage=stage, dues=dues)
                 self._commit()
                 return case
             except IntegrityError:  # another coordinator opened the first case of the year
@@ -373,7 +376,8 @@ class CaseService:
                             note: str | None = None,
                             events: Mapping[str, dt.datetime] | None = None,
                             opens: Sequence[str] = (), meets: Sequence[str] = (),
-                            stage: str | None = None) -> Case:
+                            stage: str | None = None,
+                            dues: Mapping[str, tuple[dt.date, str]] | None = None) -> Case:
         workflow = registry.current(workflow_key)
         if workflow is None:
             raise UnknownWorkflow(f"no workflow {workflow_key!r}")
@@ -402,7 +406,8 @@ class CaseService:
             handle.record_event(event, at)
         handle.record_event(workflow.initial_records)
         for key in (*workflow.initial_opens, *opens):
-            handle.open_deadline(key)
+            due, described = (dues or {}).get(key, (None, None))
+            handle.open_deadline(key, due=due, described=described)
         for key in meets:
             handle.close_deadline(key, status="met")
         handle.save_data()

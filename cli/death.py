@@ -62,14 +62,17 @@ def notify(app: App, pseudonym: str, died: str, age_band: str, place: str, notif
     if as_json:
         emit_json({"reference": case.reference, "pseudonym": case.pseudonym,
                    "stage": case.state, "notified_on": case.opened_on,
-                   "hours_to_notify": data["hours_to_notify"],
+                   "hours_to_notify": data.get("hours_to_notify"),
                    "notified_late": data["notified_late"],
                    "open_deadlines": {k: d.due_on.isoformat() for k, d in due.items()}})
         return
     click.echo(case.reference)
     late = " (late: Form A is due within 24 hours)" if data["notified_late"] else ""
-    click.echo(f"{case.pseudonym}: died {when(_died(data))}; "
-               f"notified {data['hours_to_notify']:g} hours later{late}.")
+    if "hours_to_notify" in data:
+        notified = f"notified {data['hours_to_notify']:g} hours later"
+    else:
+        notified = f"notified {when(case.opened_on)}, time of death not given"
+    click.echo(f"{case.pseudonym}: died {when(_died(data))}; {notified}{late}.")
     if case.state == "transfer_pending":
         click.echo(f"Lived in {data['residence']}: marked for transfer to that area's panel.")
     for kind, deadline in due.items():

@@ -105,8 +105,8 @@ def test_found_expected_at_triage_the_rapid_response_is_stood_down(service, agen
 
 
 def test_notification_details_are_checked(service, agencies):
-    with pytest.raises(InvalidInput, match=r"--died 7 Apr 2008 is after the notification "
-                                           r"\(6 Apr 2008\)"):
+    with pytest.raises(InvalidInput, match=r"--died 7 Apr 2008 10:00 is after the "
+                                           r"notification \(6 Apr 2008 09:00\)"):
         notify(service, died="2008-04-07 10:00")
     with pytest.raises(InvalidInput, match="--age-band must be one of: 0-27d, 28-364d, 1-4y, "
                                            "5-9y, 10-14y, 15-17y"):
@@ -329,3 +329,22 @@ def test_a_child_marked_for_transfer_by_mistake_is_triaged_here(engine, clock, a
     assert case.state == "rapid_response" and "transfer_to_area" not in case.data
     # The rapid response it had not been given is opened now, counted from the notification.
     assert due(board, ref)["home_visit"].due_at == dt.datetime(2008, 4, 7, 8, 0, tzinfo=dt.UTC)
+
+
+def test_a_death_notified_without_its_time_is_judged_by_the_day(service, agencies):
+    # Died on Wed 2 July 2008, time not given; notified Thu 3 July 08:00: in time.
+    ref = notify(service, died="2008-07-02", on="2008-07-03 08:00", age_band="5-9y")
+    case = service.case(ref)
+    assert case.data["notified_late"] is False
+    assert case.data["time_of_death_known"] is False and "hours_to_notify" not in case.data
+    notification = due(service, ref)["notification"]
+    assert (notification.due_on, notification.status) == (D(2008, 7, 3), "met")
+    assert notification.rule == "by the day after the death (time not given)"
+    # Notified on Friday 4 July, two days on: late.
+    late = notify(service, pseudonym="Child C", died="2008-07-02", on="2008-07-04 08:00",
+                  age_band="10-14y")
+    assert service.case(late).data["notified_late"] is True
+    with pytest.raises(InvalidInput, match=r"--died 5 Jul 2008 is after the notification "
+                                           r"\(4 Jul 2008 09:00\)"):
+        notify(service, pseudonym="Child D", died="2008-07-05", on="2008-07-04 09:00",
+               age_band="15-17y")
