@@ -225,6 +225,15 @@ class Planner:
                      agency=rng.choice(CODES), due=DaysAfter(rng.randint(60, 300)))
         return count
 
+    def _audit(self, outcome: str) -> None:
+        """The six-month audit, held from five to eight months after the endorsement (it
+        cannot be recorded earlier than a month before it is due)."""
+        endorsed = max(i for i, item in enumerate(self.items) if item.step == "endorse")
+        elapsed = sum(item.gap for item in self.items[endorsed + 1:])
+        target = self.rng.randint(155, 240)
+        self.items.append(Planned(max(target - elapsed, 1), "advance", "record_audit",
+                                  {"outcome": outcome}))
+
     def _implementation(self, target: str, actions: int) -> None:
         rng = self.rng
         if target == "closed":
@@ -235,7 +244,7 @@ class Planner:
                     self.add(20, 120, "carry_forward", action=number,
                              reason="needs the new protocol first",
                              decision="board meeting of the following quarter")
-            self.add(60, 150, "record_audit", outcome="progress satisfactory")
+            self._audit("progress satisfactory")
             self.add(10, 60, "close")
             return
         for number in range(1, actions + 1):
@@ -246,7 +255,7 @@ class Planner:
                 self.add(10, 60, "update_action", action=number,
                          progress=rng.choice(("on_track", "at_risk", "not_started")))
         if rng.random() < 0.5:
-            self.add(60, 150, "record_audit", outcome="some actions delayed")
+            self._audit("some actions delayed")
 
 
 def _fit(items: list[Planned], today: dt.date, rng: random.Random,

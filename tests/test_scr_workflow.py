@@ -254,7 +254,8 @@ def test_publication_can_be_held_and_released_while_actions_go_on(service, agenc
     assert service.case(ref).state == "implementation"
 
 
-def test_closure_waits_for_the_audit_and_every_action(service, agencies):
+def test_closure_waits_for_the_audit_and_every_action(service, agencies, clock):
+    clock.set(pendulum.datetime(2009, 6, 1, 9, tz="Europe/London"))
     ref = ready_for_overview(service)
     step(service, ref, "commission_overview", "2008-07-21", author="A Writer")
     for number, agency in ((1, "HEALTH"), (2, "POLICE")):
@@ -266,21 +267,25 @@ def test_closure_waits_for_the_audit_and_every_action(service, agencies):
     with pytest.raises(StepRefused, match=r"six-month audit .* has not been recorded"):
         step(service, ref, "close", "2008-12-01")
     step(service, ref, "complete_action", "2008-11-30", action=1)
-    step(service, ref, "record_audit", "2008-12-01", outcome="A1 done; A2 delayed")
+    # Due 1 March 2009, six months after the endorsement; it may be held from 1 February.
+    with pytest.raises(StepRefused, match="the six-month audit is due on 1 Mar 2009; it can "
+                                          "be recorded from 1 Feb 2009"):
+        step(service, ref, "record_audit", "2008-12-01", outcome="too soon")
+    step(service, ref, "record_audit", "2009-02-10", outcome="A1 done; A2 delayed")
     with pytest.raises(StepRefused, match="already been recorded"):
-        step(service, ref, "record_audit", "2008-12-02", outcome="again")
+        step(service, ref, "record_audit", "2009-02-11", outcome="again")
     with pytest.raises(StepRefused, match=r"actions still open: A2; complete them or carry "
                                           r"them forward"):
-        step(service, ref, "close", "2008-12-02")
+        step(service, ref, "close", "2009-02-11")
     with pytest.raises(StepRefused, match="already closed"):
-        step(service, ref, "complete_action", "2008-12-02", action=1)
+        step(service, ref, "complete_action", "2009-02-11", action=1)
     with pytest.raises(StepRefused, match=r"no action A7 \(actions: A1, A2\)"):
-        step(service, ref, "complete_action", "2008-12-02", action=7)
-    step(service, ref, "carry_forward", "2008-12-03", action=2, reason="needs new funding",
-         decision="Board meeting 3 Dec 2008")
-    step(service, ref, "close", "2008-12-04")
+        step(service, ref, "complete_action", "2009-02-11", action=7)
+    step(service, ref, "carry_forward", "2009-02-12", action=2, reason="needs new funding",
+         decision="Board meeting 12 Feb 2009")
+    step(service, ref, "close", "2009-02-13")
     case = service.case(ref)
-    assert (case.state, case.closed_on) == ("closed", D(2008, 12, 4))
+    assert (case.state, case.closed_on) == ("closed", D(2009, 2, 13))
     statuses = {d.key: d.status for d in service.deadlines_of(case)}
     assert statuses["action:2"] == "carried_forward"
     assert statuses["audit"] == "met"

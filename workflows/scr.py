@@ -20,6 +20,8 @@ Deadlines (defaults; a board overrides them in its config file):
 
 from __future__ import annotations
 
+import datetime as dt
+
 from workflows.definition import Branch, CaseLike, Deadline, Option, Options, Stage, Step, Workflow
 from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
 
@@ -97,6 +99,27 @@ def audit_outstanding(case: CaseLike, opts: Options) -> str | None:
     if not _open(case, "audit"):
         return "the six-month audit has already been recorded"
     return None
+
+
+def audit_is_due(case: CaseLike, opts: Options) -> str | None:
+    """The six-month audit looks back over six months of the plan: recorded days after the
+    endorsement it would be a mistake. It may be held up to a month before it is due."""
+    for audit in _open(case, "audit"):
+        earliest = _month_before(audit.due_on)
+        if case.effective_on < earliest:
+            return (f"the six-month audit is due on {_day(audit.due_on)}; it can be recorded "
+                    f"from {_day(earliest)}")
+    return None
+
+
+def _month_before(day: dt.date) -> dt.date:
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def ready_to_close(case: CaseLike, opts: Options) -> str | None:
@@ -307,7 +330,8 @@ SCR = Workflow(
         Step("record_audit", "Six-month audit of the action plan", AFTER_ENDORSEMENT,
              options=(Option("outcome", "progress, difficulties and delays found",
                              required=True),),
-             preconditions=(audit_outstanding,), records="audit", meets=("audit",),
+             preconditions=(audit_outstanding,), guards=(audit_is_due,), records="audit",
+             meets=("audit",),
              effect=record_audit, needs="--outcome"),
         Step("close", "Review closed", ("implementation",), "closed", options=(NOTE,),
              preconditions=(ready_to_close,), records="closure",
