@@ -16,6 +16,7 @@ from sqlalchemy import and_, case, func, or_
 from sqlmodel import col, select
 
 from casework.dates import local_date
+from casework.errors import InvalidInput
 from casework.models import Case, Deadline
 from casework.service import CaseService
 
@@ -95,6 +96,7 @@ class CaseDetail:
     def as_dict(self) -> dict[str, Any]:
         data = _plain(asdict(self))
         data.update(data.pop("summary"))
+        data["deadlines"] = [d.as_dict() for d in self.deadlines]
         return data
 
 
@@ -155,7 +157,7 @@ def caseload(service: CaseService, as_of: dt.date, *, kind: str | None = None,
     if kind:
         query = query.where(Case.kind == kind)
     if stage:
-        query = query.where(Case.state == stage)
+        query = query.where(Case.state == _known_stage(stage, kind))
     if not include_closed:
         query = query.where(col(Case.closed_on).is_(None))
     if overdue_only:
@@ -173,6 +175,17 @@ def caseload(service: CaseService, as_of: dt.date, *, kind: str | None = None,
             stage_title=title, opened_on=row.opened_on, next_due=row.next_due,
             overdue=int(row.overdue or 0), paused_on=row.paused_on, closed_on=row.closed_on))
     return rows
+
+
+def _known_stage(stage: str, kind: str | None) -> str:
+    from workflows import registry
+
+    flows = [w for w in registry.WORKFLOWS.values() if kind in (None, w.kind)]
+    names = list(dict.fromkeys(s.name for w in flows for s in w.stages))
+    wanted = stage.strip().lower()
+    if wanted not in names:
+        raise InvalidInput(f"no stage {stage!r} (stages: {', '.join(names)})")
+    return wanted
 
 
 def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDetail:

@@ -260,7 +260,7 @@ class CaseService:
         if self.session.exec(select(Agency.id).where(Agency.code == code)).first():
             raise InvalidInput(f"agency {code} already exists (change it with "
                                "`casework agency update`)")
-        agency = Agency(code=code, name=required(name, "--name"),
+        agency = Agency(code=code, name=_agency_name(name),
                         contact_email=_email(contact_email, "--email"),
                         escalation_email=_email(escalation_email, "--escalation-email")
                         if escalation_email else None,
@@ -278,7 +278,7 @@ class CaseService:
         agency = self.agency(code)
         changed: dict[str, Any] = {}
         if name is not None:
-            changed["name"] = required(name, "--name")
+            changed["name"] = _agency_name(name)
         if contact_email is not None:
             changed["contact_email"] = _email(contact_email, "--email")
         if escalation_email is not None:
@@ -473,7 +473,7 @@ class CaseService:
         handle.save_data()
         case.last_step_on = max(case.last_step_on, local_date(effective))
         self._history(case, step.name, actor, effective=effective, from_state=from_state,
-                      to_state=case.state, note=opts.get("note") or note,
+                      to_state=case.state, note=opts.get("note") or opts.get("reason") or note,
                       data={"options": _jsonable(opts), "deadlines": handle.changes})
         self._commit(case)
         return StepOutcome(case, step.name, from_state, case.state, local_date(effective),
@@ -659,9 +659,16 @@ def required(value: str | None, flag: str) -> str:
     return text
 
 
+def _agency_name(value: str | None) -> str:
+    text = required(value, "--name")
+    if len(text) > 200:
+        raise InvalidInput("an agency's --name is at most 200 characters")
+    return text
+
+
 def _email(value: str | None, flag: str) -> str:
     text = required(value, flag)
-    if not EMAIL.match(text):
+    if len(text) > 320 or not EMAIL.match(text):
         raise InvalidInput(f"{flag} {text!r} is not an email address")
     return text
 

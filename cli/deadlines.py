@@ -42,7 +42,7 @@ def print_deadlines(app: App, *, as_of: str | None, agency: str | None, within: 
             ["Case", "Pseudonym", "Deadline", "Agency", "Due", "Late"],
             [[r.case, r.pseudonym, r.label, r.agency or "", when(r.due_on) + (
                 "*" if r.due_on != r.original_due_on else ""), _late(r)] for r in rows],
-            flex=(1, 2)))
+            flex=(1, 2, 3)))
         if any(r.due_on != r.original_due_on for r in rows):
             click.echo("* moved by an extension or a pause")
 

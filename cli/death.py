@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cli.app import (
-    App,
-    actor_name,
-    actor_option,
-    as_of_date,
-    json_option,
-    on_option,
-    pass_app,
-)
+from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
 from cli.output import emit_json, table, when
 
 
@@ -37,7 +29,7 @@ def death() -> None:
 @click.option("--residence", required=True,
               help="The area the child normally lived in (e.g. Kent).")
 @click.option("--death", "expectation", required=True,
-              type=click.Choice(["expected", "unexpected", "not_known"]),
+              type=click.Choice(["expected", "unexpected", "not_known"], case_sensitive=False),
               help="Expected or unexpected, as the notifier sees it (or not_known yet).")
 @click.option("--different-child", is_flag=True,
               help="Confirm this is a different child from a matching notification.")
@@ -131,10 +123,11 @@ def meeting_schedule(app: App, first: str, count: int, every_months: int,
 @pass_app
 def meeting_list(app: App, since: str | None, as_json: bool) -> None:
     """The meetings and the cases listed for each."""
+    from casework.dates import parse_date
     from casework.deaths import meetings
 
     with app.service() as service:
-        rows = meetings(service, as_of_date(app, since) if since else None)
+        rows = meetings(service, parse_date(since, what="--from") if since else None)
     if as_json:
         emit_json([m.as_dict() for m in rows])
         return

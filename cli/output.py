@@ -29,7 +29,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
     for index in sorted({*flex, *wrap}, key=lambda i: -widths[i]):
         if excess <= 0:
             break
-        cut = min(excess, widths[index] - max(len(headers[index]), 8))
+        cut = min(excess, widths[index] - max(len(headers[index]), 6))
         if cut > 0:
             widths[index] -= cut
             excess -= cut

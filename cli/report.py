@@ -15,9 +15,11 @@ def report() -> None:
 
 @report.command()
 @click.option("--from", "period_from", metavar="DATE", default=None,
-              help="First day of the period (default: 1 April of the board's current year).")
+              help="First day of the period (default: the 1 April starting the board year of "
+                   "--to, or of today).")
 @click.option("--to", "period_to", metavar="DATE", default=None,
-              help="Last day of the period (default: the 31 March that ends that year).")
+              help="Last day of the period (default: the 31 March ending the board year of "
+                   "--from, or of today).")
 @json_option
 @pass_app
 def figures(app: App, period_from: str | None, period_to: str | None, as_json: bool) -> None:
@@ -25,9 +27,11 @@ def figures(app: App, period_from: str | None, period_to: str | None, as_json: b
     from casework.dates import parse_date
     from casework.reports import board_year, death_figures
 
-    start, end = board_year(app.today())
-    start = parse_date(period_from, what="--from") if period_from else start
-    end = parse_date(period_to, what="--to") if period_to else end
+    # A date given alone brings the rest of its board year: --to 2009-03-31 is 2008/09.
+    start = parse_date(period_from, what="--from") if period_from else None
+    end = parse_date(period_to, what="--to") if period_to else None
+    year_start, year_end = board_year(start or end or app.today())
+    start, end = start or year_start, end or year_end
     with app.service() as service:
         deaths = death_figures(service, start, end)
     if as_json:

@@ -26,10 +26,15 @@ def _load(key: str):
 
 
 @workflow.command("list")
-def list_() -> None:
+@json_option
+def list_(as_json: bool) -> None:
     """The workflows this casework runs."""
     from workflows import registry
 
+    if as_json:
+        emit_json([{"key": w.key, "version": w.version, "title": w.title}
+                   for w in registry.WORKFLOWS.values()])
+        return
     click.echo(table(["Key", "Version", "Title"],
                      [[w.key, w.version, w.title] for w in registry.WORKFLOWS.values()],
                      flex=(2,)))

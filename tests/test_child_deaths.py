@@ -348,3 +348,15 @@ def test_a_death_notified_without_its_time_is_judged_by_the_day(service, agencie
                                            r"\(4 Jul 2008 09:00\)"):
         notify(service, pseudonym="Child D", died="2008-07-05", on="2008-07-04 09:00",
                age_band="15-17y")
+
+
+def test_no_reports_reason_is_only_for_a_death_no_agency_knew_of(service, agencies):
+    ref = notify(service, death="expected")
+    step(service, ref, "triage", "2008-04-07", death="expected")
+    add_meeting(service, "2008-06-12", actor="c")
+    step(service, ref, "request_reports", "2008-04-08", agency=["HEALTH"])
+    step(service, ref, "receive_report", "2008-04-20", agency="HEALTH")
+    with pytest.raises(StepRefused, match="Form Bs were requested: --no-reports-reason is for "
+                                          "a death no agency knew of"):
+        step(service, ref, "ready_for_panel", "2008-04-21", no_reports_reason="none")
+    step(service, ref, "ready_for_panel", "2008-04-21")

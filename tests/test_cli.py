@@ -376,3 +376,40 @@ def test_as_of_a_past_date_counts_what_was_late_then(run, referred):
     # The day before the referral there was no case at all.
     before = json.loads(run("case", "list", "--as-of", "2008-03-19", "--json").stdout)["cases"]
     assert before == []
+
+
+def test_small_things_a_coordinator_would_trip_over(run, referred, agencies):
+    bad = run("case", "list", "--stage", "imrz", expect=2)
+    assert bad.stderr.startswith("Error: no stage 'imrz' (stages: screening, decision,")
+    assert json.loads(run("case", "list", "--stage", "DECISION", "--json").stdout)["cases"][0][
+        "reference"] == referred
+    assert [w["key"] for w in json.loads(run("workflow", "list", "--json").stdout)] == [
+        "scr", "cdr"]
+    run("agency", "add", "MEDWAY-CSC-FAMILIES", "--name", "Medway families", "--email",
+        "f@medway.example.org")
+    too_long = run("agency", "add", "LONG", "--name", "x" * 201, "--email", "a@b.org", expect=2)
+    assert too_long.stderr == "Error: an agency's --name is at most 200 characters\n"
+    run("case", "advance", referred, "decide", "--outcome", "scr", "--criteria", "death",
+        "--rationale", "r", "--chair", "c", "--on", "2008-04-10")
+    run("case", "advance", referred, "notify_inspectorate", "--on", "2008-04-11")
+    run("case", "advance", referred, "form_panel", "--chair", "c", "--member", "m",
+        "--conflicts", "none", "--on", "2008-04-14")
+    run("case", "advance", referred, "commission_imrs", "--terms", "ToR", "--agency",
+        "MEDWAY-CSC-FAMILIES", "--agency", "POLICE", "--on", "2008-04-15")
+    run("case", "advance", referred, "waive_imr", "--agency", "POLICE", "--reason",
+        "no contact in the period", "--on", "2008-04-16")
+    history = run("case", "history", referred).stdout
+    assert "no contact" in history and "period" in history  # a reason is the note
+    listing = run("deadlines", "--as-of", "2008-12-31").stdout
+    assert max(len(line) for line in listing.splitlines()) <= 80
+    assert "MEDWAY-C" in listing
+    shown = json.loads(run("case", "show", referred, "--json").stdout)
+    assert {d["label"] for d in shown["deadlines"]} >= {"imr:POLICE", "completion"}
+
+
+def test_figures_take_the_board_year_of_a_date_given_alone(run):
+    data = json.loads(run("report", "figures", "--to", "2009-03-31", "--json").stdout)
+    assert (data["child_deaths"]["period_from"], data["child_deaths"]["period_to"]) == (
+        "2008-04-01", "2009-03-31")
+    data = json.loads(run("report", "figures", "--from", "2009-04-01", "--json").stdout)
+    assert data["child_deaths"]["period_to"] == "2010-03-31"

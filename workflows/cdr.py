@@ -94,9 +94,12 @@ def findings_or_none(case: CaseLike, opts: Options) -> str | None:
 
 
 def some_reports_or_reason(case: CaseLike, opts: Options) -> str | None:
-    if not case.deadlines("form_b") and not opts.get("no_reports_reason"):
+    requested = bool(case.deadlines("form_b"))
+    if not requested and not opts.get("no_reports_reason"):
         return ("no Form B has been requested: request them (request_reports) or give "
                 "--no-reports-reason")
+    if requested and opts.get("no_reports_reason"):
+        return "Form Bs were requested: --no-reports-reason is for a death no agency knew of"
     return None
 
 
