@@ -312,7 +312,15 @@ def history(app: App, reference: str, as_json: bool) -> None:
                     "step": r.step, "from": r.from_state, "to": r.to_state, "note": r.note,
                     "data": r.data} for r in rows])
         return
-    click.echo(table(
-        ["Happened", "Recorded", "By", "Step", "Stage after", "Note"],
-        [[when(local_date(r.effective_at)), when(local_date(r.at)), r.actor, r.step,
-          r.to_state or "", r.note or ""] for r in rows], flex=(2, 4), wrap=(5,)))
+    # One block an event: what happened and where it left the case, then who recorded it
+    # and when, then the note, wrapped; a table could not fit long notes into 80 columns.
+    indent = " " * 13
+    for row in rows:
+        moved = (row.to_state or "" if row.from_state in (None, row.to_state)
+                 else f"{row.from_state} -> {row.to_state}")
+        click.echo(f"{when(local_date(row.effective_at)):<11}  {row.step}  {moved}".rstrip())
+        click.echo(textwrap.fill(f"by {row.actor}, recorded {when(local_date(row.at))}", WIDTH,
+                                 initial_indent=indent, subsequent_indent=indent))
+        if row.note:
+            click.echo(textwrap.fill(row.note, WIDTH, initial_indent=indent,
+                                     subsequent_indent=indent))
