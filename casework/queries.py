@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import col, select
 
-from casework.dates import local_date
+from casework.clock import today
+from casework.dates import end_of_day, local_date, short
 from casework.errors import InvalidInput
-from casework.models import Case, Deadline
+from casework.models import Case, Deadline, History
 from casework.service import CaseService
 
 
@@ -110,15 +111,17 @@ def deadline_view(service: CaseService, deadline: Deadline, as_of: dt.date,
                   case: Case | None = None) -> DeadlineView:
     paused_on = case.paused_on if case is not None else None
     late = _late(deadline, as_of, paused_on)
+    answered_since = deadline.closed_on is not None and deadline.closed_on > as_of
     return DeadlineView(
         key=deadline.key, title=deadline.title, agency=deadline.agency_code, rule=deadline.rule,
         due_on=deadline.due_on, original_due_on=deadline.original_due_on,
-        status=deadline.status,
+        status="open" if answered_since else deadline.status,  # as it stood on as_of
         days_late=(as_of - deadline.due_on).days if late else 0,
         working_days_late=(service.calendar.working_days_between(deadline.due_on, as_of)
                            if late else 0),
         extensions=deadline.extensions, paused_days=deadline.paused_days,
-        closed_on=deadline.closed_on, progress=deadline.progress, note=deadline.note,
+        closed_on=None if answered_since else deadline.closed_on, progress=deadline.progress,
+        note=deadline.note,
         detail=deadline.detail,
         case=case.reference if case is not None else "",
         pseudonym=case.pseudonym if case is not None else "",
@@ -142,11 +145,11 @@ def _overdue_count(as_of: dt.date) -> Any:
 def caseload(service: CaseService, as_of: dt.date, *, kind: str | None = None,
              stage: str | None = None, overdue_only: bool = False,
              include_closed: bool = True, limit: int | None = None) -> list[CaseSummary]:
-    next_due = func.min(case((Deadline.status == "open", Deadline.due_on), else_=None))
+    next_due = func.min(case((_outstanding(as_of), Deadline.due_on), else_=None))
     overdue = _overdue_count(as_of)
     query = (
-        select(Case.reference, Case.kind, Case.pseudonym, Case.state, Case.workflow_key,
-               Case.workflow_version, Case.opened_on, Case.paused_on, Case.closed_on,
+        select(Case.id, Case.reference, Case.kind, Case.pseudonym, Case.state,
+               Case.opened_on, Case.paused_on, Case.closed_on,
                next_due.label("next_due"), overdue.label("overdue"))
         .select_from(Case)
         .outerjoin(Deadline, col(Deadline.case_id) == Case.id)
@@ -156,25 +159,75 @@ def caseload(service: CaseService, as_of: dt.date, *, kind: str | None = None,
     )
     if kind:
         query = query.where(Case.kind == kind)
-    if stage:
-        query = query.where(Case.state == _known_stage(stage, kind))
+    wanted = _known_stage(stage, kind) if stage else None
     if not include_closed:
-        query = query.where(col(Case.closed_on).is_(None))
-    if overdue_only:
-        query = query.having(overdue > 0)
-    if limit:
-        query = query.limit(limit)
+        query = query.where(or_(col(Case.closed_on).is_(None), col(Case.closed_on) > as_of))
+    past = as_of < today(service.clock)
+    if not past:  # the stage and pause now are the stage and pause on the day
+        if wanted:
+            query = query.where(Case.state == wanted)
+        if overdue_only:
+            query = query.having(overdue > 0)
+        if limit:
+            query = query.limit(limit)
     from workflows import registry
 
     rows = []
     for row in service.session.exec(query):
-        workflow = registry.version(row.workflow_key, row.workflow_version)
-        title = workflow.stage(row.state).title if workflow else row.state
-        rows.append(CaseSummary(
+        summary = CaseSummary(
             reference=row.reference, kind=row.kind, pseudonym=row.pseudonym, stage=row.state,
-            stage_title=title, opened_on=row.opened_on, next_due=row.next_due,
-            overdue=int(row.overdue or 0), paused_on=row.paused_on, closed_on=row.closed_on))
-    return rows
+            stage_title="", opened_on=row.opened_on, next_due=row.next_due,
+            overdue=int(row.overdue or 0), paused_on=row.paused_on,
+            closed_on=row.closed_on if row.closed_on and row.closed_on <= as_of else None)
+        rows.append((row.id, summary))
+    if past:
+        rows = _as_it_stood(service, rows, as_of, wanted, overdue_only, limit)
+    for _, summary in rows:
+        row_flow = registry.current(summary.kind)
+        summary.stage_title = row_flow.stage(summary.stage).title if row_flow else summary.stage
+    return [summary for _, summary in rows]
+
+
+def _as_it_stood(service: CaseService, rows: list[tuple[int, CaseSummary]], as_of: dt.date,
+                 wanted: str | None, overdue_only: bool,
+                 limit: int | None) -> list[tuple[int, CaseSummary]]:
+    """The caseload on a past day: each case's stage and pause from its history, and its
+    lateness counted against the pause it was in then."""
+    standing = _standing(service, as_of, [case_id for case_id, _ in rows])
+    outstanding = select(Deadline.case_id, Deadline.due_on).where(_outstanding(as_of))
+    due_dates: dict[int, list[dt.date]] = {}
+    for case_id, due_on in service.session.exec(outstanding):
+        due_dates.setdefault(case_id, []).append(due_on)
+    kept = []
+    for case_id, summary in rows:
+        summary.stage, summary.paused_on = standing.get(case_id, (summary.stage, None))
+        dates = due_dates.get(case_id, [])
+        summary.next_due = min(dates, default=None)
+        summary.overdue = sum(1 for due in dates if due < as_of and (
+            summary.paused_on is None or due < summary.paused_on))
+        if (wanted is None or summary.stage == wanted) and (summary.overdue or
+                                                            not overdue_only):
+            kept.append((case_id, summary))
+    return kept[:limit] if limit else kept
+
+
+def _standing(service: CaseService, as_of: dt.date,
+              case_ids: list[int]) -> dict[int, tuple[str, dt.date | None]]:
+    """Each case's stage, and the day its pause began if it was paused, at the end of as_of,
+    replayed from the history (steps cannot be dated before the last one, so the order the
+    rows were written is the order things happened)."""
+    query = (select(History.case_id, History.step, History.to_state, History.effective_at)
+             .where(col(History.case_id).in_(case_ids), History.effective_at <= end_of_day(as_of))
+             .order_by(History.case_id, History.id))
+    standing: dict[int, tuple[str, dt.date | None]] = {}
+    for case_id, step, to_state, at in service.session.exec(query):
+        state, paused = standing.get(case_id, ("", None))
+        if step == "pause":
+            paused = local_date(at)
+        elif step == "resume":
+            paused = None
+        standing[case_id] = (to_state or state, paused)
+    return standing
 
 
 def _known_stage(stage: str, kind: str | None) -> str:
@@ -190,9 +243,16 @@ def _known_stage(stage: str, kind: str | None) -> str:
 
 def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDetail:
     case_row = service.case(reference)
+    if as_of < case_row.opened_on:
+        raise InvalidInput(f"{case_row.reference} was opened on {short(case_row.opened_on)}: "
+                           "--as-of cannot be earlier")
     workflow = service.workflow_of(case_row)
     deadlines = service.deadlines_of(case_row)
-    views = [deadline_view(service, d, as_of, case_row) for d in deadlines]
+    stage_name, paused_on = case_row.state, case_row.paused_on
+    if as_of < today(service.clock):
+        stage_name, paused_on = _standing(service, as_of, [case_row.id or 0])[case_row.id or 0]
+    asked = [d for d in deadlines if d.anchor_on <= as_of]
+    views = [deadline_view(service, d, as_of, _Paused(case_row, paused_on)) for d in asked]
     handle = service.handle(case_row, deadlines)
     steps = [StepView(s.name, s.title, s.needs, s.blocked(handle))
              for s in service.allowed_steps(case_row)]
@@ -200,16 +260,18 @@ def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDet
     key_dates = {event: local_date(dt.datetime.fromisoformat(stamp))
                  for event, stamp in case_row.data.get("events", {}).items()}
     open_views = [v for v in views if v.status == "open"]
+    closed_on = case_row.closed_on if case_row.closed_on and case_row.closed_on <= as_of \
+        else None
     summary = CaseSummary(
         reference=case_row.reference, kind=case_row.kind, pseudonym=case_row.pseudonym,
-        stage=case_row.state, stage_title=workflow.stage(case_row.state).title,
+        stage=stage_name, stage_title=workflow.stage(stage_name).title,
         opened_on=case_row.opened_on,
         next_due=min((v.due_on for v in open_views), default=None),
-        overdue=sum(1 for v in views if v.days_late), paused_on=case_row.paused_on,
-        closed_on=case_row.closed_on)
+        overdue=sum(1 for v in views if v.days_late), paused_on=paused_on,
+        closed_on=closed_on)
     timescales = {key: rule.describe() for key, rule in handle.rules.items()}
-    stage = workflow.stage(case_row.state)
-    entered = _entered(service, case_row) if stage.awaits else None
+    stage = workflow.stage(stage_name)
+    entered = _entered(service, case_row, stage_name, as_of) if stage.awaits else None
     return CaseDetail(summary=summary, workflow=workflow.key,
                       workflow_version=workflow.version, pause_reason=case_row.pause_reason,
                       key_dates=key_dates, record=record, deadlines=views, steps=steps,
@@ -217,12 +279,29 @@ def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDet
                       waiting_since=entered)
 
 
-def _entered(service: CaseService, case_row: Case) -> dt.date:
-    """The day the case reached its current stage, from its history."""
-    rows = service.history(case_row.reference)
-    last = next((r for r in reversed(rows) if r.to_state == case_row.state
-                 and r.from_state != case_row.state), rows[-1])
+def _entered(service: CaseService, case_row: Case, stage: str, as_of: dt.date) -> dt.date:
+    """The day the case reached `stage` (its stage on as_of), from its history."""
+    rows = [r for r in service.history(case_row.reference)
+            if local_date(r.effective_at) <= as_of]
+    last = next((r for r in reversed(rows) if r.to_state == stage and r.from_state != stage),
+                rows[-1])
     return local_date(last.effective_at)
+
+
+@dataclass
+class _Paused:
+    """A case as a deadline view needs it, with the pause it was in on the day asked about."""
+
+    row: Case
+    paused_on: dt.date | None
+
+    @property
+    def reference(self) -> str:
+        return self.row.reference
+
+    @property
+    def pseudonym(self) -> str:
+        return self.row.pseudonym
 
 
 def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = None,

@@ -370,11 +370,23 @@ def test_as_of_a_past_date_counts_what_was_late_then(run, referred):
     run("case", "advance", referred, "decide", "--outcome", "scr", "--criteria", "death",
         "--rationale", "r", "--chair", "c", "--on", "2008-04-25")
     on = json.loads(run("case", "list", "--as-of", "2008-04-24", "--json").stdout)["cases"]
-    assert on[0]["overdue"] == 1
+    assert (on[0]["overdue"], on[0]["stage"], on[0]["next_due"]) == (1, "decision",
+                                                                     "2008-04-20")
     listed = json.loads(run("deadlines", "--as-of", "2008-04-24", "--overdue",
                             "--json").stdout)["deadlines"]
+    # As it stood that day: still open, 4 days late (it was met the next day).
     assert [(d["key"], d["days_late"], d["status"]) for d in listed] == [
-        ("decision", 4, "met")]
+        ("decision", 4, "open")]
+    shown = json.loads(run("case", "show", referred, "--as-of", "2008-04-24", "--json").stdout)
+    assert shown["stage"] == "decision"
+    assert [(d["key"], d["status"]) for d in shown["deadlines"]] == [("decision", "open")]
+    now = json.loads(run("case", "show", referred, "--json").stdout)
+    assert now["stage"] == "notification" and len(now["deadlines"]) == 4
+    assert json.loads(run("case", "list", "--as-of", "2008-04-24", "--stage",
+                          "notification", "--json").stdout)["cases"] == []
+    early = run("case", "show", referred, "--as-of", "2008-03-19", expect=2)
+    assert early.stderr == ("Error: SCR-2008-001 was opened on 20 Mar 2008: --as-of cannot be "
+                            "earlier\n")
     # ... and nothing of it late once it was met; the deadlines it opened were not yet due.
     after = json.loads(run("case", "list", "--as-of", "2008-04-26", "--json").stdout)["cases"]
     assert after[0]["overdue"] == 0

@@ -159,3 +159,17 @@ def test_a_date_agreed_during_a_pause_is_not_moved_again_on_resume(service):
     assert due["panel"] == D(2008, 7, 31)  # set while paused: already allows for it
     # Extended before the pause: moved on by the 60 days paused, 30 Sep -> 29 Nov 2008.
     assert due["completion"] == D(2008, 11, 29)
+
+
+def test_the_caseload_on_a_past_day_shows_the_pause_it_was_in_then(service):
+    ref = _decided(service)  # notification due Thu 17 Apr 2008
+    service.pause(ref, "criminal proceedings", actor="c", on="2008-05-03")
+    service.resume(ref, actor="c", on="2008-06-02")
+    # On 1 May the notification (due 17 April) was late; nothing else was due yet.
+    before = {r.reference: r for r in caseload(service, D(2008, 5, 1))}[ref]
+    assert (before.paused_on, before.stage, before.overdue) == (None, "notification", 1)
+    # On 20 May the case was paused; the notification, late before the pause, still counts.
+    during = {r.reference: r for r in caseload(service, D(2008, 5, 20))}[ref]
+    assert (during.paused_on, during.overdue) == (D(2008, 5, 3), 1)
+    now = {r.reference: r for r in caseload(service, D(2009, 1, 5))}[ref]
+    assert now.paused_on is None
