@@ -87,7 +87,8 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     click.echo(s.reference)
     pairs: list[tuple[str, Any]] = [
         ("Pseudonym", s.pseudonym),
-        ("Stage", f"{s.stage}: {s.stage_title}"),
+        ("Stage" if day >= app.today() else f"Stage on {when(day)}",
+         f"{s.stage}: {s.stage_title}"),
         ("Workflow", f"{detail.workflow} {detail.workflow_version}"),
     ]
     if s.paused_on:
