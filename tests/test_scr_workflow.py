@@ -236,13 +236,19 @@ def test_endorsement_meets_completion_and_sets_the_six_month_audit(service, agen
     assert due["action:1"].title == "Audit" and due["action:1"].detail == "R1"
 
 
-def test_publication_can_be_held_and_released_while_actions_go_on(service, agencies):
+def endorsed_with_one_action(service: CaseService) -> str:
+    """Endorsed on 1 September 2008 with one action, A1 for HEALTH, due 31 December."""
     ref = ready_for_overview(service)
     step(service, ref, "commission_overview", "2008-07-21", author="A Writer")
     step(service, ref, "add_action", "2008-08-20", recommendation="R1", action="Audit",
          agency="HEALTH", due="2008-12-31")
     step(service, ref, "submit_overview", "2008-08-25")
     step(service, ref, "endorse", "2008-09-01")
+    return ref
+
+
+def test_publication_can_be_held_and_released_while_actions_go_on(service, agencies):
+    ref = endorsed_with_one_action(service)
     step(service, ref, "hold_publication", "2008-09-02", reason="criminal proceedings")
     assert service.case(ref).state == "publication_held"
     with pytest.raises(StepNotAllowed):
@@ -426,12 +432,7 @@ def test_one_agency_named_twice_in_a_request_is_refused_plainly(service, agencie
 
 
 def test_action_zero_is_named_as_such(service, agencies):
-    ref = ready_for_overview(service)
-    step(service, ref, "commission_overview", "2008-07-21", author="A Writer")
-    step(service, ref, "add_action", "2008-08-20", recommendation="R1", action="Audit",
-         agency="HEALTH", due="2008-12-31")
-    step(service, ref, "submit_overview", "2008-08-25")
-    step(service, ref, "endorse", "2008-09-01")
+    ref = endorsed_with_one_action(service)
     with pytest.raises(StepRefused, match=r"no action A0 \(actions: A1\)"):
         step(service, ref, "complete_action", "2008-09-02", action="0")
 

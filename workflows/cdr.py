@@ -23,7 +23,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workflows.definition import Branch, CaseLike, Deadline, Option, Options, Stage, Step, Workflow
+from workflows.definition import (
+    Branch,
+    CaseLike,
+    Deadline,
+    Option,
+    Options,
+    Stage,
+    Step,
+    Workflow,
+    day_text,
+    open_deadlines,
+)
 from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
 
 CATEGORIES = {
@@ -59,14 +70,6 @@ OPEN_STAGES = (*REPORTING, "awaiting_panel", "reviewed")
 NOTE = Option("note", "a note for the history")
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
-def _open(case: CaseLike, kind: str) -> list:
-    return [d for d in case.deadlines(kind) if d.status == "open"]
-
-
 # Guards: each returns the board's reason for refusing, or None.
 
 reports_not_yet_requested = asked_once("form_b", "a Form B has already been requested")
@@ -78,8 +81,8 @@ all_reports_in = all_answered("form_b", "the panel cannot review until every For
 def team_recorded(case: CaseLike, opts: Options) -> str | None:
     missing = [text for done, text in (
         ("rapid_response_team" in case.data, "the team convened (convene_team)"),
-        (not _open(case, "home_visit"), "the joint home visit (record_home_visit)"),
-        (not _open(case, "information_sharing"),
+        (not open_deadlines(case, "home_visit"), "the joint home visit (record_home_visit)"),
+        (not open_deadlines(case, "information_sharing"),
          "the information-sharing meeting (record_information_sharing)"),
     ) if not done]
     if missing:
@@ -105,7 +108,7 @@ def some_reports_or_reason(case: CaseLike, opts: Options) -> str | None:
 
 def meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
     if case.next_meeting(case.effective_on) is None:
-        return (f"no CDOP meeting is scheduled on or after {_day(case.effective_on)}: add one "
+        return (f"no CDOP meeting is scheduled on or after {day_text(case.effective_on)}: add one "
                 "with `casework death meeting add DATE`")
     return None
 
@@ -113,7 +116,7 @@ def meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
 def later_meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
     listed = dt.date.fromisoformat(case.data["meeting_on"])
     if case.next_meeting(listed + dt.timedelta(days=1)) is None:
-        return (f"no CDOP meeting is scheduled after {_day(listed)}: add one with "
+        return (f"no CDOP meeting is scheduled after {day_text(listed)}: add one with "
                 "`casework death meeting add DATE`")
     return None
 
@@ -121,7 +124,7 @@ def later_meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
 def at_the_meeting(case: CaseLike, opts: Options) -> str | None:
     listed = dt.date.fromisoformat(case.data["meeting_on"])
     if case.effective_on < listed:
-        return (f"the case is listed for the CDOP meeting on {_day(listed)}: record the "
+        return (f"the case is listed for the CDOP meeting on {day_text(listed)}: record the "
                 "review on or after that date (or defer it)")
     return None
 
@@ -158,14 +161,14 @@ def triage(case: CaseLike, opts: Options) -> None:
 
 def transfer(case: CaseLike, opts: Options) -> None:
     case.record(transferred_to=opts["to_panel"])
-    if _open(case, "triage"):  # sending it to the right panel is this death's triage
+    if open_deadlines(case, "triage"):  # sending it to the right panel is this death's triage
         case.close_deadline("triage", status="met", note=f"transferred to {opts['to_panel']}")
     _waive_open(case, RAPID_RESPONSE, f"transferred to {opts['to_panel']}")
 
 
 def _waive_open(case: CaseLike, keys: tuple[str, ...], note: str) -> None:
     for key in keys:
-        if _open(case, key):
+        if open_deadlines(case, key):
             case.close_deadline(key, status="waived", note=note)
 
 

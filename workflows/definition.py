@@ -48,6 +48,16 @@ class CaseLike(Protocol):
     def open_linked(self, workflow_key: str, *, note: str, **data: Any) -> str: ...
 
 
+def open_deadlines(case: CaseLike, kind: str) -> list[Any]:
+    """The case's deadlines of one kind still waiting to be met."""
+    return [d for d in case.deadlines(kind) if d.status == "open"]
+
+
+def day_text(day: Any) -> str:
+    """`1 Mar 2009`, as the engine writes dates in its messages."""
+    return f"{day.day} {day:%b %Y}"
+
+
 Options = Mapping[str, Any]
 Guard = Callable[[CaseLike, Options], "str | None"]
 Effect = Callable[[CaseLike, Options], None]

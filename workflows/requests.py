@@ -7,12 +7,12 @@ workflow that asks agencies for something.
 
 from __future__ import annotations
 
-from workflows.definition import CaseLike, Effect, Guard, Options
+from workflows.definition import CaseLike, Effect, Guard, Options, open_deadlines
 
 
 def awaited(case: CaseLike, kind: str) -> list[str]:
     """The agencies whose answer is still awaited, by code."""
-    return sorted(d.agency_code for d in case.deadlines(kind) if d.status == "open")
+    return sorted(d.agency_code for d in open_deadlines(case, kind))
 
 
 def asked_once(kind: str, already: str) -> Guard:

@@ -22,7 +22,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workflows.definition import Branch, CaseLike, Deadline, Option, Options, Stage, Step, Workflow
+from workflows.definition import (
+    Branch,
+    CaseLike,
+    Deadline,
+    Option,
+    Options,
+    Stage,
+    Step,
+    Workflow,
+    day_text,
+    open_deadlines,
+)
 from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
 
 CRITERIA = {
@@ -41,10 +52,6 @@ AFTER_ENDORSEMENT = ("publication", "publication_held", "implementation")
 NOTE = Option("note", "a note for the history")
 ACTION = Option("action", "the action's number in the plan (A1 is 1)", kind="number",
                 required=True)
-
-
-def _open(case: CaseLike, kind: str) -> list:
-    return [d for d in case.deadlines(kind) if d.status == "open"]
 
 
 # Guards: each returns the board's reason for refusing, or None.
@@ -90,13 +97,13 @@ def action_open(case: CaseLike, opts: Options) -> str | None:
     if opts["action"] not in numbers:
         listed = ", ".join(f"A{n}" for n in numbers) or "none"
         return f"the action plan has no action A{opts['action']} (actions: {listed})"
-    if not any(d.number == opts["action"] for d in _open(case, "action")):
+    if not any(d.number == opts["action"] for d in open_deadlines(case, "action")):
         return f"action A{opts['action']} is already closed"
     return None
 
 
 def audit_outstanding(case: CaseLike, opts: Options) -> str | None:
-    if not _open(case, "audit"):
+    if not open_deadlines(case, "audit"):
         return "the six-month audit has already been recorded"
     return None
 
@@ -104,11 +111,11 @@ def audit_outstanding(case: CaseLike, opts: Options) -> str | None:
 def audit_is_due(case: CaseLike, opts: Options) -> str | None:
     """The six-month audit looks back over six months of the plan: recorded days after the
     endorsement it would be a mistake. It may be held up to a month before it is due."""
-    for audit in _open(case, "audit"):
+    for audit in open_deadlines(case, "audit"):
         earliest = _month_before(audit.due_on)
         if case.effective_on < earliest:
-            return (f"the six-month audit is due on {_day(audit.due_on)}; it can be recorded "
-                    f"from {_day(earliest)}")
+            return (f"the six-month audit is due on {day_text(audit.due_on)}; it can be recorded "
+                    f"from {day_text(earliest)}")
     return None
 
 
@@ -118,14 +125,10 @@ def _month_before(day: dt.date) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def ready_to_close(case: CaseLike, opts: Options) -> str | None:
-    if _open(case, "audit"):
+    if open_deadlines(case, "audit"):
         return "the six-month audit of the action plan has not been recorded (record_audit)"
-    still_open = [f"A{d.number}" for d in _open(case, "action")]
+    still_open = [f"A{d.number}" for d in open_deadlines(case, "action")]
     if still_open:
         return (f"actions still open: {', '.join(still_open)}; complete them or carry them "
                 "forward by a recorded decision (carry_forward)")
