@@ -57,7 +57,8 @@ class WorkingCalendar:
         else:
             self._closed = {_plain(d): "closed" for d in closed_days}
         self._years: dict[int, dict[dt.date, str]] = {}
-        self._weekday_closures: dict[int, list[dt.date]] = {}
+        self._ordinal_span: tuple[int, int] | None = None
+        self._ordinals: list[int] = []
 
     def closure(self, day: dt.date) -> str | None:
         """Why `day` is not a working day, or None when it is one."""
@@ -96,23 +97,27 @@ class WorkingCalendar:
         Counted by arithmetic, not by walking the days: the overdue listing asks this of
         every late item.
         """
-        start, end = _plain(start), _plain(end)
-        if end < start:
+        first, last = start.toordinal(), end.toordinal()
+        if last < first:
             return -self.working_days_between(end, start)
-        weekdays = _weekdays_upto(end.toordinal()) - _weekdays_upto(start.toordinal())
-        closed = 0
-        for year in range(start.year, end.year + 1):
-            days = self._closed_weekdays(year)
-            closed += bisect.bisect_right(days, end) - bisect.bisect_right(days, start)
-        return weekdays - closed
+        closed = self._closed_weekday_ordinals(start.year, end.year)
+        return (_weekdays_upto(last) - _weekdays_upto(first)
+                - (bisect.bisect_right(closed, last) - bisect.bisect_right(closed, first)))
 
-    def _closed_weekdays(self, year: int) -> list[dt.date]:
-        cached = self._weekday_closures.get(year)
-        if cached is None:
-            days = set(bank_holidays(year)) | {d for d in self._closed if d.year == year}
-            cached = sorted(d for d in days if d.weekday() < 5)
-            self._weekday_closures[year] = cached
-        return cached
+    def _closed_weekday_ordinals(self, first_year: int, last_year: int) -> list[int]:
+        """Every closed Monday-to-Friday from first_year to last_year, as sorted ordinals,
+        kept across calls (the span only ever grows)."""
+        span = self._ordinal_span
+        if span is None or first_year < span[0] or last_year > span[1]:
+            low = first_year if span is None else min(first_year, span[0])
+            high = last_year if span is None else max(last_year, span[1])
+            days = set(self._closed)
+            for year in range(low, high + 1):
+                days.update(bank_holidays(year))
+            self._ordinals = sorted(d.toordinal() for d in days
+                                    if d.weekday() < 5 and low <= d.year <= high)
+            self._ordinal_span = (low, high)
+        return self._ordinals
 
 
 def _weekdays_upto(ordinal: int) -> int:

@@ -126,7 +126,7 @@ def deadline_view(service: CaseService, deadline: Deadline, as_of: dt.date,
         case=case.reference if case is not None else "",
         pseudonym=case.pseudonym if case is not None else "",
         case_paused=bool(paused_on), number=deadline.number,
-        closed_late=deadline.closed_at is not None and deadline.closed_at > deadline.due_at,
+        closed_late=_closed_late(deadline),
     )
 
 
@@ -134,6 +134,13 @@ def _outstanding(as_of: dt.date) -> Any:
     """Asked for by `as_of` and not yet answered on it (even if answered since)."""
     return and_(or_(Deadline.status == "open", col(Deadline.closed_on) > as_of),
                 col(Deadline.anchor_on) <= as_of)
+
+
+def _closed_late(deadline: Deadline) -> bool:
+    """Met or waived after it ran out, to the hour for hour rules (listings of what is
+    outstanding do not read the instants, and say no)."""
+    closed_at = getattr(deadline, "closed_at", None)
+    return closed_at is not None and closed_at > deadline.due_at
 
 
 def _overdue_count(as_of: dt.date) -> Any:
@@ -335,7 +342,7 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
 
 _VIEW_COLUMNS = ("key", "title", "agency_code", "rule", "due_on", "original_due_on", "status",
                  "extensions", "paused_days", "closed_on", "progress", "note", "detail",
-                 "number", "due_at", "closed_at")
+                 "number")
 # A listed deadline with its case's three columns (reference, pseudonym, paused_on): a tuple
 # whose fields read like the Deadline and Case attributes deadline_view reads.
 _ListedRow = namedtuple("_ListedRow", [*_VIEW_COLUMNS, "reference", "pseudonym", "paused_on"])
