@@ -40,7 +40,7 @@ from casework.models import Agency, Case, CdopMeeting, Deadline, History, Refere
 from casework.options import parse_options
 from casework.timescales import Due, Duration, Rule, effective_rules
 from workflows import registry
-from workflows.definition import Step, Workflow
+from workflows.definition import Step, Workflow, open_deadlines
 
 AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -464,7 +464,7 @@ class CaseService:
         if step.effect:
             step.effect(handle, opts)
         for key in step.meets:
-            if any(d.status == "open" for d in handle.deadlines(key)):
+            if open_deadlines(handle, key):
                 handle.close_deadline(key, status="met")
         for key in (*step.opens, *(branch.opens if branch else ())):
             handle.open_deadline(key)
