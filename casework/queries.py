@@ -104,7 +104,13 @@ class CaseDetail:
 def _late(deadline: Deadline, as_of: dt.date, paused_on: dt.date | None) -> bool:
     if deadline.status != "open" and (deadline.closed_on is None or deadline.closed_on <= as_of):
         return False
-    return deadline.due_on < as_of and (paused_on is None or deadline.due_on < paused_on)
+    return _past_due(deadline.due_on, as_of, paused_on)
+
+
+def _past_due(due_on: dt.date, as_of: dt.date, paused_on: dt.date | None) -> bool:
+    """Late on as_of: due before it, and not caught by a pause begun on or before the due
+    date (the SQL twin is _overdue_count)."""
+    return due_on < as_of and (paused_on is None or due_on < paused_on)
 
 
 def deadline_view(service: CaseService, deadline: Deadline, as_of: dt.date,
@@ -210,8 +216,7 @@ def _as_it_stood(service: CaseService, rows: list[tuple[int, CaseSummary]], as_o
         summary.stage, summary.paused_on = standing.get(case_id, (summary.stage, None))
         dates = due_dates.get(case_id, [])
         summary.next_due = min(dates, default=None)
-        summary.overdue = sum(1 for due in dates if due < as_of and (
-            summary.paused_on is None or due < summary.paused_on))
+        summary.overdue = sum(1 for due in dates if _past_due(due, as_of, summary.paused_on))
         if (wanted is None or summary.stage == wanted) and (summary.overdue or
                                                             not overdue_only):
             kept.append((case_id, summary))

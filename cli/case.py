@@ -17,7 +17,16 @@ from cli.app import (
     on_option,
     pass_app,
 )
-from cli.output import WIDTH, emit_json, table, when, wrap_pairs
+from cli.output import (
+    MOVED_NOTE,
+    WIDTH,
+    due_text,
+    emit_json,
+    late_text,
+    table,
+    when,
+    wrap_pairs,
+)
 
 
 @click.group()
@@ -110,10 +119,10 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     click.echo(f"\nOpen deadlines as of {when(day)}" + ("" if open_rows else ": none"))
     if open_rows:
         click.echo(table(["Deadline", "Agency", "Due", "Late", "Rule"],
-                         [[d.label, d.agency or "", when(d.due_on) + _moved(d), _late(d), d.rule]
+                         [[d.label, d.agency or "", due_text(d), late_text(d), d.rule]
                           for d in open_rows], flex=(0, 4)))
-        if any(_moved(d) for d in open_rows):
-            click.echo("* moved by an extension or a pause")
+        if any(d.due_on != d.original_due_on for d in open_rows):
+            click.echo(MOVED_NOTE)
     if done_rows:
         click.echo("\nDone")
         click.echo(table(["Deadline", "Agency", "Due", "Closed", "Status"],
@@ -151,16 +160,6 @@ def _value(value: Any) -> Any:
     if isinstance(value, dict):
         return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
     return value
-
-
-def _moved(row: Any) -> str:
-    return "*" if row.due_on != row.original_due_on else ""
-
-
-def _late(row: Any) -> str:
-    if row.case_paused and not row.days_late:
-        return "paused"
-    return f"{row.days_late}d" if row.days_late else ""
 
 
 @case.command(context_settings={"ignore_unknown_options": True})

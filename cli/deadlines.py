@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.app import App, as_of_date, as_of_option, json_option, pass_app
-from cli.output import emit_json, table, when
+from cli.output import MOVED_NOTE, due_text, emit_json, late_text, table, when
 
 
 @click.command()
@@ -40,14 +40,8 @@ def print_deadlines(app: App, *, as_of: str | None, agency: str | None, within: 
     if rows:
         click.echo(table(
             ["Case", "Pseudonym", "Deadline", "Agency", "Due", "Late"],
-            [[r.case, r.pseudonym, r.label, r.agency or "", when(r.due_on) + (
-                "*" if r.due_on != r.original_due_on else ""), _late(r)] for r in rows],
+            [[r.case, r.pseudonym, r.label, r.agency or "", due_text(r),
+              late_text(r, working_days=True)] for r in rows],
             flex=(1, 2, 3)))
         if any(r.due_on != r.original_due_on for r in rows):
-            click.echo("* moved by an extension or a pause")
-
-
-def _late(row) -> str:
-    if row.days_late:
-        return f"{row.days_late}d ({row.working_days_late}wd)"
-    return "paused" if row.case_paused else ""
+            click.echo(MOVED_NOTE)

@@ -76,3 +76,19 @@ def wrap_pairs(pairs: Sequence[tuple[str, Any]], *, width: int = WIDTH) -> str:
         lines.append(f"{label.ljust(label_width)}  {wrapped[0]}")
         lines.extend(" " * (label_width + 2) + more for more in wrapped[1:])
     return "\n".join(lines)
+
+
+MOVED_NOTE = "* moved by an extension or a pause"
+
+
+def due_text(row: Any) -> str:
+    """A deadline's due date, starred when an extension or a pause moved it."""
+    return when(row.due_on) + ("*" if row.due_on != row.original_due_on else "")
+
+
+def late_text(row: Any, *, working_days: bool = False) -> str:
+    """How late a listed deadline is: `4d` (`4d (2wd)`), `paused`, or nothing."""
+    if row.days_late:
+        extra = f" ({row.working_days_late}wd)" if working_days else ""
+        return f"{row.days_late}d{extra}"
+    return "paused" if row.case_paused else ""
