@@ -32,6 +32,16 @@ def referred(run, agencies) -> str:
     return ref
 
 
+def _to_terms_of_reference(run, ref: str, panel_on: str) -> None:
+    """Decided an SCR on 10 April 2008, the inspectorate told on the 11th, the panel formed
+    on `panel_on`."""
+    run("case", "advance", ref, "decide", "--outcome", "scr", "--criteria", "death",
+        "--rationale", "r", "--chair", "c", "--on", "2008-04-10")
+    run("case", "advance", ref, "notify_inspectorate", "--on", "2008-04-11")
+    run("case", "advance", ref, "form_panel", "--chair", "c", "--member", "m",
+        "--conflicts", "none", "--on", panel_on)
+
+
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
     for name, command in group.commands.items():
         yield (*prefix, name), command
@@ -262,11 +272,7 @@ def test_case_list_filters(run, agencies):
 
 
 def test_deadlines_across_cases_filtered_by_agency(run, referred):
-    run("case", "advance", referred, "decide", "--outcome", "scr", "--criteria", "death",
-        "--rationale", "r", "--chair", "c", "--on", "2008-04-10")
-    run("case", "advance", referred, "notify_inspectorate", "--on", "2008-04-11")
-    run("case", "advance", referred, "form_panel", "--chair", "c", "--member", "m",
-        "--conflicts", "none", "--on", "2008-05-01")
+    _to_terms_of_reference(run, referred, "2008-05-01")
     run("case", "advance", referred, "commission_imrs", "--terms", "ToR", "--agency",
         "POLICE", "--agency", "CSC", "--on", "2008-05-02")
     # IMRs due 6 weeks after Fri 2 May 2008: Fri 13 June. As of Mon 16 June: 3 days late,
@@ -406,11 +412,7 @@ def test_small_things_a_coordinator_would_trip_over(run, referred, agencies):
         "f@medway.example.org")
     too_long = run("agency", "add", "LONG", "--name", "x" * 201, "--email", "a@b.org", expect=2)
     assert too_long.stderr == "Error: an agency's --name is at most 200 characters\n"
-    run("case", "advance", referred, "decide", "--outcome", "scr", "--criteria", "death",
-        "--rationale", "r", "--chair", "c", "--on", "2008-04-10")
-    run("case", "advance", referred, "notify_inspectorate", "--on", "2008-04-11")
-    run("case", "advance", referred, "form_panel", "--chair", "c", "--member", "m",
-        "--conflicts", "none", "--on", "2008-04-14")
+    _to_terms_of_reference(run, referred, "2008-04-14")
     run("case", "advance", referred, "commission_imrs", "--terms", "ToR", "--agency",
         "MEDWAY-CSC-FAMILIES", "--agency", "POLICE", "--on", "2008-04-15")
     run("case", "advance", referred, "waive_imr", "--agency", "POLICE", "--reason",
