@@ -17,7 +17,20 @@ The board's config file is TOML, found at `--config`, else `$CASEWORK_CONFIG`, e
     imr = "8 weeks"                                  # a duration ...
     panel = { duration = "15 working days", anchor = "decision" }   # ... or both parts
 
-Secrets (the SMTP password, later) never live here: they come from the environment.
+    [email]
+    from = "Kent LSCB business unit <lscb@kent.example.org>"   # default: the board mailbox
+    templates = "/srv/casework/templates"  # the board's own versions of any template
+    folder = "/srv/casework/outbox"        # where .eml files go when there is no SMTP relay
+
+    [email.smtp]                           # without it, emails are written to the folder
+    host = "smtp.kent.example.org"
+    port = 587                             # default: 587 starttls, 465 tls, 25 none
+    security = "starttls"                  # starttls | tls (implicit) | none
+    username = "casework"                  # the password comes from $CASEWORK_SMTP_PASSWORD
+    password_env = "CASEWORK_SMTP_PASSWORD"
+    ca_file = "/etc/ssl/board-relay.pem"   # to trust a relay with its own certificate
+
+Secrets (the SMTP password) never live here: they come from the environment.
 """
 
 from __future__ import annotations
@@ -33,6 +46,27 @@ from typing import Any
 
 from casework.errors import InvalidInput
 
+SECURITY_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+
+
+@dataclass
+class SmtpSettings:
+    host: str
+    port: int = 587
+    security: str = "starttls"
+    username: str | None = None
+    password_env: str = "CASEWORK_SMTP_PASSWORD"
+    timeout: float = 30.0
+    ca_file: Path | None = None
+
+
+@dataclass
+class EmailSettings:
+    folder: Path  # the folder transport's, used when there is no SMTP relay
+    sender: str | None = None  # None: the board mailbox
+    templates: Path | None = None  # the board's overrides, searched before the built-in ones
+    smtp: SmtpSettings | None = None
+
 
 @dataclass
 class Settings:
@@ -43,6 +77,13 @@ class Settings:
     areas: list[str] = field(default_factory=list)  # where the panel's children live
     closed_days: dict[dt.date, str] = field(default_factory=dict)
     timescales: dict[str, dict[str, Any]] = field(default_factory=dict)
+    email: EmailSettings | None = None  # None: defaults beside the database
+
+    @property
+    def mail(self) -> EmailSettings:
+        if self.email is None:
+            self.email = EmailSettings(folder=default_outbox_folder(self.database_url))
+        return self.email
 
 
 def _user_dir(env: Mapping[str, str], xdg: str, fallback: str, windows: str) -> Path:
@@ -59,6 +100,13 @@ def default_database_path(env: Mapping[str, str] = os.environ) -> Path:
 
 def default_config_path(env: Mapping[str, str] = os.environ) -> Path:
     return _user_dir(env, "XDG_CONFIG_HOME", ".config", "APPDATA") / "casework.toml"
+
+
+def default_outbox_folder(url: str, env: Mapping[str, str] = os.environ) -> Path:
+    """Beside an SQLite file (`outbox/`), else in the per-user data folder."""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url.removeprefix("sqlite:///")).parent / "outbox"
+    return _user_dir(env, "XDG_DATA_HOME", ".local/share", "LOCALAPPDATA") / "outbox"
 
 
 def database_url(value: str) -> str:
@@ -88,7 +136,73 @@ def load_settings(db: str | None = None, config: str | None = None,
     settings.areas = [a.strip() for a in areas if a.strip()]
     settings.closed_days = _closed_days(data.get("calendar", {}).get("closed_days", []), path)
     settings.timescales = _timescales(data.get("timescales", {}), path)
+    settings.email = _email(data.get("email", {}), path, url, env)
     return settings
+
+
+def _email(table: Any, path: Path | None, url: str, env: Mapping[str, str]) -> EmailSettings:
+    where = f"config file {path}: [email]"
+    if not isinstance(table, dict):
+        raise InvalidInput(f"{where} must be a table")
+    unknown = set(table) - {"from", "templates", "folder", "smtp"}
+    if unknown:
+        raise InvalidInput(f"{where}: unknown setting {sorted(unknown)[0]!r} "
+                           "(known: from, templates, folder, smtp)")
+    folder = _path(table.get("folder"), f"{where} folder") or default_outbox_folder(url, env)
+    templates = _path(table.get("templates"), f"{where} templates")
+    if templates is not None and not templates.is_dir():
+        raise InvalidInput(f"{where} templates: {templates} is not a folder")
+    sender = table.get("from")
+    if sender is not None and (not isinstance(sender, str) or "@" not in sender):
+        raise InvalidInput(f"{where} from: {sender!r} is not an email address")
+    smtp = table.get("smtp")
+    return EmailSettings(folder=folder, sender=sender, templates=templates,
+                         smtp=_smtp(smtp, f"config file {path}: [email.smtp]")
+                         if smtp is not None else None)
+
+
+def _smtp(table: Any, where: str) -> SmtpSettings:
+    if not isinstance(table, dict):
+        raise InvalidInput(f"{where} must be a table")
+    if "password" in table:
+        raise InvalidInput(f"{where}: never put the SMTP password in a file; name the "
+                           "environment variable that holds it with password_env "
+                           "(default CASEWORK_SMTP_PASSWORD)")
+    known = {"host", "port", "security", "username", "password_env", "timeout", "ca_file"}
+    unknown = set(table) - known
+    if unknown:
+        raise InvalidInput(f"{where}: unknown setting {sorted(unknown)[0]!r} "
+                           f"(known: {', '.join(sorted(known))})")
+    host = table.get("host")
+    if not isinstance(host, str) or not host.strip():
+        raise InvalidInput(f"{where}: host is needed (the SMTP relay's name)")
+    security = table.get("security", "starttls")
+    if security not in SECURITY_PORTS:
+        raise InvalidInput(f"{where}: security must be one of starttls, tls, none")
+    port = table.get("port", SECURITY_PORTS[security])
+    if not isinstance(port, int) or not 0 < port < 65536:
+        raise InvalidInput(f"{where}: port must be a number from 1 to 65535")
+    timeout = table.get("timeout", 30)
+    if not isinstance(timeout, int | float) or timeout <= 0:
+        raise InvalidInput(f"{where}: timeout must be a number of seconds")
+    username = table.get("username")
+    password_env = table.get("password_env", "CASEWORK_SMTP_PASSWORD")
+    if not isinstance(password_env, str) or not password_env:
+        raise InvalidInput(f"{where}: password_env must name an environment variable")
+    ca_file = _path(table.get("ca_file"), f"{where} ca_file")
+    if ca_file is not None and not ca_file.is_file():
+        raise InvalidInput(f"{where} ca_file: {ca_file} does not exist")
+    return SmtpSettings(host=host.strip(), port=port, security=security,
+                        username=str(username) if username else None,
+                        password_env=password_env, timeout=float(timeout), ca_file=ca_file)
+
+
+def _path(value: Any, what: str) -> Path | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{what} must be a path")
+    return Path(value).expanduser()
 
 
 def _timescales(value: Any, path: Path | None) -> dict[str, dict[str, Any]]:

@@ -10,7 +10,10 @@
      ├── StepNotAllowed           4  the step does not exist in the case's current stage
      ├── StepRefused              5  a guard refused the step, with the board's reason
      ├── Conflict                 6  someone else changed the case meanwhile
-     └── DatabaseNotReady         7  no database, or its schema is behind the code
+     ├── DatabaseNotReady         7  no database, or its schema is behind the code
+     └── DeliveryFailed           9  the mail server could not be reached or refused the login
+
+(8 is the command line's: a database error that is none of the above.)
 
 The command line prints `Error: <message>` and exits with the class's code; the codes are part
 of the interface (scripts test them) and do not change.
@@ -80,3 +83,9 @@ class Conflict(CaseworkError):
 
 class DatabaseNotReady(CaseworkError):
     exit_code = 7
+
+
+class DeliveryFailed(CaseworkError):
+    """Nothing was lost: the emails stay queued for the next delivery."""
+
+    exit_code = 9

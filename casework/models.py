@@ -116,6 +116,48 @@ class CdopMeeting(SQLModel, table=True):
     created_at: dt.datetime
 
 
+class BoardContact(SQLModel, table=True):
+    """Who the board is, by role: its chair, the SCR panel chair, the CDOP chair, its mailbox."""
+
+    __tablename__ = "board_contact"
+
+    role: str = Field(primary_key=True, max_length=30)
+    name: str | None = Field(default=None, max_length=200)
+    email: str = Field(max_length=320)
+    updated_at: dt.datetime
+
+
+class OutboxEmail(SQLModel, table=True):
+    """An email is a row before it is a message: written in the transaction of the change
+    that caused it, delivered later, and never twice for the same key."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)  # what caused it: "SCR-2008-001/imr:CSC/request"
+    kind: str = Field(max_length=30)  # request | due_changed | withdrawn | reminder | ...
+    case_id: int | None = Field(default=None, foreign_key="case_record.id", index=True)
+    deadline_id: int | None = Field(default=None, foreign_key="deadline.id")
+    sender: str = Field(max_length=320)
+    recipients: str  # addresses, comma separated
+    cc: str | None = None
+    reply_to: str | None = Field(default=None, max_length=320)
+    subject: str = Field(max_length=500)
+    text_body: str
+    html_body: str | None = None
+    attachments: list[dict[str, Any]] = Field(default_factory=list,
+                                              sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=20)  # pending|sending|sent|failed
+    attempts: int = 0
+    next_attempt_at: dt.datetime
+    first_attempt_at: dt.datetime | None = None
+    claimed_until: dt.datetime | None = None  # a sender that dies mid-send lets go then
+    last_error: str | None = None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None = None
+
+
 class History(SQLModel, table=True):
     """Who did what, when, and why. Rows are only ever added."""
 

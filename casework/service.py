@@ -36,7 +36,16 @@ from casework.errors import (
     UnknownDeadline,
     UnknownWorkflow,
 )
-from casework.models import Agency, Case, CdopMeeting, Deadline, History, ReferenceCounter
+from casework.events import CLOSED, MOVED, OPENED, WITHDRAWN, DeadlineChange, Listener
+from casework.models import (
+    Agency,
+    BoardContact,
+    Case,
+    CdopMeeting,
+    Deadline,
+    History,
+    ReferenceCounter,
+)
 from casework.options import parse_options
 from casework.timescales import Due, Duration, Rule, effective_rules
 from workflows import registry
@@ -44,6 +53,9 @@ from workflows.definition import Step, Workflow, open_deadlines
 
 AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+# Who the board is, by role, for requests' replies and escalations.
+BOARD_ROLES = {"chair": "Board chair", "scr_panel_chair": "SCR panel chair",
+               "cdop_chair": "CDOP chair", "mailbox": "Board mailbox"}
 T = TypeVar("T")
 
 
@@ -58,6 +70,7 @@ def atomic(method: Callable[..., T]) -> Callable[..., T]:
             return method(self, *args, **kwargs)
         except BaseException:
             self.session.rollback()
+            self._changes.clear()
             raise
 
     return wrapper
@@ -155,6 +168,7 @@ class CaseHandle:
         self._deadlines.append(deadline)
         self._service.session.add(deadline)
         self.changes.append({"opened": unique, "due": when.on.isoformat()})
+        self._announce(OPENED, deadline)
         return deadline
 
     def close_deadline(self, kind: str, *, agency: str | None = None, number: int | None = None,
@@ -168,6 +182,7 @@ class CaseHandle:
         late = (deadline.closed_on - deadline.due_on).days
         self.changes.append({status: deadline.key, "due": deadline.due_on.isoformat(),
                              "days_late": max(late, 0)})
+        self._announce(WITHDRAWN if status == "waived" else CLOSED, deadline)
         return deadline
 
     def move_deadline(self, kind: str, due: dt.date, reason: str) -> Deadline:
@@ -176,8 +191,10 @@ class CaseHandle:
         self.changes.append({"moved": deadline.key, "from": deadline.due_on.isoformat(),
                              "to": due.isoformat(), "reason": reason})
         when = Due.on_date(due)
+        previous = deadline.due_on
         deadline.due_on, deadline.due_at = when.on, when.at
         deadline.extensions += 1
+        self._announce(MOVED, deadline, previous)
         return deadline
 
     def next_meeting(self, after: dt.date) -> dt.date | None:
@@ -196,6 +213,10 @@ class CaseHandle:
                              "to": progress})
         deadline.progress = progress
         return deadline
+
+    def _announce(self, what: str, deadline: Deadline, previous: dt.date | None = None) -> None:
+        self._service.announce(DeadlineChange(what, self.row, deadline, self.actor,
+                                              self.effective_at, previous))
 
     def _find_open(self, kind: str, agency: str | None, number: int | None) -> Deadline:
         for deadline in self.deadlines(kind):
@@ -223,11 +244,15 @@ class StepOutcome:
 
 class CaseService:
     def __init__(self, session: Session, settings: Settings, clock: Clock | None = None,
-                 calendar: WorkingCalendar | None = None) -> None:
+                 calendar: WorkingCalendar | None = None,
+                 listeners: Sequence[Listener] = ()) -> None:
         self.session = session
         self.settings = settings
         self.clock = clock or SystemClock()
         self.calendar = calendar or WorkingCalendar(settings.closed_days)
+        self.listeners = list(listeners)
+        self.dry_run = False  # a preview: everything is done and flushed, nothing committed
+        self._changes: list[DeadlineChange] = []
 
     # -- agencies -------------------------------------------------------------------------
 
@@ -251,8 +276,8 @@ class CaseService:
         return agency.code
 
     @atomic
-    def add_agency(self, code: str, name: str, contact_email: str,
-                   escalation_email: str | None, *, actor: str) -> Agency:
+    def add_agency(self, code: str, name: str, contact_email: str | Sequence[str],
+                   escalation_email: str | Sequence[str] | None, *, actor: str) -> Agency:
         code = code.strip().upper()
         if not AGENCY_CODE.match(code):
             raise InvalidInput(f"agency code {code!r} must be 2-20 letters, digits, - or _, "
@@ -261,8 +286,8 @@ class CaseService:
             raise InvalidInput(f"agency {code} already exists (change it with "
                                "`casework agency update`)")
         agency = Agency(code=code, name=_agency_name(name),
-                        contact_email=_email(contact_email, "--email"),
-                        escalation_email=_email(escalation_email, "--escalation-email")
+                        contact_email=addresses(contact_email, "--email"),
+                        escalation_email=addresses(escalation_email, "--escalation-email")
                         if escalation_email else None,
                         created_at=self.clock.now())
         self.session.add(agency)
@@ -273,16 +298,17 @@ class CaseService:
 
     @atomic
     def update_agency(self, code: str, *, actor: str, name: str | None = None,
-                      contact_email: str | None = None, escalation_email: str | None = None,
+                      contact_email: str | Sequence[str] | None = None,
+                      escalation_email: str | Sequence[str] | None = None,
                       active: bool | None = None) -> Agency:
         agency = self.agency(code)
         changed: dict[str, Any] = {}
         if name is not None:
             changed["name"] = _agency_name(name)
         if contact_email is not None:
-            changed["contact_email"] = _email(contact_email, "--email")
+            changed["contact_email"] = addresses(contact_email, "--email")
         if escalation_email is not None:
-            changed["escalation_email"] = (_email(escalation_email, "--escalation-email")
+            changed["escalation_email"] = (addresses(escalation_email, "--escalation-email")
                                            if escalation_email else None)
         if active is not None:
             changed["active"] = active
@@ -296,6 +322,34 @@ class CaseService:
                       data={"code": agency.code, "from": before, "to": changed})
         self._commit()
         return agency
+
+    # -- the board ------------------------------------------------------------------------
+
+    def board_contacts(self) -> dict[str, BoardContact]:
+        """The board's people and mailbox that are set, by role."""
+        return {row.role: row for row in self.session.exec(select(BoardContact))}
+
+    @atomic
+    def set_board_contact(self, role: str, email: str, *, actor: str,
+                          name: str | None = None) -> BoardContact:
+        role = role.strip().lower().replace("-", "_")
+        if role not in BOARD_ROLES:
+            raise InvalidInput(f"no board role {role!r} (roles: {', '.join(BOARD_ROLES)})")
+        address = addresses(email, "--email", single=True)
+        name = (name or "").strip() or None
+        if name and (len(name) > 200 or any(c in name for c in '<>@",;')):
+            raise InvalidInput("--name is a person's or mailbox's name, without <>@\",;")
+        row = self.session.get(BoardContact, role)
+        before = {"email": row.email, "name": row.name} if row else None
+        if row is None:
+            row = BoardContact(role=role, email=address, updated_at=self.clock.now())
+            self.session.add(row)
+        row.email, row.name, row.updated_at = address, name, self.clock.now()
+        self._history(None, "board_contact_set", actor, note=f"{BOARD_ROLES[role]}: {address}",
+                      data={"role": role, "from": before, "to": {"email": address,
+                                                                 "name": name}})
+        self._commit()
+        return row
 
     # -- reading cases --------------------------------------------------------------------
 
@@ -522,8 +576,10 @@ class CaseService:
             new_due = self._shifted(case, deadline, days)
             moved.append({"deadline": deadline.key, "from": deadline.due_on.isoformat(),
                           "to": new_due.on.isoformat()})
+            previous = deadline.due_on
             deadline.paused_days += (new_due.on - deadline.due_on).days
             deadline.due_on, deadline.due_at = new_due.on, new_due.at
+            self.announce(DeadlineChange(MOVED, case, deadline, actor, effective, previous))
         data = {"paused_on": case.paused_on.isoformat(), "reason": case.pause_reason,
                 "days": days, "moved": moved}
         case.paused_on = None
@@ -570,9 +626,11 @@ class CaseService:
         new_due = Due.on_date(new_on)
         data = {"deadline": deadline.key, "from": deadline.due_on.isoformat(),
                 "to": new_on.isoformat(), "original": deadline.original_due_on.isoformat()}
+        previous = deadline.due_on
         deadline.due_on, deadline.due_at = new_due.on, new_due.at
         deadline.extensions += 1
         case.updated_at = self.clock.now()
+        self.announce(DeadlineChange(MOVED, case, deadline, actor, self.clock.now(), previous))
         self._history(case, "extend", actor, effective=self.clock.now(), note=reason,
                       from_state=case.state, to_state=case.state, data=data)
         self._commit(case)
@@ -633,11 +691,32 @@ class CaseService:
         """History for a change that belongs to no one case (a meeting, an agency)."""
         self._history(None, step, actor, note=note, data=data)
 
+    def record_email_event(self, case_id: int | None, step: str, actor: str, *, note: str,
+                           data: dict[str, Any]) -> None:
+        """History for an email queued, sent or failed. It leaves the case row alone, so
+        delivery never makes a coordinator's copy of the case stale."""
+        now = self.clock.now()
+        self.session.add(History(case_id=case_id, at=now, effective_at=now, actor=actor,
+                                 step=step, note=note, data=data))
+
+    def announce(self, change: DeadlineChange) -> None:
+        """Tell the listeners, when the change is about to commit."""
+        self._changes.append(change)
+
     def commit(self) -> None:
         self._commit()
 
     def _commit(self, case: Case | None = None) -> None:
+        changes, self._changes = self._changes, []
         try:
+            if changes and self.listeners:
+                self.session.flush()  # the listeners' rows refer to the deadlines' ids
+                for change in changes:
+                    for listener in self.listeners:
+                        listener(self, change)
+            if self.dry_run:
+                self.session.flush()
+                return
             self.session.commit()
         except StaleDataError:
             self.session.rollback()
@@ -666,11 +745,28 @@ def _agency_name(value: str | None) -> str:
     return text
 
 
-def _email(value: str | None, flag: str) -> str:
-    text = required(value, flag)
-    if len(text) > 320 or not EMAIL.match(text):
-        raise InvalidInput(f"{flag} {text!r} is not an email address")
-    return text
+def addresses(value: str | Sequence[str] | None, flag: str, *, single: bool = False) -> str:
+    """One or more email addresses (repeated, or separated by commas or semicolons), checked
+    one by one and kept as "a@x.org, b@y.org"."""
+    given = [value] if value is None or isinstance(value, str) else list(value)
+    found: list[str] = []
+    for text in given:
+        for part in re.split(r"[,;]", required(text, flag)):
+            address = part.strip()
+            if not address:
+                continue
+            if len(address) > 254 or not EMAIL.match(address):
+                raise InvalidInput(f"{flag} {address!r} is not an email address")
+            if address.lower() not in (a.lower() for a in found):
+                found.append(address)
+    if not found:
+        raise InvalidInput(f"{flag} must not be empty")
+    if single and len(found) > 1:
+        raise InvalidInput(f"{flag} takes one address")
+    joined = ", ".join(found)
+    if len(joined) > 320:
+        raise InvalidInput(f"{flag}: at most 320 characters of addresses in all")
+    return joined
 
 
 def _jsonable(value: Any) -> Any:

@@ -21,38 +21,49 @@ def _as_dict(row) -> dict:
 @agency.command("add")
 @click.argument("code")
 @click.option("--name", required=True, help="The agency's name, e.g. 'Kent Police'.")
-@click.option("--email", required=True, help="Its safeguarding contact's address.")
-@click.option("--escalation-email", default=None,
+@click.option("--email", required=True, multiple=True,
+              help="Its safeguarding contact's address (repeat, or separate with commas, "
+                   "for several).")
+@click.option("--escalation-email", default=None, multiple=True,
               help="Who hears when it is late: its board member or senior manager.")
 @actor_option
 @pass_app
-def add(app: App, code: str, name: str, email: str, escalation_email: str | None,
-        actor: str | None) -> None:
+def add(app: App, code: str, name: str, email: tuple[str, ...],
+        escalation_email: tuple[str, ...], actor: str | None) -> None:
     """Add an agency, known by a short CODE such as POLICE or KCC-CSC."""
     with app.service() as service:
-        row = service.add_agency(code, name, email, escalation_email, actor=actor_name(actor))
+        row = service.add_agency(code, name, email, escalation_email or None,
+                                 actor=actor_name(actor))
         click.echo(f"Added {row.code}: {row.name} <{row.contact_email}>")
 
 
 @agency.command("update")
 @click.argument("code")
 @click.option("--name", default=None, help="A new name.")
-@click.option("--email", default=None, help="A new contact address.")
-@click.option("--escalation-email", default=None,
-              help="A new escalation address ('' to remove it).")
+@click.option("--email", default=None, multiple=True,
+              help="New contact addresses (repeat for several).")
+@click.option("--escalation-email", default=None, multiple=True,
+              help="New escalation addresses ('' to remove them).")
 @click.option("--active/--inactive", default=None,
               help="An inactive agency keeps its history but gets no new requests.")
 @actor_option
 @pass_app
-def update(app: App, code: str, name: str | None, email: str | None,
-           escalation_email: str | None, active: bool | None, actor: str | None) -> None:
+def update(app: App, code: str, name: str | None, email: tuple[str, ...],
+           escalation_email: tuple[str, ...], active: bool | None, actor: str | None) -> None:
     """Change an agency's name, addresses, or whether it is active."""
     with app.service() as service:
         row = service.update_agency(code, actor=actor_name(actor), name=name,
-                                    contact_email=email, escalation_email=escalation_email,
+                                    contact_email=email or None,
+                                    escalation_email=_escalation(escalation_email),
                                     active=active)
         click.echo(f"Updated {row.code}: {row.name} <{row.contact_email}>"
                    + ("" if row.active else " (inactive)"))
+
+
+def _escalation(given: tuple[str, ...]) -> tuple[str, ...] | str | None:
+    if not given:
+        return None  # unchanged
+    return "" if all(not g.strip() for g in given) else given  # '' removes them
 
 
 @agency.command("list")

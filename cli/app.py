@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from casework.clock import Clock
     from casework.config import Settings
     from casework.service import CaseService
+    from notifications.notifier import Notifier
 
 
 class App:
@@ -26,6 +27,7 @@ class App:
         self.config = config
         self.clock = clock
         self._settings: Settings | None = None
+        self.notifier: Notifier | None = None
 
     @property
     def settings(self) -> Settings:
@@ -37,15 +39,27 @@ class App:
 
     @contextlib.contextmanager
     def service(self) -> Iterator[CaseService]:
+        """The case service, with the notifier that queues agencies' emails as cases move
+        (`self.notifier.queued` lists what this command queued)."""
         from casework.db import open_engine, session_scope
         from casework.service import CaseService
+        from notifications.notifier import Notifier
 
         engine = open_engine(self.settings.database_url)
+        self.notifier = Notifier(self.settings)
         try:
             with session_scope(engine) as session:
-                yield CaseService(session, self.settings, self.clock)
+                yield CaseService(session, self.settings, self.clock, listeners=[self.notifier])
         finally:
             engine.dispose()
+
+    def queued_note(self) -> str | None:
+        """"2 emails queued ..." after a command that queued some."""
+        count = len(self.notifier.queued) if self.notifier else 0
+        if not count:
+            return None
+        return (f"{count} email{'s' if count > 1 else ''} queued for the agencies "
+                "(`casework outbox list`; `casework outbox send` delivers them)")
 
     def today(self) -> Any:
         from casework.clock import SystemClock, today

@@ -192,7 +192,9 @@ def advance(app: App, reference: str, step: str | None, step_options: tuple[str,
     if as_json:
         emit_json({"reference": outcome.case.reference, "step": outcome.step,
                    "from": outcome.from_state, "to": outcome.to_state,
-                   "on": outcome.effective_on, "deadlines": outcome.changes})
+                   "on": outcome.effective_on, "deadlines": outcome.changes,
+                   "emails_queued": [e.key for e in app.notifier.queued]
+                   if app.notifier else []})
         return
     moved = (f"{outcome.from_state} -> {outcome.to_state}"
              if outcome.from_state != outcome.to_state else f"stays at {outcome.to_state}")
@@ -200,6 +202,13 @@ def advance(app: App, reference: str, step: str | None, step_options: tuple[str,
                f"{moved} ({workflow.stage(outcome.to_state).title})")
     for change in outcome.changes:
         click.echo("  " + _describe_change(change))
+    echo_queued(app)
+
+
+def echo_queued(app: App) -> None:
+    note = app.queued_note()
+    if note:
+        click.echo(note)
 
 
 def _describe_change(change: dict[str, Any]) -> str:
@@ -269,13 +278,14 @@ def resume(app: App, reference: str, on: str | None, note: str | None,
     """Resume a paused case; its deadlines not yet due at the pause move on by its length."""
     with app.service() as service:
         row = service.resume(reference, actor=actor_name(actor), on=on, note=note)
-        last = service.history(row.reference)[-1]
+        last = next(h for h in reversed(service.history(row.reference)) if h.step == "resume")
     import datetime as dt
 
     click.echo(f"{row.reference}: resumed after {last.data['days']} days paused.")
     for moved in last.data["moved"]:
         click.echo(f"  {moved['deadline']}: {when(dt.date.fromisoformat(moved['from']))} -> "
                    f"{when(dt.date.fromisoformat(moved['to']))}")
+    echo_queued(app)
 
 
 @case.command()
@@ -295,6 +305,7 @@ def extend(app: App, reference: str, deadline: str, to: str | None, by: str | No
                              actor=actor_name(actor))
         click.echo(f"{reference.upper()}: {row.key} now due {when(row.due_on)} "
                    f"(originally {when(row.original_due_on)}; extension {row.extensions}).")
+    echo_queued(app)
 
 
 @case.command()

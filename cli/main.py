@@ -7,7 +7,7 @@ import gc
 import click
 
 from casework import __version__
-from cli import agency, case, deadlines, death, report, scr, setup, workflow
+from cli import agency, board, case, deadlines, death, outbox, report, scr, setup, workflow
 from cli.app import App, CaseworkGroup
 
 
@@ -38,11 +38,13 @@ def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
 cli.add_command(setup.init)
 cli.add_command(setup.demo)
 cli.add_command(agency.agency)
+cli.add_command(board.board)
 cli.add_command(scr.scr)
 cli.add_command(death.death)
 cli.add_command(report.report)
 cli.add_command(case.case)
 cli.add_command(deadlines.deadlines)
+cli.add_command(outbox.outbox)
 cli.add_command(workflow.workflow)
 
 

@@ -1,1 +1,3 @@
-"""jinja2 templates for emails and board reports live here (issues 4 and 6)."""
+"""The built-in jinja2 templates: emails under `email/` (a `.txt` body that sets the subject,
+and an `.html` alternative), and the board's reports. A board overrides any of them by putting
+a file of the same name in its own folder (`[email] templates` in its config file)."""

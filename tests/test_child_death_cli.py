@@ -121,11 +121,12 @@ def test_an_unexpected_death_from_notification_to_closure(board):
     assert (scr["stage"], scr["record"]["linked_case"]) == ("screening", ref)
     assert "Referred for SCR as  SCR-2008-001" in run("case", "show", ref).stdout
     steps = [h["step"] for h in json.loads(run("case", "history", ref, "--json").stdout)]
+    # Each Form B request, and the one withdrawn, is an email queued in the step's history.
     assert steps == ["notification", "triage", "convene_team", "record_home_visit",
                      "record_information_sharing", "await_post_mortem", "receive_post_mortem",
-                     "request_reports", "hold_final_discussion", "receive_report",
-                     "waive_report", "ready_for_panel", "defer", "refer_for_scr", "review",
-                     "close"]
+                     "request_reports", "email_queued", "email_queued",
+                     "hold_final_discussion", "receive_report", "waive_report", "email_queued",
+                     "ready_for_panel", "defer", "refer_for_scr", "review", "close"]
     listing = json.loads(run("case", "list", "--kind", "cdr", "--json").stdout)["cases"]
     assert [(c["reference"], c["stage"]) for c in listing] == [(ref, "closed")]
     diagram = run("workflow", "diagram", "cdr").stdout

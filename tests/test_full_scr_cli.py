@@ -85,11 +85,16 @@ def test_a_serious_case_review_from_referral_to_closure(run, agencies):
     assert status["imr:HEALTH"][0] == "waived"
     assert all(s != "open" for s, _, _ in status.values())
     steps = [h["step"] for h in json.loads(run("case", "history", ref, "--json").stdout)]
+    # Each step that asks something of an agency, moves its date or withdraws it queues an
+    # email in the same transaction: three IMR requests, the new date agreed with CSC, the
+    # IMR no longer needed from HEALTH, two actions, and the actions' dates after the pause.
+    queued = "email_queued"
     assert steps == [
         "referral", "recommend", "decide", "notify_inspectorate", "form_panel",
-        "commission_imrs", "extend", "receive_imr", "receive_imr", "waive_imr",
-        "commission_overview", "add_action", "add_action", "submit_overview", "endorse",
-        "hold_publication", "pause", "resume", "release_publication", "publish",
-        "update_action", "complete_action", "record_audit", "carry_forward", "close"]
+        "commission_imrs", queued, queued, queued, "extend", queued, "receive_imr",
+        "receive_imr", "waive_imr", queued, "commission_overview", "add_action", queued,
+        "add_action", queued, "submit_overview", "endorse", "hold_publication", "pause",
+        "resume", queued, queued, "release_publication", "publish", "update_action",
+        "complete_action", "record_audit", "carry_forward", "close"]
     refused = run("case", "advance", ref, "publish", expect=4)
     assert refused.stderr.endswith("(allowed: none: the case is closed)\n")

@@ -47,7 +47,7 @@ def test_init_is_idempotent_and_keeps_the_data(tmp_path):
 def test_a_database_behind_the_code_is_refused_with_the_fix(db_path):
     with sqlite3.connect(db_path) as raw:
         raw.execute("UPDATE alembic_version SET version_num = '0000'")
-    with pytest.raises(DatabaseNotReady, match="has schema 0000, this casework needs 0002: "
+    with pytest.raises(DatabaseNotReady, match="has schema 0000, this casework needs 0003: "
                                                "run `casework init` to upgrade it"):
         open_engine(f"sqlite:///{db_path}")
 
@@ -83,3 +83,4 @@ def test_init_upgrades_a_database_made_by_an_earlier_version(tmp_path):
     with sqlite3.connect(path) as raw:
         assert raw.execute("SELECT code FROM agency").fetchall() == [("POLICE",)]
         assert raw.execute("SELECT count(*) FROM cdop_meeting").fetchone() == (0,)
+        assert raw.execute("SELECT count(*) FROM outbox").fetchone() == (0,)

@@ -1,0 +1,53 @@
+"""`casework board ...`: the board's own people and mailbox, who requests and escalations
+name and copy."""
+
+from __future__ import annotations
+
+import click
+
+from cli.app import App, actor_name, actor_option, json_option, pass_app
+from cli.output import emit_json
+
+ROLES = ["chair", "scr-panel-chair", "cdop-chair", "mailbox"]
+
+
+@click.group()
+def board() -> None:
+    """The board's chair, SCR panel chair, CDOP chair and mailbox."""
+
+
+@board.command("set-contact")
+@click.argument("role", type=click.Choice(ROLES, case_sensitive=False))
+@click.option("--email", required=True, help="The address.")
+@click.option("--name", default=None, help="The person's or mailbox's name, as emails show it.")
+@actor_option
+@pass_app
+def set_contact(app: App, role: str, email: str, name: str | None, actor: str | None) -> None:
+    """Set who ROLE is: requests to agencies ask for replies to the mailbox; escalations
+    copy the panel chairs and, later, the board chair."""
+    with app.service() as service:
+        row = service.set_board_contact(role, email, name=name, actor=actor_name(actor))
+    shown = f"{row.name} <{row.email}>" if row.name else row.email
+    click.echo(f"{role}: {shown}")
+
+
+@board.command("contacts")
+@json_option
+@pass_app
+def contacts(app: App, as_json: bool) -> None:
+    """Who the board's roles are, and which are not set yet."""
+    from casework.service import BOARD_ROLES
+
+    with app.service() as service:
+        rows = service.board_contacts()
+        board_name = service.settings.board_name
+    if as_json:
+        emit_json({role: ({"name": rows[role].name, "email": rows[role].email}
+                          if role in rows else None) for role in BOARD_ROLES})
+        return
+    click.echo(board_name)
+    for role, title in BOARD_ROLES.items():
+        row = rows.get(role)
+        shown = ((f"{row.name} <{row.email}>" if row.name else row.email) if row
+                 else f"not set: casework board set-contact {role.replace('_', '-')} --email ...")
+        click.echo(f"  {title.ljust(16)} {shown}")

@@ -1,0 +1,143 @@
+"""Requests to agencies: a deadline opened, moved or withdrawn for an agency becomes an email.
+
+The case service announces each change (`casework.events`); the `Notifier` renders the email
+and writes it to the outbox with its history row, in the transaction of the change, so a step
+and its email are recorded together or not at all. Each email's key says what caused it, and
+a key is queued once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from email.utils import formataddr
+from typing import TYPE_CHECKING, Any
+
+import pendulum
+from sqlmodel import select
+
+from casework.dates import LOCAL_TZ, in_words
+from casework.events import MOVED, OPENED, WITHDRAWN, DeadlineChange
+from casework.models import Case, Deadline, OutboxEmail
+
+if TYPE_CHECKING:
+    from casework.config import Settings
+    from casework.service import CaseService
+    from notifications.render import Renderer
+
+KIND_NAMES = {"scr": "serious case review", "cdr": "child death review"}
+FALLBACK_SENDER = "casework@localhost"
+
+
+class Notifier:
+    """A listener for `CaseService`: the agency's safeguarding contact hears of each request
+    made of it, each new due date, and each request withdrawn."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._renderer: Renderer | None = None
+        self.queued: list[OutboxEmail] = []  # this service's, for a preview to show
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:  # jinja2 only when an email is written
+            from notifications.render import Renderer
+
+            self._renderer = Renderer(self.settings.mail.templates)
+        return self._renderer
+
+    def __call__(self, service: CaseService, change: DeadlineChange) -> None:
+        deadline, case = change.deadline, change.case
+        if not deadline.agency_code:
+            return
+        if change.what == OPENED:
+            kind, names = "request", [f"request_{deadline.kind}", "request"]
+            key = f"{case.reference}/{deadline.key}/request"
+        elif change.what == MOVED and deadline.status == "open":
+            kind, names = "due_changed", ["due_changed"]
+            key = (f"{case.reference}/{deadline.key}/due:{deadline.due_on.isoformat()}"
+                   f"/{deadline.extensions}.{deadline.paused_days}")
+        elif change.what == WITHDRAWN:
+            kind, names = "withdrawn", ["withdrawn"]
+            key = f"{case.reference}/{deadline.key}/withdrawn"
+        else:
+            return
+        agency = service.agency(deadline.agency_code)
+        context = {
+            "agency": {"code": agency.code, "name": agency.name},
+            "request": request_context(deadline, change.previous_due),
+        }
+        row = queue_email(service, self.renderer, key=key, kind=kind, names=names,
+                          to=agency.contact_email, case=case, deadline=deadline,
+                          actor=change.actor, context=context)
+        if row is not None:
+            self.queued.append(row)
+
+
+def queue_email(service: CaseService, renderer: Renderer, *, key: str, kind: str,
+                names: Sequence[str], to: str, context: dict[str, Any], actor: str,
+                case: Case | None = None, deadline: Deadline | None = None,
+                cc: str | None = None,
+                attachments: Sequence[dict[str, Any]] = ()) -> OutboxEmail | None:
+    """Render an email and put it in the outbox with its history row, unless its key is
+    already there (then None). Commits nothing: the caller's transaction does."""
+    session = service.session
+    if session.exec(select(OutboxEmail.id).where(OutboxEmail.key == key)).first() is not None:
+        return None
+    reply_to = board_reply_to(service)
+    full = {"board": {"name": service.settings.board_name},
+            "case": case_context(case) if case is not None else None,
+            "reply_to": reply_to, **context}
+    rendered = renderer.render(list(names), full)
+    now = service.clock.now()
+    row = OutboxEmail(
+        key=key, kind=kind, case_id=case.id if case else None,
+        deadline_id=deadline.id if deadline else None, sender=sender(service),
+        recipients=to, cc=cc, reply_to=reply_to["email"] if reply_to else None,
+        subject=rendered.subject, text_body=rendered.text, html_body=rendered.html,
+        attachments=list(attachments), next_attempt_at=now, created_at=now)
+    session.add(row)
+    service.record_email_event(
+        case.id if case else None, "email_queued", actor,
+        note=f"{kind} to {to}: {rendered.subject}",
+        data={"key": key, "kind": kind, "to": to, "cc": cc})
+    return row
+
+
+def case_context(case: Case) -> dict[str, str]:
+    """All an email may say of a case: its reference and pseudonym, never the child's
+    name, address or date of birth (casework does not hold them)."""
+    return {"reference": case.reference, "pseudonym": case.pseudonym,
+            "kind_name": KIND_NAMES.get(case.kind, "review")}
+
+
+def request_context(deadline: Deadline, previous_due: dt.date | None = None) -> dict[str, Any]:
+    local = pendulum.instance(deadline.due_at).in_timezone(LOCAL_TZ)
+    timed = (local.hour, local.minute) != (23, 59)  # a deadline in hours names its time
+    return {
+        "key": deadline.key,
+        "title": deadline.title,
+        "detail": deadline.detail,
+        "label": f"A{deadline.number}" if deadline.number else None,
+        "due": in_words(deadline.due_on),
+        "due_time": local.format("HH:mm") if timed else None,
+        "original_due": in_words(deadline.original_due_on),
+        "previous_due": in_words(previous_due) if previous_due else None,
+    }
+
+
+def board_reply_to(service: CaseService) -> dict[str, str] | None:
+    mailbox = service.board_contacts().get("mailbox")
+    if mailbox is None:
+        return None
+    return {"name": mailbox.name or "the board's business unit", "email": mailbox.email}
+
+
+def sender(service: CaseService) -> str:
+    """`[email] from`, else the board mailbox under the board's name."""
+    if service.settings.mail.sender:
+        return service.settings.mail.sender
+    mailbox = service.board_contacts().get("mailbox")
+    if mailbox is not None:
+        return formataddr((service.settings.board_name, mailbox.email))
+    return formataddr((service.settings.board_name, FALLBACK_SENDER))

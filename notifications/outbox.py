@@ -1,0 +1,255 @@
+"""The outbox: emails wait here as rows until delivery, which is a separate step.
+
+Delivery claims a batch of due rows in one statement (`status` pending -> sending, with a lease
+so that rows claimed by a sender that died go back to the queue when it runs out), sends them
+over one connection, and records each outcome in its own transaction:
+
+    pending --sent--> sent
+       ^  \\--4xx, dropped connection, server down--> pending again, later (backoff)
+       |   \\--5xx, or still failing 3 days after the first try--> failed (the reply kept)
+       \\--`casework outbox retry`-- failed
+
+A key is queued once (a unique column), and a row marked sent is never claimed again. The one
+gap no mail system closes: a sender killed after the server accepted a message but before it
+recorded so re-sends it when the lease runs out; the Message-ID is the same both times, so a
+mail client shows it once.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, or_, update
+from sqlmodel import select
+
+from casework.errors import InvalidInput, NotFound
+from casework.models import Case, OutboxEmail
+from notifications.transports import (
+    PermanentFailure,
+    ServerUnavailable,
+    TemporaryFailure,
+    Transport,
+)
+
+if TYPE_CHECKING:
+    from casework.service import CaseService
+
+LEASE = dt.timedelta(minutes=10)  # a claimed row goes back to the queue after this
+GIVE_UP = dt.timedelta(days=3)  # temporary failures for this long become a failure
+BATCH = 100
+STATUSES = ("pending", "sending", "sent", "failed")
+
+
+@dataclass
+class DeliveryReport:
+    via: str
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    unavailable: str | None = None  # why nothing more could go
+    problems: list[str] = field(default_factory=list)  # one line per failure or refusal
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """1, 2, 4, ... minutes after each failed attempt, at most an hour."""
+    return dt.timedelta(minutes=min(60, 2 ** max(attempts - 1, 0)))
+
+
+def message_id(row: OutboxEmail) -> str:
+    """The same for every attempt at one email, so a duplicate shows as one."""
+    digest = hashlib.sha256(row.key.encode()).hexdigest()[:32]
+    domain = parseaddr(row.sender)[1].rpartition("@")[2] or "casework.invalid"
+    return f"<{digest}.casework@{domain}>"
+
+
+def build_message(row: OutboxEmail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = row.sender
+    message["To"] = row.recipients
+    if row.cc:
+        message["Cc"] = row.cc
+    if row.reply_to:
+        message["Reply-To"] = row.reply_to
+    message["Subject"] = row.subject
+    message["Date"] = format_datetime(row.created_at)
+    message["Message-ID"] = message_id(row)
+    message.set_content(row.text_body)
+    if row.html_body:
+        message.add_alternative(row.html_body, subtype="html")
+    for item in row.attachments:
+        maintype, _, subtype = item.get("content_type", "application/octet-stream").partition("/")
+        if "text" in item:
+            message.add_attachment(item["text"], subtype=subtype or "plain",
+                                   filename=item["filename"])
+        else:
+            message.add_attachment(base64.b64decode(item["data"]), maintype=maintype,
+                                   subtype=subtype, filename=item["filename"])
+    return message
+
+
+def deliver(service: CaseService, transport: Transport, *, limit: int | None = None,
+            actor: str = "outbox") -> DeliveryReport:
+    """Send what is due in the outbox, oldest first; each outcome is committed as it comes."""
+    report = DeliveryReport(transport.describe())
+    session = service.session
+    session.commit()  # start from a clean transaction: the claim is a statement of its own
+    left = limit
+    while left is None or left > 0:
+        rows = claim(service, BATCH if left is None else min(BATCH, left))
+        if not rows:
+            break
+        if left is not None:
+            left -= len(rows)
+        try:
+            with transport.connect() as connection:
+                for index, row in enumerate(rows):
+                    try:
+                        refused = connection.send(build_message(row), f"{row.id:06d}-{row.key}")
+                    except ServerUnavailable as exc:
+                        for waiting in rows[index:]:
+                            _temporary(service, waiting, str(exc), report)
+                        report.unavailable = str(exc)
+                        session.commit()
+                        return report
+                    except PermanentFailure as exc:
+                        _failed(service, row, str(exc), actor, report)
+                    except TemporaryFailure as exc:
+                        _temporary(service, row, str(exc), report, actor)
+                    else:
+                        _sent(service, row, refused, actor, transport, report)
+                    session.commit()
+        except ServerUnavailable as exc:  # could not even open the connection
+            for row in rows:
+                if row.status == "sending":
+                    _temporary(service, row, str(exc), report)
+            report.unavailable = str(exc)
+            session.commit()
+            return report
+    return report
+
+
+def claim(service: CaseService, batch: int) -> list[OutboxEmail]:
+    """Take up to `batch` due rows for this sender, in one statement: on PostgreSQL rows
+    another sender holds are skipped, on SQLite the statement holds the write lock."""
+    session = service.session
+    now = service.clock.now()
+    due = or_(and_(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now),
+              and_(OutboxEmail.status == "sending", OutboxEmail.claimed_until < now))
+    candidates = (select(OutboxEmail.id).where(due).order_by(OutboxEmail.id).limit(batch)
+                  .with_for_update(skip_locked=True))
+    claimed = session.connection().execute(
+        update(OutboxEmail).where(OutboxEmail.id.in_(candidates.scalar_subquery()), due)
+        .values(status="sending", claimed_until=now + LEASE)
+        .returning(OutboxEmail.id)).scalars().all()
+    session.commit()
+    if not claimed:
+        return []
+    query = (select(OutboxEmail).where(OutboxEmail.id.in_(claimed)).order_by(OutboxEmail.id)
+             .execution_options(populate_existing=True))
+    return list(session.exec(query))
+
+
+def _attempted(service: CaseService, row: OutboxEmail) -> dt.datetime:
+    now = service.clock.now()
+    row.attempts += 1
+    row.first_attempt_at = row.first_attempt_at or now
+    row.claimed_until = None
+    return now
+
+
+def _sent(service: CaseService, row: OutboxEmail, refused: list[str], actor: str,
+          transport: Transport, report: DeliveryReport) -> None:
+    now = _attempted(service, row)
+    row.status, row.sent_at = "sent", now
+    row.last_error = f"refused: {'; '.join(refused)}" if refused else None
+    report.sent += 1
+    if refused:
+        report.problems.append(f"#{row.id} {row.key}: sent, but {row.last_error}")
+    service.record_email_event(
+        row.case_id, "email_sent", actor, note=f"{row.kind} to {row.recipients}",
+        data={"key": row.key, "message_id": message_id(row), "via": transport.describe(),
+              "refused": refused})
+
+
+def _temporary(service: CaseService, row: OutboxEmail, error: str, report: DeliveryReport,
+               actor: str = "outbox") -> None:
+    now = _attempted(service, row)
+    first = row.first_attempt_at or now
+    if now - _aware(first) >= GIVE_UP:
+        _failed(service, row, f"still failing {GIVE_UP.days} days after the first attempt "
+                              f"({row.attempts} attempts): {error}", actor, report,
+                counted=True)
+        return
+    row.status, row.last_error = "pending", error
+    row.next_attempt_at = now + backoff(row.attempts)
+    report.retrying += 1
+
+
+def _failed(service: CaseService, row: OutboxEmail, error: str, actor: str,
+            report: DeliveryReport, *, counted: bool = False) -> None:
+    if not counted:
+        _attempted(service, row)
+    row.status, row.last_error = "failed", error
+    report.failed += 1
+    report.problems.append(f"#{row.id} {row.key}: failed: {error}")
+    service.record_email_event(row.case_id, "email_failed", actor,
+                               note=f"{row.kind} to {row.recipients}: {error}",
+                               data={"key": row.key, "error": error})
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+# -- for the coordinator ------------------------------------------------------------------
+
+
+def emails(service: CaseService, *, status: str | None = None, reference: str | None = None,
+           limit: int = 200) -> list[tuple[OutboxEmail, str | None]]:
+    """The outbox, newest first, with each email's case reference."""
+    query = select(OutboxEmail, Case.reference).join(Case, isouter=True)
+    if status:
+        if status not in STATUSES:
+            raise InvalidInput(f"no status {status!r} (statuses: {', '.join(STATUSES)})")
+        query = query.where(OutboxEmail.status == status)
+    if reference:
+        case = service.case(reference)
+        query = query.where(OutboxEmail.case_id == case.id)
+    query = query.order_by(OutboxEmail.id.desc()).limit(limit)
+    return [(row, ref) for row, ref in service.session.exec(query)]
+
+
+def email(service: CaseService, number: int) -> OutboxEmail:
+    row = service.session.get(OutboxEmail, number)
+    if row is None:
+        raise NotFound(f"no email #{number} in the outbox")
+    return row
+
+
+def retry(service: CaseService, numbers: Sequence[int], *, actor: str) -> list[OutboxEmail]:
+    """Put failed emails back in the queue (after the relay or an address was put right)."""
+    rows = [email(service, number) for number in numbers]
+    for row in rows:
+        if row.status != "failed":
+            raise InvalidInput(f"email #{row.id} is {row.status}: only failed emails are "
+                               "retried")
+    now = service.clock.now()
+    for row in rows:
+        row.status, row.next_attempt_at, row.first_attempt_at = "pending", now, None
+        service.record_email_event(row.case_id, "email_retry", actor,
+                                   note=f"{row.kind} to {row.recipients} queued again",
+                                   data={"key": row.key, "after": row.last_error})
+    service.session.commit()
+    return rows
+
+
+def failed_ids(service: CaseService) -> list[int]:
+    query = select(OutboxEmail.id).where(OutboxEmail.status == "failed").order_by(OutboxEmail.id)
+    return [i for i in service.session.exec(query) if i is not None]
