@@ -9,6 +9,7 @@ the subject with `{% set subject %}...{% endset %}`. HTML is autoescaped, text i
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,10 @@ class Renderer:
             text_template = self.environment.select_template(
                 [f"email/{name}.txt" for name in names])
             name = Path(text_template.name or "").stem
-            module = text_template.make_module(context)
+            try:
+                module = text_template.make_module(context)
+            except Exception:
+                self.environment.handle_exception()  # the template's own lines in the trace
             subject = " ".join(str(getattr(module, "subject", "")).split())
             if not subject:
                 raise TemplateProblem(f"template {text_template.filename} sets no subject "
@@ -64,12 +68,23 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             raise TemplateProblem(f"no email template {exc.name}") from None
         except jinja2.TemplateError as exc:
-            where = getattr(exc, "filename", None) or getattr(exc, "name", None) or names[0]
-            line = getattr(exc, "lineno", None)
+            where, line = _where(exc, names[0])
             raise TemplateProblem(f"email template {where}"
                                   + (f" line {line}" if line else "")
                                   + f" does not render: {exc.message or exc}") from None
         return Rendered(subject[:500], text, html)
+
+
+def _where(exc: jinja2.TemplateError, fallback: str) -> tuple[str, int | None]:
+    """The template file and line at fault: a syntax error says; an error while rendering
+    shows in the traceback, where jinja2 puts the template's own file and line."""
+    filename = getattr(exc, "filename", None)
+    if filename:
+        return filename, getattr(exc, "lineno", None)
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".txt", ".html")):
+            return frame.filename, frame.lineno
+    return fallback, None
 
 
 def _tidy(text: str) -> str:

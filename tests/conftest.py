@@ -1,10 +1,21 @@
-"""Shared fixtures: a real SQLite file per test, a clock that moves only when told, the CLI."""
+"""Shared fixtures: a real SQLite file per test, a clock that moves only when told, the CLI,
+a real SMTP server on 127.0.0.1, and a check after every test that no email or log line
+carries a child's details."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import socket
+import sqlite3
+import ssl
+import subprocess
 from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from pathlib import Path
+from typing import ClassVar
 
 import pendulum
 import pytest
@@ -14,6 +25,7 @@ from casework.clock import FixedClock
 from casework.config import Settings
 from casework.db import init_database, open_engine, session_scope
 from casework.service import CaseService
+from notifications.notifier import Notifier
 
 AGENCIES = [
     ("POLICE", "Kent Police", "pp@police.example.org", "chief@police.example.org"),
@@ -23,13 +35,44 @@ AGENCIES = [
 ]
 
 
+# What a coordinator might type about a child where it does not belong. casework holds no
+# name, address or date of birth; tests type these into free-text fields (notes, reasons,
+# rationales) and every email and log line of every test is checked for them.
+CHILD_DETAILS = ("Jayden Okafor", "Okafor", "14 Acacia Avenue", "ME14 2QT", "2006-03-14",
+                 "14/03/2006", "14 March 2006")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes a developer's real config or database."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
-    for name in ("CASEWORK_DATABASE_URL", "CASEWORK_CONFIG", "CASEWORK_ACTOR"):
+    for name in ("CASEWORK_DATABASE_URL", "CASEWORK_CONFIG", "CASEWORK_ACTOR",
+                 "CASEWORK_SMTP_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_child_details_leave(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """After each test: every email it queued (the outbox of each database it made), wrote
+    (.eml files) or delivered (the SMTP servers'), and every log line, is free of the child
+    details in CHILD_DETAILS."""
+    SmtpSink.received_this_test.clear()
+    yield
+    texts: list[tuple[str, str]] = []
+    for db in tmp_path.rglob("*.db"):
+        with contextlib.closing(sqlite3.connect(db)) as raw:
+            if raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'outbox'").fetchone():
+                for row in raw.execute("SELECT key, subject, text_body, html_body, recipients,"
+                                       " cc FROM outbox"):
+                    texts.append((f"{db.name} outbox {row[0]}", " ".join(map(str, row[1:]))))
+    texts += [(str(path), readable(message_from_bytes(path.read_bytes(), policy=default_policy)))
+              for path in tmp_path.rglob("*.eml")]
+    texts += [("smtp", readable(message)) for message in SmtpSink.received_this_test]
+    texts += [("log", record.getMessage()) for record in caplog.records]
+    for where, text in texts:
+        for detail in CHILD_DETAILS:
+            assert detail.lower() not in text.lower(), f"{detail!r} leaked into {where}"
 
 
 @pytest.fixture(scope="session")
@@ -72,8 +115,9 @@ def engine(db_url: str):
 
 @pytest.fixture
 def service(engine, settings: Settings, clock: FixedClock) -> Iterator[CaseService]:
+    """The case service as the command line builds it: with the notifier queuing emails."""
     with session_scope(engine) as session:
-        yield CaseService(session, settings, clock)
+        yield CaseService(session, settings, clock, listeners=[Notifier(settings)])
 
 
 @pytest.fixture
@@ -109,3 +153,97 @@ class Cli:
 @pytest.fixture
 def run(db_url: str, clock: FixedClock) -> Cli:
     return Cli(db_url, clock)
+
+
+def readable(message) -> str:
+    """An email's headers and every text part, decoded (quoted-printable breaks words)."""
+    parts = [f"{name}: {value}" for name, value in message.items()]
+    parts += [part.get_content() for part in message.walk()
+              if part.get_content_maintype() == "text"]
+    return "\n".join(parts)
+
+
+# -- a real SMTP server on 127.0.0.1 ------------------------------------------------------
+
+
+def free_port() -> int:
+    """aiosmtpd cannot bind port 0: ask the system for a free port first."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpSink:
+    """aiosmtpd in a thread, keeping what it receives. `mode` makes it misbehave:
+    "ok", "tempfail" (451 at DATA), "reject" (554 at DATA), "drop" (closes the connection
+    in the middle of a message), "reject_rcpt" (550 for every recipient)."""
+
+    received_this_test: ClassVar[list[EmailMessage]] = []
+
+    def __init__(self, **server_options) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.port = free_port()
+        self.mode = "ok"
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.ehlos = 0
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port,
+                                     **server_options)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        self.ehlos += 1
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.mode == "reject_rcpt":
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.mode == "tempfail":
+            return "451 4.3.0 Mail system busy, try again later"
+        if self.mode == "reject":
+            return "554 5.7.1 Message refused by policy"
+        if self.mode == "drop":
+            server.transport.close()
+            return "421 closing"
+        message = message_from_bytes(envelope.content, policy=default_policy)
+        self.messages.append(message)
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        SmtpSink.received_this_test.append(message)
+        return "250 2.0.0 Accepted"
+
+    def start(self) -> SmtpSink:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (made by openssl), and its key."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def server_tls(certificate: tuple[Path, Path]) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(certificate[0]), str(certificate[1]))
+    return context
