@@ -19,6 +19,12 @@ AGENCIES = [
     ("EDU", "Education", "child-protection@education.example.org"),
     ("PROB", "Probation", "public-protection@probation.example.org"),
 ]
+BOARD = [
+    ("mailbox", "LSCB business unit", "lscb@board.example.org"),
+    ("chair", "Independent chair of the board", "chair@board.example.org"),
+    ("scr_panel_chair", "SCR subgroup chair", "scr-chair@board.example.org"),
+    ("cdop_chair", "CDOP chair", "cdop-chair@board.example.org"),
+]
 ACTOR = "demo"
 
 
@@ -29,6 +35,8 @@ def build_demo(service: CaseService) -> list[str]:
     def ago(days: int) -> str:
         return day0.subtract(days=days).isoformat()
 
+    for role, name, address in BOARD:
+        service.set_board_contact(role, address, name=name, actor=ACTOR)
     existing = {a.code for a in service.agencies(include_inactive=True)}
     for code, name, email in AGENCIES:
         if code not in existing:

@@ -32,7 +32,8 @@ def _status(row: Any) -> str:
 def _first(recipients: str) -> str:
     """The first address, and how many more."""
     addresses = recipients.split(", ")
-    return addresses[0] + (f" +{len(addresses) - 1}" if len(addresses) > 1 else "")
+    first = addresses[0] if len(addresses[0]) <= 26 else addresses[0][:25] + "…"
+    return first + (f" +{len(addresses) - 1}" if len(addresses) > 1 else "")
 
 
 def _as_dict(row: Any, reference: str | None) -> dict[str, Any]:

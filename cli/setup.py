@@ -40,19 +40,29 @@ def demo(app: App, fresh: bool) -> None:
     from casework.config import database_url
     from casework.db import init_database, sqlite_path
     from casework.demo import build_demo
+    from notifications.outbox import deliver
+    from notifications.transports import FolderTransport
 
     if not app.db:
         app.db = database_url(str(Path("demo") / "casework-demo.db"))
     url = app.settings.database_url
     path = sqlite_path(url)
+    # The demo's emails always go to a folder beside its database, never to a relay the
+    # config file may name: its agencies are on example.org.
+    folder = (path.parent if path is not None else Path("demo")) / "outbox"
     if fresh and path is not None:
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
+        for old in folder.glob("*.eml"):
+            old.unlink()
     init_database(url)
     with app.service() as service:
         opened = build_demo(service)
+        report = deliver(service, FolderTransport(folder), actor="demo")
     click.echo(f"Demo database: {path or url}")
-    click.echo(f"Opened {len(opened)} example cases; here is the caseload and what is late.\n")
+    click.echo(f"Opened {len(opened)} example cases and wrote the {report.sent} emails they "
+               f"sent the agencies to {folder}/.")
+    click.echo("Here is the caseload and what is late.\n")
     from cli.case import print_caseload
     from cli.deadlines import print_deadlines
 
@@ -64,3 +74,4 @@ def demo(app: App, fresh: bool) -> None:
     click.echo(f"  casework {db_flag} case show {opened[-1]}")
     click.echo(f"  casework {db_flag} deadlines --within 30")
     click.echo(f"  casework {db_flag} workflow diagram scr")
+    click.echo(f"  casework {db_flag} outbox list")

@@ -18,8 +18,10 @@ mail client shows it once.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -32,6 +34,7 @@ from sqlmodel import select
 from casework.errors import InvalidInput, NotFound
 from casework.models import Case, OutboxEmail
 from notifications.transports import (
+    Connection,
     PermanentFailure,
     ServerUnavailable,
     TemporaryFailure,
@@ -41,6 +44,7 @@ from notifications.transports import (
 if TYPE_CHECKING:
     from casework.service import CaseService
 
+log = logging.getLogger("casework.outbox")
 LEASE = dt.timedelta(minutes=10)  # a claimed row goes back to the queue after this
 GIVE_UP = dt.timedelta(days=3)  # temporary failures for this long become a failure
 BATCH = 100
@@ -96,43 +100,55 @@ def build_message(row: OutboxEmail) -> EmailMessage:
 
 def deliver(service: CaseService, transport: Transport, *, limit: int | None = None,
             actor: str = "outbox") -> DeliveryReport:
-    """Send what is due in the outbox, oldest first; each outcome is committed as it comes."""
+    """Send what is due in the outbox, oldest first, over one connection; each outcome is
+    committed as it comes."""
     report = DeliveryReport(transport.describe())
     session = service.session
     session.commit()  # start from a clean transaction: the claim is a statement of its own
     left = limit
-    while left is None or left > 0:
-        rows = claim(service, BATCH if left is None else min(BATCH, left))
-        if not rows:
-            break
-        if left is not None:
-            left -= len(rows)
-        try:
-            with transport.connect() as connection:
-                for index, row in enumerate(rows):
-                    try:
-                        refused = connection.send(build_message(row), f"{row.id:06d}-{row.key}")
-                    except ServerUnavailable as exc:
-                        for waiting in rows[index:]:
-                            _temporary(service, waiting, str(exc), report)
-                        report.unavailable = str(exc)
-                        session.commit()
-                        return report
-                    except PermanentFailure as exc:
-                        _failed(service, row, str(exc), actor, report)
-                    except TemporaryFailure as exc:
-                        _temporary(service, row, str(exc), report, actor)
-                    else:
-                        _sent(service, row, refused, actor, transport, report)
+    with contextlib.ExitStack() as open_connection:
+        connection: Connection | None = None
+        while left is None or left > 0:
+            rows = claim(service, BATCH if left is None else min(BATCH, left))
+            if not rows:
+                break
+            if left is not None:
+                left -= len(rows)
+            for index, row in enumerate(rows):
+                try:
+                    if connection is None:  # only once there is something to send
+                        connection = open_connection.enter_context(transport.connect())
+                    refused = connection.send(build_message(row), f"{row.id:06d}-{row.key}")
+                except ServerUnavailable as exc:
+                    for waiting in rows[index:]:  # the rest of the batch goes back
+                        _temporary(service, waiting, str(exc), report)
+                    report.unavailable = str(exc)
                     session.commit()
-        except ServerUnavailable as exc:  # could not even open the connection
-            for row in rows:
-                if row.status == "sending":
-                    _temporary(service, row, str(exc), report)
-            report.unavailable = str(exc)
-            session.commit()
-            return report
+                    _log(report)
+                    return report
+                except PermanentFailure as exc:
+                    _failed(service, row, str(exc), actor, report)
+                except TemporaryFailure as exc:
+                    _temporary(service, row, str(exc), report, actor)
+                else:
+                    _sent(service, row, refused, actor, transport, report)
+                session.commit()
+    _log(report)
     return report
+
+
+def _log(report: DeliveryReport) -> None:
+    """One line a run (keys and addresses only: never a child's details)."""
+    if not (report.sent or report.retrying or report.failed or report.unavailable):
+        return
+    line = (f"outbox via {report.via}: {report.sent} sent, {report.retrying} to retry, "
+            f"{report.failed} failed")
+    if report.unavailable:
+        log.warning("%s; %s", line, report.unavailable)
+    else:
+        log.info(line)
+    for problem in report.problems:
+        log.warning("outbox: %s", problem)
 
 
 def claim(service: CaseService, batch: int) -> list[OutboxEmail]:

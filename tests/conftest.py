@@ -5,6 +5,7 @@ carries a child's details."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 import socket
 import sqlite3
@@ -58,6 +59,7 @@ def _no_child_details_leave(tmp_path: Path, caplog: pytest.LogCaptureFixture) ->
     (.eml files) or delivered (the SMTP servers'), and every log line, is free of the child
     details in CHILD_DETAILS."""
     SmtpSink.received_this_test.clear()
+    caplog.set_level(logging.INFO)
     yield
     texts: list[tuple[str, str]] = []
     for db in tmp_path.rglob("*.db"):

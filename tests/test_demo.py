@@ -14,7 +14,11 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
     result = CliRunner().invoke(cli, ["--db", str(db), "demo"])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Opened 10 example cases" in out
+    # IMRs: 4 for Adam, 3 for Child E and one withdrawn; Child E's 3 actions; Form Bs: 3 each
+    # for Child F and Child H.
+    assert f"Opened 10 example cases and wrote the 17 emails they sent the agencies to " \
+           f"{tmp_path / 'outbox'}/." in out
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 17
     assert "Caseload as of" in out and "Deadlines late as of" in out
     listing = json.loads(CliRunner().invoke(cli, ["--db", str(db), "case", "list",
                                                   "--json"]).stdout)["cases"]
@@ -41,3 +45,4 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
     listing = json.loads(CliRunner().invoke(cli, ["--db", str(db), "case", "list",
                                                   "--json"]).stdout)["cases"]
     assert len(listing) == 11
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 17
