@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from casework.errors import InvalidInput
+from casework.reminders import Policy
 
 SECURITY_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 
@@ -78,6 +79,8 @@ class Settings:
     closed_days: dict[dt.date, str] = field(default_factory=dict)
     timescales: dict[str, dict[str, Any]] = field(default_factory=dict)
     email: EmailSettings | None = None  # None: defaults beside the database
+    reminders: Policy = field(default_factory=lambda: Policy())
+    sweep_minutes: int = 15  # how often `casework scheduler run` sweeps
 
     @property
     def mail(self) -> EmailSettings:
@@ -137,6 +140,14 @@ def load_settings(db: str | None = None, config: str | None = None,
     settings.closed_days = _closed_days(data.get("calendar", {}).get("closed_days", []), path)
     settings.timescales = _timescales(data.get("timescales", {}), path)
     settings.email = _email(data.get("email", {}), path, url, env)
+    settings.reminders = Policy.from_config(data.get("reminders", {}),
+                                            f"config file {path}: [reminders]")
+    scheduler = data.get("scheduler", {})
+    minutes = scheduler.get("sweep_minutes", 15) if isinstance(scheduler, dict) else None
+    if not isinstance(minutes, int) or not 1 <= minutes <= 1440:
+        raise InvalidInput(f"config file {path}: [scheduler] sweep_minutes must be a number "
+                           "of minutes from 1 to 1440")
+    settings.sweep_minutes = minutes
     return settings
 
 

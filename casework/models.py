@@ -103,6 +103,10 @@ class Deadline(SQLModel, table=True):
     extensions: int = 0
     paused_days: int = 0
     created_at: dt.datetime
+    # The scheduler's pointer: when the next reminder or escalation falls due (None: none
+    # will, or the case is paused), and the last level issued for the current due date.
+    next_level_at: dt.datetime | None = Field(default=None, index=True)
+    level_reached: str | None = Field(default=None, max_length=40)
 
 
 class CdopMeeting(SQLModel, table=True):

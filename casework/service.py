@@ -47,6 +47,7 @@ from casework.models import (
     ReferenceCounter,
 )
 from casework.options import parse_options
+from casework.reminders import after, ordered, timed
 from casework.timescales import Due, Duration, Rule, effective_rules
 from workflows import registry
 from workflows.definition import Step, Workflow, open_deadlines
@@ -68,6 +69,11 @@ def atomic(method: Callable[..., T]) -> Callable[..., T]:
     def wrapper(self: CaseService, *args: Any, **kwargs: Any) -> T:
         try:
             return method(self, *args, **kwargs)
+        except StaleDataError:  # met while flushing before a query, not only at commit
+            self.session.rollback()
+            self._changes.clear()
+            raise Conflict("the case was changed by someone else while you were working: look "
+                           "at it again (`casework case show`) and retry") from None
         except BaseException:
             self.session.rollback()
             self._changes.clear()
@@ -545,6 +551,8 @@ class CaseService:
         effective = self.effective(on, not_before=case.last_step_on)
         case.paused_on = local_date(effective)
         case.pause_reason = reason
+        for deadline in self.deadlines_of(case):
+            deadline.next_level_at = None
         self._history(case, "pause", actor, effective=effective, note=reason,
                       from_state=case.state, to_state=case.state)
         self._commit(case)
@@ -568,7 +576,8 @@ class CaseService:
         agreed = {row.data.get("deadline") for row in rows
                   if row.step == "extend" and (row.id or 0) > paused_at}
         moved = []
-        for deadline in self.deadlines_of(case):
+        deadlines = self.deadlines_of(case)
+        for deadline in deadlines:
             spec = workflow.deadline(deadline.kind)
             if (deadline.status != "open" or deadline.due_on < case.paused_on or days == 0
                     or (spec is not None and spec.fixed) or deadline.key in agreed):
@@ -584,6 +593,10 @@ class CaseService:
                 "days": days, "moved": moved}
         case.paused_on = None
         case.pause_reason = None
+        shifted = {item["deadline"] for item in moved}
+        for deadline in deadlines:  # reminders go on; moved ones afresh
+            self.schedule_levels(case, deadline, not_before=self.clock.now()
+                                 if deadline.key in shifted else None)
         case.last_step_on = max(case.last_step_on, resumed_on)
         self._history(case, "resume", actor, effective=effective, note=note,
                       from_state=case.state, to_state=case.state, data=data)
@@ -700,8 +713,33 @@ class CaseService:
                                  step=step, note=note, data=data))
 
     def announce(self, change: DeadlineChange) -> None:
-        """Tell the listeners, when the change is about to commit."""
+        """Point the deadline at its next reminder, and tell the listeners when the change is
+        about to commit."""
+        if change.what == OPENED:
+            self.schedule_levels(change.case, change.deadline, not_before=change.at)
+        elif change.what == MOVED:
+            self.schedule_levels(change.case, change.deadline, not_before=self.clock.now())
+        else:
+            change.deadline.next_level_at = None
         self._changes.append(change)
+
+    def schedule_levels(self, case: Case, deadline: Deadline, *,
+                        not_before: dt.datetime | None = None) -> None:
+        """Set when the deadline's next reminder or escalation falls due. With `not_before`
+        (it opened, or its date moved) it starts afresh for its due date, from the first
+        level not before then; without, it goes on after the level it reached."""
+        if not_before is not None:
+            deadline.level_reached = None
+        if deadline.status != "open" or case.paused_on:
+            deadline.next_level_at = None  # a paused case's clock, and its reminders, stop
+            return
+        levels = self.settings.reminders.levels(case.workflow_key, deadline.kind,
+                                                timed(deadline.due_at))
+        pending = after(ordered(levels, deadline.due_on, deadline.due_at, self.calendar),
+                        deadline.level_reached)
+        if not_before is not None:
+            pending = [(level, at) for level, at in pending if at >= not_before]
+        deadline.next_level_at = pending[0][1] if pending else None
 
     def commit(self) -> None:
         self._commit()

@@ -7,7 +7,19 @@ import gc
 import click
 
 from casework import __version__
-from cli import agency, board, case, deadlines, death, outbox, report, scr, setup, workflow
+from cli import (
+    agency,
+    board,
+    case,
+    deadlines,
+    death,
+    outbox,
+    report,
+    scheduler,
+    scr,
+    setup,
+    workflow,
+)
 from cli.app import App, CaseworkGroup
 
 
@@ -45,6 +57,7 @@ cli.add_command(report.report)
 cli.add_command(case.case)
 cli.add_command(deadlines.deadlines)
 cli.add_command(outbox.outbox)
+cli.add_command(scheduler.scheduler)
 cli.add_command(workflow.workflow)
 
 

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from casework.dates import LOCAL_TZ, in_words
 from casework.events import MOVED, OPENED, WITHDRAWN, DeadlineChange
-from casework.models import Case, Deadline, OutboxEmail
+from casework.models import BoardContact, Case, Deadline, OutboxEmail
 
 if TYPE_CHECKING:
     from casework.config import Settings
@@ -77,14 +77,17 @@ class Notifier:
 def queue_email(service: CaseService, renderer: Renderer, *, key: str, kind: str,
                 names: Sequence[str], to: str, context: dict[str, Any], actor: str,
                 case: Case | None = None, deadline: Deadline | None = None,
-                cc: str | None = None,
-                attachments: Sequence[dict[str, Any]] = ()) -> OutboxEmail | None:
-    """Render an email and put it in the outbox with its history row, unless its key is
-    already there (then None). Commits nothing: the caller's transaction does."""
+                cc: str | None = None, attachments: Sequence[dict[str, Any]] = (),
+                history_step: str = "email_queued", history_data: dict[str, Any] | None = None,
+                contacts: dict[str, BoardContact] | None = None) -> OutboxEmail | None:
+    """Render an email and put it in the outbox with its history row (`history_step`: the
+    event it records), unless its key is already there (then None). Commits nothing: the
+    caller's transaction does. `contacts`: the board's, when the caller has them."""
     session = service.session
     if session.exec(select(OutboxEmail.id).where(OutboxEmail.key == key)).first() is not None:
         return None
-    reply_to = board_reply_to(service)
+    contacts = service.board_contacts() if contacts is None else contacts
+    reply_to = board_reply_to(contacts)
     full = {"board": {"name": service.settings.board_name},
             "case": case_context(case) if case is not None else None,
             "reply_to": reply_to, **context}
@@ -92,15 +95,15 @@ def queue_email(service: CaseService, renderer: Renderer, *, key: str, kind: str
     now = service.clock.now()
     row = OutboxEmail(
         key=key, kind=kind, case_id=case.id if case else None,
-        deadline_id=deadline.id if deadline else None, sender=sender(service),
+        deadline_id=deadline.id if deadline else None, sender=sender(service, contacts),
         recipients=to, cc=cc, reply_to=reply_to["email"] if reply_to else None,
         subject=rendered.subject, text_body=rendered.text, html_body=rendered.html,
         attachments=list(attachments), next_attempt_at=now, created_at=now)
     session.add(row)
     service.record_email_event(
-        case.id if case else None, "email_queued", actor,
+        case.id if case else None, history_step, actor,
         note=f"{kind} to {to}: {rendered.subject}",
-        data={"key": key, "kind": kind, "to": to, "cc": cc})
+        data={"key": key, "kind": kind, "to": to, "cc": cc, **(history_data or {})})
     return row
 
 
@@ -126,18 +129,18 @@ def request_context(deadline: Deadline, previous_due: dt.date | None = None) -> 
     }
 
 
-def board_reply_to(service: CaseService) -> dict[str, str] | None:
-    mailbox = service.board_contacts().get("mailbox")
+def board_reply_to(contacts: dict[str, BoardContact]) -> dict[str, str] | None:
+    mailbox = contacts.get("mailbox")
     if mailbox is None:
         return None
     return {"name": mailbox.name or "the board's business unit", "email": mailbox.email}
 
 
-def sender(service: CaseService) -> str:
+def sender(service: CaseService, contacts: dict[str, BoardContact]) -> str:
     """`[email] from`, else the board mailbox under the board's name."""
     if service.settings.mail.sender:
         return service.settings.mail.sender
-    mailbox = service.board_contacts().get("mailbox")
+    mailbox = contacts.get("mailbox")
     if mailbox is not None:
         return formataddr((service.settings.board_name, mailbox.email))
     return formataddr((service.settings.board_name, FALLBACK_SENDER))

@@ -47,7 +47,7 @@ def test_init_is_idempotent_and_keeps_the_data(tmp_path):
 def test_a_database_behind_the_code_is_refused_with_the_fix(db_path):
     with sqlite3.connect(db_path) as raw:
         raw.execute("UPDATE alembic_version SET version_num = '0000'")
-    with pytest.raises(DatabaseNotReady, match="has schema 0000, this casework needs 0003: "
+    with pytest.raises(DatabaseNotReady, match="has schema 0000, this casework needs 0004: "
                                                "run `casework init` to upgrade it"):
         open_engine(f"sqlite:///{db_path}")
 

@@ -1,0 +1,110 @@
+"""`casework scheduler ...`: reminders and escalations, swept from the deadlines."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from cli.app import App, pass_app
+
+
+@click.group()
+def scheduler() -> None:
+    """Send reminders before deadlines and escalations after them."""
+
+
+def _as_of(app: App, given: str | None):
+    from casework.clock import SystemClock
+    from casework.dates import end_of_day, parse_date, parse_moment
+
+    if not given:
+        return (app.clock or SystemClock()).now()
+    if re.search(r"\d:\d", given):
+        return parse_moment(given, what="--as-of")
+    return end_of_day(parse_date(given, what="--as-of"))  # the whole of that day
+
+
+def _transport(app: App):
+    from casework.errors import DeliveryFailed
+    from notifications.transports import ServerUnavailable, transport_for
+
+    try:
+        return transport_for(app.settings)
+    except ServerUnavailable as exc:
+        raise DeliveryFailed(str(exc)) from None
+
+
+@scheduler.command("run-once")
+@click.option("--as-of", metavar="DATE", default=None,
+              help="Sweep as at this date (its end) or 'DATE HH:MM' (default: now).")
+@click.option("--send/--no-send", default=True, show_default=True,
+              help="Deliver the outbox after the sweep.")
+@pass_app
+def run_once(app: App, as_of: str | None, send: bool) -> None:
+    """One sweep and one delivery, then exit (for cron, tests and the demo)."""
+    from casework.errors import DeliveryFailed
+    from notifications.scheduler import run_once as sweep_and_send
+
+    moment = _as_of(app, as_of)
+    transport = _transport(app) if send else None
+    with app.service() as service:
+        report, delivery = sweep_and_send(service, transport, moment, send=send)
+    click.echo(report.line())
+    for key in report.unaddressed:
+        click.echo(f"  no address for {key}: set the board's contacts "
+                   "(`casework board contacts`)")
+    if delivery is not None:
+        click.echo(f"Delivery through {delivery.via}: {delivery.sent} sent"
+                   + (f", {delivery.retrying} to retry later" if delivery.retrying else "")
+                   + (f", {delivery.failed} failed" if delivery.failed else "") + ".")
+        if delivery.unavailable:
+            raise DeliveryFailed(f"{delivery.unavailable}: the emails wait in the outbox")
+
+
+@scheduler.command()
+@click.option("--every", "minutes", type=click.IntRange(1, 1440), default=None,
+              help="Minutes between sweeps (default: the config file's [scheduler] "
+                   "sweep_minutes, else 15).")
+@pass_app
+def run(app: App, minutes: int | None) -> None:
+    """Run as a service: sweep and deliver now and every few minutes, until SIGTERM or
+    Ctrl-C. Each run is logged in one line; a failed run does not stop the service."""
+    import gc
+    import logging
+    import threading
+
+    from casework.clock import SystemClock
+    from casework.db import open_engine, session_scope
+    from casework.service import CaseService
+    from notifications.notifier import Notifier
+    from notifications.scheduler import run_once as sweep_and_send
+    from notifications.scheduler import serve
+
+    gc.enable()  # a long-lived process: the CLI turned the collector off for short commands
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    settings = app.settings
+    transport = _transport(app)
+    clock = app.clock or SystemClock()
+    engine = open_engine(settings.database_url)
+
+    def one_run(stop: threading.Event) -> None:
+        with session_scope(engine) as session:
+            service = CaseService(session, settings, clock, listeners=[Notifier(settings)])
+            sweep_and_send(service, transport, clock.now(), stop=stop)
+
+    try:
+        serve(one_run, minutes=minutes or settings.sweep_minutes, first_run=clock.now())
+    finally:
+        engine.dispose()
+
+
+@scheduler.command()
+@pass_app
+def reschedule(app: App) -> None:
+    """Recompute every open deadline's next reminder after a change to [reminders]."""
+    from notifications.scheduler import reschedule as recompute
+
+    with app.service() as service:
+        count = recompute(service)
+    click.echo(f"Rescheduled the reminders of {count} open deadlines.")

@@ -1,0 +1,255 @@
+"""The sweep: reminders before a deadline and escalations after it, and the service that runs
+it every few minutes.
+
+Each open deadline carries a pointer, `next_level_at` (indexed): when its next reminder or
+escalation falls due under the board's policy (`casework.reminders`). A sweep as of an instant
+claims the deadlines whose pointer has passed, in batches; for each it issues the levels now
+due that were not yet issued for its current due date, queues their emails in the outbox with
+a key of deadline, level and due date, records each as an event in the case's history, and
+moves the pointer on - all in the batch's transaction. So a sweep finds only what is due (a
+board with nothing due costs one index probe), ten sweeps in a minute issue a level once, and
+after a month's outage the first sweep issues each missed escalation once and only the latest
+missed reminder (an escalation overtakes the reminders before it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import update
+from sqlmodel import select
+
+from casework.dates import local_date, short
+from casework.models import Agency, BoardContact, Case, Deadline
+from casework.reminders import Level, after, due_now, ordered, timed
+from notifications.notifier import queue_email, request_context
+
+if TYPE_CHECKING:
+    from casework.service import CaseService
+    from notifications.render import Renderer
+
+log = logging.getLogger("casework.scheduler")
+BATCH = 200
+PANEL_CHAIR = {"scr": "scr_panel_chair", "cdr": "cdop_chair"}
+
+
+@dataclass
+class SweepReport:
+    as_of: dt.datetime
+    deadlines: int = 0
+    reminders: int = 0
+    escalations: int = 0
+    overtaken: int = 0
+    unaddressed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        text = (f"sweep as of {self.as_of:%Y-%m-%d %H:%M} UTC: {self.deadlines} deadlines, "
+                f"{self.reminders} reminders, {self.escalations} escalations queued")
+        if self.overtaken:
+            text += f", {self.overtaken} overtaken reminders skipped"
+        if self.unaddressed:
+            text += f", {len(self.unaddressed)} with no address"
+        return text + f" ({self.seconds:.2f} s)"
+
+
+def sweep(service: CaseService, as_of: dt.datetime, *, actor: str = "scheduler",
+          stop: threading.Event | None = None) -> SweepReport:
+    """Issue every reminder and escalation due by `as_of`. Stops between batches when `stop`
+    is set (a SIGTERM): what is done is committed, the rest waits for the next sweep."""
+    from notifications.render import Renderer
+
+    started = time.perf_counter()
+    report = SweepReport(as_of)
+    renderer = Renderer(service.settings.mail.templates)
+    session = service.session
+    session.commit()
+    contacts = service.board_contacts()
+    agencies = {a.code: a for a in session.exec(select(Agency))}
+    seen: set[int] = set()
+    while not (stop and stop.is_set()):
+        claimed = _claim(service, as_of)
+        if not claimed or seen.issuperset(claimed):
+            session.rollback()
+            break
+        seen.update(claimed)
+        rows = session.exec(select(Deadline, Case).join(Case).where(Deadline.id.in_(claimed))
+                            .order_by(Deadline.id)
+                            .execution_options(populate_existing=True)).all()
+        for deadline, case in rows:
+            _issue(service, renderer, case, deadline, as_of, actor, contacts, agencies, report)
+        session.commit()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _claim(service: CaseService, as_of: dt.datetime) -> list[int]:
+    """The next batch of deadlines whose pointer has passed, locked for this sweep: the
+    UPDATE is the transaction's first statement, so on SQLite it holds the write lock until
+    the batch commits; on PostgreSQL other sweepers skip the locked rows."""
+    due = Deadline.next_level_at <= as_of
+    batch = (select(Deadline.id).where(due).order_by(Deadline.next_level_at).limit(BATCH)
+             .with_for_update(skip_locked=True))
+    result = service.session.connection().execute(
+        update(Deadline).where(Deadline.id.in_(batch.scalar_subquery()), due)
+        .values(next_level_at=Deadline.next_level_at).returning(Deadline.id))
+    return sorted(result.scalars().all())
+
+
+def _issue(service: CaseService, renderer: Renderer, case: Case, deadline: Deadline,
+           now: dt.datetime, actor: str, contacts: dict[str, BoardContact],
+           agencies: dict[str, Agency], report: SweepReport) -> None:
+    report.deadlines += 1
+    if deadline.status != "open" or case.paused_on:
+        deadline.next_level_at = None
+        return
+    levels = service.settings.reminders.levels(case.workflow_key, deadline.kind,
+                                               timed(deadline.due_at))
+    pending = after(ordered(levels, deadline.due_on, deadline.due_at, service.calendar),
+                    deadline.level_reached)
+    issue, overtaken = due_now(pending, now)
+    report.overtaken += len(overtaken)
+    for level in issue:
+        _queue(service, renderer, case, deadline, level, now, actor, contacts, agencies,
+               report, overtaken)
+    reached = [level for level, at in pending if at <= now]
+    if reached:
+        deadline.level_reached = reached[-1].name
+    later = [at for _, at in pending if at > now]
+    deadline.next_level_at = later[0] if later else None
+
+
+def _queue(service: CaseService, renderer: Renderer, case: Case, deadline: Deadline,
+           level: Level, now: dt.datetime, actor: str, contacts: dict[str, BoardContact],
+           agencies: dict[str, Agency], report: SweepReport, overtaken: list[Level]) -> None:
+    agency = agencies.get(deadline.agency_code or "")
+    to, cc = recipients(level, case, agency, contacts)
+    key = f"{case.reference}/{deadline.key}/{level.name}/{deadline.due_on.isoformat()}"
+    data = {"level": level.name, "deadline": deadline.key, "due": deadline.due_on.isoformat(),
+            "overtook": [o.name for o in overtaken]}
+    if level.kind == "reminder":
+        report.reminders += 1
+    else:
+        report.escalations += 1
+    if not to:
+        report.unaddressed.append(key)
+        service.record_email_event(
+            case.id, level.kind, actor, note=f"{level.name} for {deadline.key} (due "
+            f"{short(deadline.due_on)}): not sent, no address (set the board's contacts)",
+            data={"key": key, **data})
+        return
+    today = local_date(now)
+    late_days = max((today - deadline.due_on).days, 0)
+    context: dict[str, Any] = {
+        "agency": {"code": agency.code, "name": agency.name} if agency else None,
+        "owner": agency.name if agency else "the board's business unit",
+        "request": request_context(deadline),
+        "level": {"name": level.name, "who": level.who, "kind": level.kind},
+        "late": {"days": late_days,
+                 "working_days": max(service.calendar.working_days_between(deadline.due_on,
+                                                                          today), 0)},
+    }
+    names = [f"{level.kind}_{level.who}", level.kind] if level.who == "board" \
+        else [f"{level.kind}_{deadline.kind}", level.kind]
+    queue_email(service, renderer, key=key, kind=level.kind, names=names, to=to, cc=cc,
+                context=context, actor=actor, case=case, deadline=deadline,
+                history_step=level.kind, history_data=data, contacts=contacts)
+
+
+def recipients(level: Level, case: Case, agency: Agency | None,
+               contacts: dict[str, BoardContact]) -> tuple[str | None, str | None]:
+    """Who hears of a level: reminders go to the owner (the agency's safeguarding contact,
+    or the board mailbox for the board's own deadlines); the first escalation to the agency's
+    escalation contact with the panel chair in copy; the last to the board chair. A role
+    that is not set falls back to the board mailbox."""
+    def address(role: str) -> str | None:
+        row = contacts.get(role)
+        return row.email if row else None
+
+    mailbox = address("mailbox")
+    panel_chair = address(PANEL_CHAIR.get(case.kind, "scr_panel_chair"))
+    if level.who == "owner":
+        to, cc = (agency.contact_email if agency else mailbox), None
+    elif level.who == "escalation":
+        if agency:
+            to, cc = agency.escalation_email or agency.contact_email, panel_chair
+        else:
+            to, cc = panel_chair or mailbox, mailbox
+    else:
+        to, cc = address("chair") or mailbox, mailbox
+    if cc and to and cc.lower() in to.lower():
+        cc = None
+    return to, cc
+
+
+# -- the long-running service -------------------------------------------------------------
+
+
+def reschedule(service: CaseService) -> int:
+    """Point every open deadline at its next level under the policy in force (after an
+    upgrade, or a change to the board's [reminders]); levels already issued stay issued."""
+    rows = service.session.exec(select(Deadline, Case).join(Case)
+                                .where(Deadline.status == "open")).all()
+    for deadline, case in rows:
+        service.schedule_levels(case, deadline)
+    service.session.commit()
+    return len(rows)
+
+
+def run_once(service: CaseService, transport: Any, as_of: dt.datetime, *,
+             actor: str = "scheduler", stop: threading.Event | None = None,
+             send: bool = True) -> tuple[SweepReport, Any]:
+    """One sweep, then delivery of what is due in the outbox; logged in one line."""
+    from notifications.outbox import deliver
+
+    report = sweep(service, as_of, actor=actor, stop=stop)
+    delivery = deliver(service, transport, actor=actor) if send and transport else None
+    line = report.line()
+    if delivery is not None:
+        line += f"; delivery via {delivery.via}: {delivery.sent} sent"
+        if delivery.retrying or delivery.failed:
+            line += f", {delivery.retrying} to retry, {delivery.failed} failed"
+        if delivery.unavailable:
+            line += f" ({delivery.unavailable})"
+    log.info(line)
+    return report, delivery
+
+
+def serve(run: Callable[[threading.Event], None], *, minutes: int, first_run: dt.datetime,
+          stop: threading.Event | None = None) -> None:
+    """Run `run` now and every `minutes`, until SIGTERM or SIGINT (or `stop`). A failed run is
+    logged and the next goes ahead; a run in progress finishes its batch before the service
+    stops."""
+    import signal
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    stop = stop or threading.Event()
+
+    def job() -> None:
+        try:
+            run(stop)
+        except Exception:  # the service outlives a failed run; the next one tries again
+            log.exception("scheduler run failed; the next run will try again")
+
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(job, "interval", minutes=minutes, id="sweep", replace_existing=True,
+                      coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
+                      next_run_time=first_run)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    scheduler.start()
+    log.info("scheduler started: a sweep and delivery every %d minutes", minutes)
+    try:
+        while not stop.wait(1):
+            pass
+    finally:
+        scheduler.shutdown(wait=True)  # lets a run in progress finish its batch
+        log.info("scheduler stopped")
