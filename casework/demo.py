@@ -115,7 +115,7 @@ def build_demo(service: CaseService) -> list[str]:
     step(ref, "add_action", 280, recommendation="R2 Information sharing", agency="CSC",
          action="Joint protocol with police on referrals", due=ago(60))
     step(ref, "add_action", 280, recommendation="R3 Training", agency="EDU",
-         action="Neglect training for designated teachers", due=ago(-40))
+         action="Neglect training for designated teachers", due=ago(-3))
     step(ref, "submit_overview", 270)
     step(ref, "endorse", 240)
     step(ref, "publish", 230)

@@ -46,6 +46,7 @@ def demo(app: App, fresh: bool) -> None:
     from casework.db import init_database, sqlite_path
     from casework.demo import build_demo
     from notifications.outbox import deliver
+    from notifications.scheduler import sweep
     from notifications.transports import FolderTransport
 
     if not app.db:
@@ -63,10 +64,16 @@ def demo(app: App, fresh: bool) -> None:
     init_database(url)
     with app.service() as service:
         opened = build_demo(service)
-        report = deliver(service, FolderTransport(folder), actor="demo")
+        requests = deliver(service, FolderTransport(folder), actor="demo").sent
+        swept = sweep(service, service.clock.now(), actor="demo")  # what the scheduler does
+        levels = deliver(service, FolderTransport(folder), actor="demo").sent
     click.echo(f"Demo database: {path or url}")
-    click.echo(f"Opened {len(opened)} example cases and wrote the {report.sent} emails they "
-               f"sent the agencies to {folder}/.")
+    click.echo(f"Opened {len(opened)} example cases; they asked the agencies for "
+               f"{requests} reports and actions by email.")
+    click.echo(f"The scheduler's sweep then sent {_count(swept.reminders, 'reminder')} and "
+               f"{_count(swept.escalations, 'escalation')} for what is due or late.")
+    click.echo(f"All {requests + levels} emails are in {folder}/ (open them in any mail "
+               "program).")
     click.echo("Here is the caseload and what is late.\n")
     from cli.case import print_caseload
     from cli.deadlines import print_deadlines
@@ -80,3 +87,7 @@ def demo(app: App, fresh: bool) -> None:
     click.echo(f"  casework {db_flag} deadlines --within 30")
     click.echo(f"  casework {db_flag} workflow diagram scr")
     click.echo(f"  casework {db_flag} outbox list")
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
