@@ -106,7 +106,8 @@ def _issue(service: CaseService, renderer: Renderer, case: Case, deadline: Deadl
            now: dt.datetime, actor: str, contacts: dict[str, BoardContact],
            agencies: dict[str, Agency], report: SweepReport) -> None:
     report.deadlines += 1
-    if deadline.status != "open" or case.paused_on:
+    closed = service.workflow_of(case).stage(case.state).final  # e.g. transferred away
+    if deadline.status != "open" or case.paused_on or closed:
         deadline.next_level_at = None
         return
     levels = service.settings.reminders.levels(case.workflow_key, deadline.kind,
@@ -194,12 +195,19 @@ def recipients(level: Level, case: Case, agency: Agency | None,
 def reschedule(service: CaseService) -> int:
     """Point every open deadline at its next level under the policy in force (after an
     upgrade, or a change to the board's [reminders]); levels already issued stay issued."""
-    rows = service.session.exec(select(Deadline, Case).join(Case)
-                                .where(Deadline.status == "open")).all()
-    for deadline, case in rows:
-        service.schedule_levels(case, deadline)
-    service.session.commit()
-    return len(rows)
+    session, done, last_id = service.session, 0, 0
+    while True:  # a thousand at a time, so a national database does not fill the memory
+        rows = session.exec(select(Deadline, Case).join(Case)
+                            .where(Deadline.status == "open", Deadline.id > last_id)
+                            .order_by(Deadline.id).limit(1000)).all()
+        if not rows:
+            return done
+        for deadline, case in rows:
+            service.schedule_levels(case, deadline)
+        session.commit()
+        session.expunge_all()
+        done += len(rows)
+        last_id = rows[-1][0].id or last_id
 
 
 def run_once(service: CaseService, transport: Any, as_of: dt.datetime, *,

@@ -1,0 +1,628 @@
+"""How long the reminder sweep takes as the number of open deadlines grows.
+
+Targets: with 100,000 open deadlines of which none are due, a sweep takes under 1 s; with
+10,000 due, the sweep that queues them takes under 30 s. And how the time grows with the
+number of deadlines.
+
+For each size N (`--sizes`, default 10,000, 30,000 and 100,000) it builds a fresh SQLite
+database in a temporary folder: a few agencies, the board mailbox, and N serious case
+reviews at screening, each with its one open "decision" deadline (the board's own, due a
+month after the referral; its reminders go to the board mailbox). A few hundred referrals
+(`--templates` per group) are made through the real `CaseService` (with the `Notifier`
+listening) under a `FixedClock` set to each referral's moment; the rest are SQL copies of
+their case, deadline and history rows with new references, numbers and pseudonyms, so every
+copy keeps its template's due date and `next_level_at` pointer. The referrals fall in two
+groups:
+
+    due group    `--due` deadlines (default 10,000), referred 2-5 January 2024, due
+                 2-5 February; their first level (owner -5 working days) falls due
+                 26-29 January at 07:00 London
+    later group  the other N - due, referred 9-19 January, due 9-19 February; first level
+                 2-12 February
+
+Then, on that database:
+
+  1. `notifications.scheduler.reschedule` recomputes every open deadline's pointer (timed;
+     `--no-reschedule` skips it), and the copies' pointers are checked against it.
+  2. The quiet sweep, as of Monday 22 January 2024 12:00 London (every referral made,
+     no level due): one warm-up, then `--runs` timed sweeps (default 5), each in a new
+     session as `casework scheduler run` does; the median and the best are shown.
+  3. The due sweep, as of Wednesday 31 January 2024 12:00 London: the due group's first
+     reminder is due, nothing of the later group. One sweep, which renders and queues an
+     email per level in the outbox and writes its history; then a second sweep at the same
+     instant, which should find nothing.
+
+The SQL statements of each sweep are counted (an engine event), and the claim query's
+`EXPLAIN QUERY PLAN` is shown for the largest size.
+
+Run from the project root:
+
+    .venv/bin/python benchmarks/sweep_speed.py [--sizes 10000,30000,100000] [--runs N]
+        [--due N] [--templates N] [--no-reschedule] [--keep]
+
+It is a measurement, not a test: the timings decide nothing. It exits 1 only when a sweep
+did the wrong thing: the quiet sweep issued a level, the due sweep did not issue a level
+for every due deadline (or issued one for a deadline not due), the second sweep issued
+anything, or the data were not laid out as planned.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import resource
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pendulum
+from sqlalchemy import Connection, Engine, event, select, text
+
+from casework.clock import FixedClock
+from casework.config import Settings
+from casework.db import init_database, open_engine, session_scope
+from casework.models import Case, Deadline, History
+from casework.service import CaseService
+from notifications.notifier import Notifier
+from notifications.scheduler import BATCH, SweepReport, reschedule, sweep
+
+QUIET_TARGET_S = 1.0
+QUIET_TARGET_SIZE = 100_000
+DUE_TARGET_S = 30.0
+AGENCIES = [
+    ("POLICE", "Kent Police", "safeguarding@police.example.org"),
+    ("CSC", "Children's Social Care", "csc-lead@kent.example.org"),
+    ("HEALTH", "NHS Kent and Medway", "safeguarding@nhs.example.org"),
+    ("EDU", "Education Safeguarding", "education@kent.example.org"),
+    ("PROBATION", "Probation Service", "probation@probation.example.org"),
+]
+CODES = [code for code, _, _ in AGENCIES]
+DUE_DAYS = [pendulum.date(2024, 1, d) for d in (2, 3, 4, 5)]
+LATER_DAYS = [pendulum.date(2024, 1, d) for d in (9, 10, 11, 12, 15, 16, 17, 18, 19)]
+QUIET_AS_OF = pendulum.datetime(2024, 1, 22, 12, tz="Europe/London").in_timezone("UTC")
+DUE_AS_OF = pendulum.datetime(2024, 1, 31, 12, tz="Europe/London").in_timezone("UTC")
+LEVEL_KINDS = ("reminder", "escalation")
+TABLE = re.compile(r"\b(?:FROM|INTO)\s+(\w+)", re.IGNORECASE)
+
+
+class Wrong(Exception):
+    """The data or a sweep is not what it should be: a correctness problem, not a timing."""
+
+
+# -- building the database -----------------------------------------------------------------
+
+
+def _pseudonym(number: int) -> str:
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"Child {letters}"
+
+
+def _columns(table: Any, *skip: str) -> list[str]:
+    return [c.name for c in table.columns if c.name not in skip]
+
+
+def _refer(service: CaseService, clock: FixedClock, days: Sequence[pendulum.Date], count: int,
+           first: int) -> list[int]:
+    """`count` referrals through the service, round the `days`, 09:00 London onwards."""
+    ids = []
+    for i in range(count):
+        day = days[i % len(days)]
+        clock.set(pendulum.datetime(day.year, day.month, day.day, 9, tz="Europe/London")
+                  .add(minutes=i // len(days)))
+        case = service.refer_scr(_pseudonym(first + i), actor="bench",
+                                 referred_by=CODES[i % len(CODES)])
+        ids.append(case.id)
+        if i % 200 == 199:
+            service.session.expunge_all()  # keep the identity map small
+    return ids
+
+
+def clone_cases(engine: Engine, groups: Sequence[tuple[list[int], int]], first: int) -> int:
+    """For each (template ids, copies): that many SQL copies of the templates (round robin)
+    with their deadline and history rows, each with the next free number of its year, hence
+    its own reference, and its own pseudonym. As `benchmarks/cli_speed.py` does."""
+    with engine.begin() as connection:
+        templates = dict(connection.execute(text("SELECT id, year FROM case_record")).all())
+        numbers = dict(connection.execute(
+            text("SELECT year, MAX(number) FROM case_record GROUP BY year")).all())
+        next_id = max(templates) + 1
+        rows = []
+        for ids, copies in groups:
+            for index in range(copies):
+                template_id = ids[index % len(ids)]
+                year = templates[template_id]
+                numbers[year] += 1
+                rows.append({"new_id": next_id, "template_id": template_id,
+                             "reference": f"SCR-{year}-{numbers[year]:03d}",
+                             "number": numbers[year], "pseudonym": _pseudonym(first + len(rows))})
+                next_id += 1
+        if not rows:
+            return 0
+        connection.execute(text(
+            "CREATE TEMP TABLE clone_map (new_id INTEGER PRIMARY KEY, template_id INTEGER, "
+            "reference TEXT, number INTEGER, pseudonym TEXT)"))
+        connection.execute(text(
+            "INSERT INTO clone_map VALUES (:new_id, :template_id, :reference, :number, "
+            ":pseudonym)"), rows)
+        case_columns = _columns(Case.__table__, "id", "reference", "number", "pseudonym")
+        connection.execute(text(
+            f"INSERT INTO case_record (id, reference, number, pseudonym, "
+            f"{', '.join(case_columns)}) "
+            f"SELECT m.new_id, m.reference, m.number, m.pseudonym, "
+            f"{', '.join('c.' + name for name in case_columns)} "
+            "FROM clone_map m JOIN case_record c ON c.id = m.template_id ORDER BY m.new_id"))
+        deadline_columns = _columns(Deadline.__table__, "id", "case_id")
+        connection.execute(text(
+            f"INSERT INTO deadline (case_id, {', '.join(deadline_columns)}) "
+            f"SELECT m.new_id, {', '.join('d.' + name for name in deadline_columns)} "
+            "FROM clone_map m JOIN deadline d ON d.case_id = m.template_id "
+            "ORDER BY m.new_id, d.id"))
+        history_columns = _columns(History.__table__, "id", "case_id", "data")
+        connection.execute(text(
+            f"INSERT INTO history (case_id, data, {', '.join(history_columns)}) "
+            "SELECT m.new_id, CASE WHEN json_type(h.data, '$.pseudonym') IS NULL THEN h.data "
+            "ELSE json_set(h.data, '$.pseudonym', m.pseudonym) END, "
+            f"{', '.join('h.' + name for name in history_columns)} "
+            "FROM clone_map m JOIN history h ON h.case_id = m.template_id "
+            "ORDER BY m.new_id, h.id"))
+        connection.execute(text("DROP TABLE clone_map"))
+        connection.execute(text("DELETE FROM reference_counter"))
+        connection.execute(text(
+            "INSERT INTO reference_counter (kind, year, last) "
+            "SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))
+    return len(rows)
+
+
+@dataclass
+class Built:
+    size: int
+    due_ids: set[int]  # the due group's deadline ids
+    referrals: int
+    referral_s: float
+    clone_s: float
+    db_mb: float = 0.0
+
+
+def build(engine: Engine, settings: Settings, size: int, due: int, templates: int) -> Built:
+    clock = FixedClock(pendulum.datetime(2024, 1, 2, 8, tz="Europe/London"))
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        service = CaseService(session, settings, clock, listeners=[Notifier(settings)])
+        for code, name, email in AGENCIES:
+            service.add_agency(code, name, email, f"head-of-{email}", actor="bench")
+        service.set_board_contact("mailbox", "lscb@board.example.org", actor="bench")
+        due_templates = min(templates, due)
+        later_templates = min(templates, size - due)
+        due_cases = _refer(service, clock, DUE_DAYS, due_templates, 0)
+        later_cases = _refer(service, clock, LATER_DAYS, later_templates, due_templates)
+    referral_s = time.perf_counter() - started
+    started = time.perf_counter()
+    groups = [(due_cases, due - due_templates), (later_cases, size - due - later_templates)]
+    clone_cases(engine, groups, due_templates + later_templates)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    clone_s = time.perf_counter() - started
+    with engine.connect() as connection:
+        open_count = connection.execute(
+            text("SELECT count(*) FROM deadline WHERE status = 'open'")).scalar_one()
+        due_ids = set(connection.execute(text(
+            "SELECT d.id FROM deadline d JOIN case_record c ON c.id = d.case_id "
+            "WHERE c.opened_on <= :last"), {"last": DUE_DAYS[-1].isoformat()}).scalars())
+    if open_count != size or len(due_ids) != due:
+        raise Wrong(f"built {open_count:,} open deadlines ({len(due_ids):,} in the due group), "
+                    f"not {size:,} ({due:,})")
+    return Built(size, due_ids, due_templates + later_templates, referral_s, clone_s)
+
+
+def pointers(engine: Engine) -> dict[int, str | None]:
+    with engine.connect() as connection:
+        return dict(connection.execute(
+            text("SELECT id, next_level_at FROM deadline WHERE status = 'open'")).all())
+
+
+def due_by(connection: Connection, as_of: pendulum.DateTime) -> set[int]:
+    """The deadlines whose pointer has passed by `as_of`, compared as the sweep compares
+    (the ORM column binds the instant)."""
+    return set(connection.execute(
+        select(Deadline.id).where(Deadline.next_level_at <= as_of)).scalars())
+
+
+def check_layout(engine: Engine, built: Built) -> None:
+    """Nothing due by the quiet instant; exactly the due group by the due one."""
+    with engine.connect() as connection:
+        quiet, due = due_by(connection, QUIET_AS_OF), due_by(connection, DUE_AS_OF)
+        unset = connection.execute(text(
+            "SELECT count(*) FROM deadline WHERE next_level_at IS NULL")).scalar_one()
+    if quiet or due != built.due_ids or unset:
+        raise Wrong(f"data not as planned: {len(quiet):,} deadlines due by the quiet instant "
+                    f"(0 wanted), {len(due):,} by the due one ({len(built.due_ids):,} wanted, "
+                    f"{len(due ^ built.due_ids):,} differ), {unset:,} without a pointer")
+
+
+# -- sweeping ------------------------------------------------------------------------------
+
+
+@dataclass
+class Statements:
+    """Counts the SQL statements an engine runs while `on`, and keeps the sweep's claim."""
+
+    on: bool = False
+    count: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    claim: tuple[str, Any] | None = None
+
+    def __call__(self, conn, cursor, statement: str, parameters: Any, context, many) -> None:
+        if not self.on:
+            return
+        self.count += 1
+        words = statement.split()
+        word = words[0].upper() if words else "?"
+        if word == "UPDATE" and len(words) > 1:
+            table = words[1]
+        else:
+            found = TABLE.search(statement)
+            table = found.group(1) if found else ""
+        key = f"{word} {table}".strip()
+        self.kinds[key] = self.kinds.get(key, 0) + 1
+        if self.claim is None and statement.lstrip().startswith("UPDATE deadline SET "
+                                                                "next_level_at"):
+            self.claim = (statement, parameters)
+
+    def reset(self) -> None:
+        self.count, self.kinds = 0, {}
+
+
+@dataclass
+class Swept:
+    report: SweepReport
+    wall_s: float
+    statements: int
+    kinds: dict[str, int]
+
+
+def one_sweep(engine: Engine, settings: Settings, as_of: pendulum.DateTime,
+              counter: Statements) -> Swept:
+    """A sweep in a new session, with the clock at `as_of`, as the scheduler service runs it."""
+    counter.reset()
+    counter.on = True
+    started = time.perf_counter()
+    try:
+        with session_scope(engine) as session:
+            service = CaseService(session, settings, FixedClock(as_of),
+                                  listeners=[Notifier(settings)])
+            report = sweep(service, as_of, actor="bench")
+    finally:
+        counter.on = False
+    return Swept(report, time.perf_counter() - started, counter.count, dict(counter.kinds))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def levels(report: SweepReport) -> int:
+    return report.reminders + report.escalations
+
+
+@dataclass
+class Result:
+    size: int
+    built: Built
+    reschedule_s: float | None = None
+    rescheduled: int = 0
+    pointers_changed: int = 0
+    warm_ms: float = 0.0
+    quiet_ms: list[float] = field(default_factory=list)
+    quiet_statements: int = 0
+    due: Swept | None = None
+    second: Swept | None = None
+    outbox_levels: int = 0
+    history_levels: int = 0
+    plan: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def quiet_median(self) -> float:
+        return statistics.median(self.quiet_ms) if self.quiet_ms else math.nan
+
+    @property
+    def quiet_best(self) -> float:
+        return min(self.quiet_ms) if self.quiet_ms else math.nan
+
+
+def measure_size(folder: Path, size: int, args: argparse.Namespace, explain: bool) -> Result:
+    path = folder / f"sweep-{size}.db"
+    url = f"sqlite:///{path}"
+    init_database(url)
+    engine = open_engine(url)
+    counter = Statements()
+    event.listen(engine, "before_cursor_execute", counter)
+    settings = Settings(database_url=url, database_source="benchmark")
+    try:
+        print(f"\n== {size:,} open deadlines ({args.due:,} to fall due) in {path}", flush=True)
+        built = build(engine, settings, size, args.due, args.templates)
+        built.db_mb = path.stat().st_size / 1e6
+        result = Result(size, built)
+        print(f"built: {built.referrals:,} referrals through CaseService in "
+              f"{built.referral_s:.1f} s, {size - built.referrals:,} SQL copies in "
+              f"{built.clone_s:.1f} s; {built.db_mb:,.0f} MB", flush=True)
+
+        if args.reschedule:
+            before = pointers(engine)
+            started = time.perf_counter()
+            with session_scope(engine) as session:
+                service = CaseService(session, settings, FixedClock(QUIET_AS_OF))
+                result.rescheduled = reschedule(service)
+            result.reschedule_s = time.perf_counter() - started
+            after = pointers(engine)
+            result.pointers_changed = sum(1 for k, v in after.items() if before.get(k) != v)
+            print(f"reschedule: {result.rescheduled:,} open deadlines in "
+                  f"{result.reschedule_s:.1f} s "
+                  f"({result.reschedule_s * 1e6 / max(result.rescheduled, 1):.0f} us each); "
+                  f"{result.pointers_changed:,} pointers differ from the copies'; peak memory "
+                  f"so far {peak_rss_mb():,.0f} MB", flush=True)
+            if result.pointers_changed:
+                result.wrong.append(f"{size:,}: reschedule moved {result.pointers_changed:,} "
+                                    "pointers: the copies' pointers were wrong")
+        check_layout(engine, built)
+
+        # The quiet sweep: a warm-up, then the timed runs.
+        warm = one_sweep(engine, settings, QUIET_AS_OF, counter)
+        result.warm_ms = warm.wall_s * 1000
+        quiet_reports = [warm.report]
+        for _ in range(args.runs):
+            swept = one_sweep(engine, settings, QUIET_AS_OF, counter)
+            result.quiet_ms.append(swept.report.seconds * 1000)
+            result.quiet_statements = swept.statements
+            quiet_reports.append(swept.report)
+        issued = [r for r in quiet_reports if r.deadlines or levels(r)]
+        if issued:
+            result.wrong.append(f"{size:,}: a sweep with nothing due found "
+                                f"{issued[0].deadlines} deadlines, issued {levels(issued[0])}")
+        print(f"quiet sweep ({QUIET_AS_OF.in_timezone('Europe/London'):%a %d %b %H:%M} London):"
+              f" warm-up {result.warm_ms:.1f} ms; {args.runs} runs "
+              + ", ".join(f"{ms:.1f}" for ms in result.quiet_ms)
+              + f" ms; {result.quiet_statements} SQL statements", flush=True)
+        if explain and counter.claim:
+            result.plan = explain_claim(engine, *counter.claim)
+
+        # The due sweep, and a second at the same instant.
+        result.due = one_sweep(engine, settings, DUE_AS_OF, counter)
+        report = result.due.report
+        print(f"due sweep ({DUE_AS_OF.in_timezone('Europe/London'):%a %d %b %H:%M} London): "
+              f"{report.line()}; {result.due.statements:,} SQL statements", flush=True)
+        result.second = one_sweep(engine, settings, DUE_AS_OF, counter)
+        print(f"second sweep: {result.second.report.line()}", flush=True)
+        check_due(engine, built, result)
+    finally:
+        engine.dispose()
+        if not args.keep:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return result
+
+
+def check_due(engine: Engine, built: Built, result: Result) -> None:
+    """Every due deadline got its level (an outbox row and a history row each), no other
+    deadline did, and the second sweep did nothing."""
+    assert result.due is not None and result.second is not None
+    report, second = result.due.report, result.second.report
+    due = len(built.due_ids)
+    with engine.connect() as connection:
+        kinds = {"k0": LEVEL_KINDS[0], "k1": LEVEL_KINDS[1]}
+        rows = connection.execute(text(
+            "SELECT deadline_id, count(*) FROM outbox WHERE kind IN (:k0, :k1) "
+            "GROUP BY deadline_id"), kinds).all()
+        result.outbox_levels = sum(n for _, n in rows)
+        emailed = {deadline_id for deadline_id, _ in rows}
+        result.history_levels = connection.execute(text(
+            "SELECT count(*) FROM history WHERE step IN (:k0, :k1)"), kinds).scalar_one()
+        reached = set(connection.execute(text(
+            "SELECT id FROM deadline WHERE level_reached IS NOT NULL")).scalars())
+        still_due = len(due_by(connection, DUE_AS_OF))
+    size = f"{built.size:,}"
+    if report.deadlines != due:
+        result.wrong.append(f"{size}: the due sweep took {report.deadlines:,} deadlines, "
+                            f"not {due:,}")
+    if emailed != built.due_ids or reached != built.due_ids:
+        result.wrong.append(
+            f"{size}: {len(built.due_ids - emailed):,} due deadlines got no email, "
+            f"{len(emailed - built.due_ids):,} not due got one; "
+            f"{len(built.due_ids - reached):,} due deadlines reached no level")
+    if result.outbox_levels != levels(report) or result.history_levels != levels(report):
+        result.wrong.append(f"{size}: the due sweep reports {levels(report):,} levels, the "
+                            f"outbox holds {result.outbox_levels:,}, the history "
+                            f"{result.history_levels:,}")
+    if report.unaddressed:
+        result.wrong.append(f"{size}: {len(report.unaddressed):,} levels had no address")
+    if still_due:
+        result.wrong.append(f"{size}: {still_due:,} deadlines still due after the sweep")
+    if second.deadlines or levels(second):
+        result.wrong.append(f"{size}: the second sweep took {second.deadlines:,} deadlines "
+                            f"and issued {levels(second):,} levels")
+
+
+def explain_claim(engine: Engine, statement: str, parameters: Any) -> list[str]:
+    """SQLite's plan for the sweep's claim (the UPDATE .. WHERE id IN (SELECT .. LIMIT)),
+    as the sweep ran it."""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}",
+                                          tuple(parameters)).all()
+        connection.rollback()
+    return [f"{'  ' * _depth(rows, row)}{row[-1]}" for row in rows]
+
+
+def _depth(rows: Sequence[Any], row: Any) -> int:
+    parents = {r[0]: r[1] for r in rows}
+    depth, parent = 0, row[1]
+    while parent in parents:
+        depth, parent = depth + 1, parents[parent]
+    return depth
+
+
+# -- the report ----------------------------------------------------------------------------
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], aligns: str) -> None:
+    widths = [max(len(str(r[i])) for r in (headers, *rows)) for i in range(len(headers))]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(f"{v:{a}{w}}" for v, a, w in zip(values, aligns, widths, strict=True))
+
+    print(line(headers).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(line(row).rstrip())
+
+
+def exponent(results: Sequence[Result], value: Any) -> str:
+    """The slope of log(time) against log(deadlines) between the smallest and the largest
+    size: 0 is flat, 1 is linear."""
+    first, last = results[0], results[-1]
+    a, b = value(first), value(last)
+    if last.size == first.size or not a or not b or math.isnan(a) or math.isnan(b):
+        return "-"
+    return f"{math.log(b / a) / math.log(last.size / first.size):+.2f}"
+
+
+def report(results: Sequence[Result], args: argparse.Namespace) -> None:
+    print(f"\nPython {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, "
+          f"{os.cpu_count()} CPUs; sweep batch {BATCH}; each sweep in a new session.\n")
+    rows = []
+    base = results[0]
+    for r in results:
+        due, second = r.due, r.second
+        assert due is not None and second is not None
+        n = due.report.deadlines
+        rows.append((
+            f"{r.size:,}",
+            f"{r.built.referral_s + r.built.clone_s:.1f}",
+            f"{r.reschedule_s:.1f}" if r.reschedule_s is not None else "-",
+            f"{r.quiet_median:.1f}", f"{r.quiet_best:.1f}",
+            f"{r.quiet_median / base.quiet_median:.2f}",
+            f"{n:,}", f"{levels(due.report):,}", f"{due.report.seconds:.2f}",
+            f"{due.report.seconds * 1000 / n:.2f}" if n else "-",
+            f"{due.statements / n:.1f}" if n else "-",
+            f"{second.report.seconds * 1000:.1f}",
+        ))
+    table(("open deadlines", "build s", "reschedule s", "quiet median ms", "quiet best ms",
+           "x smallest", "due swept", "levels", "due sweep s", "ms/deadline", "SQL/deadline",
+           "2nd sweep ms"), rows, "<>>>>>>>>>>>")
+    if len(results) > 1:
+        print(f"\nGrowth from {results[0].size:,} to {results[-1].size:,} deadlines, as the "
+              "exponent k in time ~ N^k (0 flat, 1 linear):")
+        first, last = results[0], results[-1]
+        print(f"  quiet sweep (median): {first.quiet_median:.1f} -> {last.quiet_median:.1f} ms, "
+              f"k = {exponent(results, lambda r: r.quiet_median)} (at about a millisecond, "
+              "noise: read it as flat unless the milliseconds grow)")
+        print(f"  due sweep of {args.due:,}: {first.due.report.seconds:.2f} -> "
+              f"{last.due.report.seconds:.2f} s, k = "
+              f"{exponent(results, lambda r: r.due.report.seconds if r.due else math.nan)}")
+        if first.reschedule_s is not None and last.reschedule_s is not None:
+            print(f"  reschedule (every open deadline): {first.reschedule_s:.1f} -> "
+                  f"{last.reschedule_s:.1f} s, k = "
+                  f"{exponent(results, lambda r: r.reschedule_s or math.nan)}")
+
+    print()
+    largest = results[-1]
+    at_target = next((r for r in results if r.size == QUIET_TARGET_SIZE), None)
+    quiet = at_target or largest
+    note = "" if at_target else f" (measured at {quiet.size:,}, not {QUIET_TARGET_SIZE:,})"
+    due_worst = max(results, key=lambda r: r.due.report.seconds if r.due else 0)
+    assert due_worst.due is not None
+    targets = [
+        (f"quiet sweep, {QUIET_TARGET_SIZE:,} open", f"< {QUIET_TARGET_S:.0f} s",
+         f"{quiet.quiet_median / 1000:.4f} s median{note}",
+         "PASS" if quiet.quiet_median / 1000 < QUIET_TARGET_S else "FAIL"),
+        (f"sweep queueing {args.due:,} due", f"< {DUE_TARGET_S:.0f} s",
+         f"{due_worst.due.report.seconds:.2f} s (slowest, at {due_worst.size:,} open)",
+         "PASS" if due_worst.due.report.seconds < DUE_TARGET_S else "FAIL"),
+    ]
+    table(("target", "limit", "measured", "result"), targets, "<<<<")
+
+    if due_worst.due.kinds:
+        print(f"\nSQL statements of the due sweep at {due_worst.size:,} open deadlines "
+              f"({due_worst.due.statements:,} in all):")
+        for kind, count in sorted(due_worst.due.kinds.items(), key=lambda kv: -kv[1]):
+            print(f"  {count:>8,}  {kind}")
+    if largest.plan:
+        print(f"\nEXPLAIN QUERY PLAN of the claim at {largest.size:,} open deadlines:")
+        for line in largest.plan:
+            print(f"  {line}")
+
+
+def sizes(text_value: str) -> list[int]:
+    try:
+        values = sorted({int(part.replace("_", "")) for part in text_value.split(",") if part})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text_value!r}") from None
+    if not values:
+        raise argparse.ArgumentTypeError("give at least one size")
+    return values
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=sizes, default=[10_000, 30_000, 100_000],
+                        help="open deadlines, comma separated (default 10000,30000,100000)")
+    parser.add_argument("--due", type=int, default=10_000,
+                        help="deadlines that fall due for the due sweep (default 10000)")
+    parser.add_argument("--runs", type=int, default=5, help="timed quiet sweeps per size")
+    parser.add_argument("--templates", type=int, default=200,
+                        help="referrals per group made through CaseService; the rest are "
+                             "SQL copies (default 200)")
+    parser.add_argument("--reschedule", action=argparse.BooleanOptionalAction, default=True,
+                        help="time `reschedule` on each database and check the copies' "
+                             "pointers against it (default on)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary folder (the databases) and print its path")
+    args = parser.parse_args(argv)
+    if args.due < 1 or args.runs < 1 or args.templates < 1:
+        parser.error("--due, --runs and --templates must be at least 1")
+    if args.sizes[0] < args.due:
+        parser.error(f"every size must be at least --due ({args.due:,})")
+
+    folder = Path(tempfile.mkdtemp(prefix="casework-bench-sweep-"))
+    results: list[Result] = []
+    wrong: list[str] = []
+    started = time.perf_counter()
+    try:
+        for size in args.sizes:
+            try:
+                result = measure_size(folder, size, args, explain=size == args.sizes[-1])
+            except Wrong as exc:
+                wrong.append(f"{size:,}: {exc}")
+                continue
+            results.append(result)
+            wrong.extend(result.wrong)
+        if results:
+            report(results, args)
+        print(f"\nWhole run {time.perf_counter() - started:.0f} s; peak memory "
+              f"{peak_rss_mb():,.0f} MB.")
+        for line in wrong:
+            print(f"WRONG: {line}", file=sys.stderr)
+        return 1 if wrong else 0
+    finally:
+        if args.keep:
+            print(f"\nKept {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
