@@ -229,6 +229,14 @@ def run_once(service: CaseService, transport: Any, as_of: dt.datetime, *,
     return report, delivery
 
 
+def guarded(run: Callable[[threading.Event], None], stop: threading.Event) -> None:
+    """One run of the service: a failure is logged, and the service goes on to the next."""
+    try:
+        run(stop)
+    except Exception:
+        log.exception("scheduler run failed; the next run will try again")
+
+
 def serve(run: Callable[[threading.Event], None], *, minutes: int, first_run: dt.datetime,
           stop: threading.Event | None = None) -> None:
     """Run `run` now and every `minutes`, until SIGTERM or SIGINT (or `stop`). A failed run is
@@ -239,18 +247,11 @@ def serve(run: Callable[[threading.Event], None], *, minutes: int, first_run: dt
     from apscheduler.schedulers.background import BackgroundScheduler
 
     stop = stop or threading.Event()
-
-    def job() -> None:
-        try:
-            run(stop)
-        except Exception:  # the service outlives a failed run; the next one tries again
-            log.exception("scheduler run failed; the next run will try again")
-
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(job, "interval", minutes=minutes, id="sweep", replace_existing=True,
-                      coalesce=True, max_instances=1, misfire_grace_time=6 * 3600,
-                      next_run_time=first_run)
+    scheduler.add_job(guarded, "interval", args=(run, stop), minutes=minutes, id="sweep",
+                      replace_existing=True, coalesce=True, max_instances=1,
+                      misfire_grace_time=6 * 3600, next_run_time=first_run)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     scheduler.start()

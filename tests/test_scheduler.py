@@ -309,3 +309,17 @@ def test_run_once_from_the_command_line(run, service, commissioned):
     assert [h["step"] for h in history].count("reminder") == 2
     assert run("scheduler", "run-once", "--as-of", "30/02/2008", expect=2).stderr.startswith(
         "Error: malformed --as-of")
+
+
+def test_a_failed_run_is_logged_and_the_service_goes_on(caplog):
+    import threading
+
+    from notifications.scheduler import guarded
+
+    def broken(stop: threading.Event) -> None:
+        raise RuntimeError("database went away")
+
+    guarded(broken, threading.Event())  # does not raise: the scheduler keeps its job
+    failure = next(r for r in caplog.records if r.name == "casework.scheduler")
+    assert failure.getMessage() == "scheduler run failed; the next run will try again"
+    assert "database went away" in caplog.text
