@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
+from shared import copy_cases, pseudonym, table
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
@@ -59,7 +60,6 @@ from casework.clock import LOCAL_TZ, FixedClock
 from casework.config import Settings, database_url
 from casework.db import init_database, make_engine
 from casework.demo import AGENCIES as DEMO_AGENCIES
-from casework.models import Case, Deadline, History
 from casework.service import CaseService
 
 ACTOR_NAMES = ("j.smith", "a.khan", "m.oconnor", "s.patel", "board-unit")
@@ -283,15 +283,6 @@ def _fit(items: list[Planned], today: dt.date, rng: random.Random,
     return days
 
 
-def _pseudonym(number: int) -> str:
-    letters = ""
-    number += 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return f"Child {letters}"
-
-
 def build_templates(service: CaseService, clock: FixedClock, count: int, today: dt.date,
                     rng: random.Random) -> int:
     """Open `count` cases through the service, each taken to a stage; returns service calls."""
@@ -309,7 +300,7 @@ def build_templates(service: CaseService, clock: FixedClock, count: int, today: 
             clock.set(pendulum.datetime(day.year, day.month, day.day, 9, tz=LOCAL_TZ)
                       .add(minutes=7 * index + rng.randint(0, 6)))
             if item.action == "refer":
-                reference = service.refer_scr(_pseudonym(number), actor=actor,
+                reference = service.refer_scr(pseudonym(number), actor=actor,
                                               referred_by=rng.choice(CODES)).reference
             elif item.action == "advance":
                 options = {k: _resolve(v, day) for k, v in item.options.items()}
@@ -327,10 +318,6 @@ def build_templates(service: CaseService, clock: FixedClock, count: int, today: 
     return calls
 
 
-def _columns(table: Any, *skip: str) -> list[str]:
-    return [c.name for c in table.columns if c.name not in skip]
-
-
 def clone_cases(engine: Engine, total: int) -> None:
     """Copy the template cases (round robin) until there are `total`, in three INSERT..SELECTs.
 
@@ -345,9 +332,6 @@ def clone_cases(engine: Engine, total: int) -> None:
         numbers = dict(connection.execute(
             text("SELECT year, MAX(number) FROM case_record GROUP BY year")).all())
         next_id = max(case_id for case_id, _ in templates) + 1
-        connection.execute(text(
-            "CREATE TEMP TABLE clone_map (new_id INTEGER PRIMARY KEY, template_id INTEGER, "
-            "reference TEXT, number INTEGER, pseudonym TEXT)"))
         rows = []
         for index in range(total - len(templates)):
             template_id, year = templates[index % len(templates)]
@@ -355,37 +339,8 @@ def clone_cases(engine: Engine, total: int) -> None:
             rows.append({"new_id": next_id + index, "template_id": template_id,
                          "reference": f"SCR-{year}-{numbers[year]:03d}",
                          "number": numbers[year],
-                         "pseudonym": _pseudonym(len(templates) + index)})
-        connection.execute(text(
-            "INSERT INTO clone_map VALUES (:new_id, :template_id, :reference, :number, "
-            ":pseudonym)"), rows)
-        case_columns = _columns(Case.__table__, "id", "reference", "number", "pseudonym")
-        connection.execute(text(
-            f"INSERT INTO case_record (id, reference, number, pseudonym, "
-            f"{', '.join(case_columns)}) "
-            f"SELECT m.new_id, m.reference, m.number, m.pseudonym, "
-            f"{', '.join('c.' + name for name in case_columns)} "
-            "FROM clone_map m JOIN case_record c ON c.id = m.template_id ORDER BY m.new_id"))
-        deadline_columns = _columns(Deadline.__table__, "id", "case_id")
-        connection.execute(text(
-            f"INSERT INTO deadline (case_id, {', '.join(deadline_columns)}) "
-            f"SELECT m.new_id, {', '.join('d.' + name for name in deadline_columns)} "
-            "FROM clone_map m JOIN deadline d ON d.case_id = m.template_id "
-            "ORDER BY m.new_id, d.id"))
-        history_columns = _columns(History.__table__, "id", "case_id", "data")
-        connection.execute(text(
-            f"INSERT INTO history (case_id, data, {', '.join(history_columns)}) "
-            "SELECT m.new_id, CASE WHEN json_type(h.data, '$.pseudonym') IS NULL THEN h.data "
-            "ELSE json_set(h.data, '$.pseudonym', m.pseudonym) END, "
-            f"{', '.join('h.' + name for name in history_columns)} "
-            "FROM clone_map m JOIN history h ON h.case_id = m.template_id "
-            "ORDER BY m.new_id, h.id"))
-        connection.execute(text("DROP TABLE clone_map"))
-        connection.execute(text("DELETE FROM reference_counter"))
-        connection.execute(text(
-            "INSERT INTO reference_counter (kind, year, last) "
-            "SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))
-
+                         "pseudonym": pseudonym(len(templates) + index)})
+        copy_cases(connection, rows)
 
 @dataclass
 class Built:
@@ -563,17 +518,7 @@ def report(built: Built, timings: list[Timing]) -> None:
     build_ok = built.seconds < BUILD_TARGET_S
     rows.append((f"build {built.counts['case_record']:,} cases", f"{built.seconds * 1000:.0f}",
                  "", "", f"< {BUILD_TARGET_S:.0f} s", "PASS" if build_ok else "FAIL"))
-    headers = ("command", "best ms", "median ms", "x floor", "target", "result")
-    widths = [max(len(str(r[i])) for r in (headers, *rows)) for i in range(len(headers))]
-    aligns = ("<", ">", ">", ">", "<", "<")
-
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(f"{v:{a}{w}}" for v, a, w in zip(values, aligns, widths, strict=True))
-
-    print(line(headers).rstrip())
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row).rstrip())
+    table(("command", "best ms", "median ms", "x floor", "target", "result"), rows, "<>>><<")
     for timing in timings:
         if timing.runs_ms:
             runs = ", ".join(f"{ms:.0f}" for ms in timing.runs_ms)

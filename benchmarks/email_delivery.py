@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from shared import table
 from sqlalchemy import text
 
 from casework.config import Settings, SmtpSettings
@@ -206,20 +207,6 @@ def deliver_all(url: str, port: int) -> Delivered:
 # -- the report ---------------------------------------------------------------------------
 
 
-def table(rows: Sequence[tuple[str, str, str]]) -> None:
-    headers = ("measure", "value", "note")
-    widths = [max(len(r[i]) for r in (headers, *rows)) for i in range(3)]
-    aligns = ("<", ">", "<")
-
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(f"{v:{a}{w}}" for v, a, w in zip(values, aligns, widths, strict=True))
-
-    print(line(headers).rstrip())
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row).rstrip())
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--emails", type=int, default=1000, help="emails to queue and deliver")
@@ -259,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reused = connections > 0 and per_connection > 1
         print(f"\nPython {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
               f"{done.via}; outbox batch {BATCH}.\n")
-        table([
+        table(("measure", "value", "note"), [
             ("emails queued", f"{n:,}", f"over {args.cases} cases, {len(AGENCIES)} agencies"),
             ("setup (agencies, cases)", f"{setup_s:.2f} s", ""),
             ("queue time", f"{queue_s:.2f} s",
@@ -277,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("connections reused", "yes" if reused else "NO", "more than 1 message each"),
             (f"target < {TARGET_S:.0f} s", "PASS" if met else "FAIL",
              f"{done.seconds:.2f} s for {n:,} emails"),
-        ])
+        ], "<><")
         for problem in done.problems[:10]:
             print(f"  {problem}")
         if done.unavailable:

@@ -65,12 +65,13 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
+from shared import copy_cases, pseudonym, table
 from sqlalchemy import Connection, Engine, event, select, text
 
 from casework.clock import FixedClock
 from casework.config import Settings
 from casework.db import init_database, open_engine, session_scope
-from casework.models import Case, Deadline, History
+from casework.models import Deadline
 from casework.service import CaseService
 from notifications.notifier import Notifier
 from notifications.scheduler import BATCH, SweepReport, reschedule, sweep
@@ -101,19 +102,6 @@ class Wrong(Exception):
 # -- building the database -----------------------------------------------------------------
 
 
-def _pseudonym(number: int) -> str:
-    letters = ""
-    number += 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return f"Child {letters}"
-
-
-def _columns(table: Any, *skip: str) -> list[str]:
-    return [c.name for c in table.columns if c.name not in skip]
-
-
 def _refer(service: CaseService, clock: FixedClock, days: Sequence[pendulum.Date], count: int,
            first: int) -> list[int]:
     """`count` referrals through the service, round the `days`, 09:00 London onwards."""
@@ -122,7 +110,7 @@ def _refer(service: CaseService, clock: FixedClock, days: Sequence[pendulum.Date
         day = days[i % len(days)]
         clock.set(pendulum.datetime(day.year, day.month, day.day, 9, tz="Europe/London")
                   .add(minutes=i // len(days)))
-        case = service.refer_scr(_pseudonym(first + i), actor="bench",
+        case = service.refer_scr(pseudonym(first + i), actor="bench",
                                  referred_by=CODES[i % len(CODES)])
         ids.append(case.id)
         if i % 200 == 199:
@@ -147,42 +135,11 @@ def clone_cases(engine: Engine, groups: Sequence[tuple[list[int], int]], first: 
                 numbers[year] += 1
                 rows.append({"new_id": next_id, "template_id": template_id,
                              "reference": f"SCR-{year}-{numbers[year]:03d}",
-                             "number": numbers[year], "pseudonym": _pseudonym(first + len(rows))})
+                             "number": numbers[year], "pseudonym": pseudonym(first + len(rows))})
                 next_id += 1
         if not rows:
             return 0
-        connection.execute(text(
-            "CREATE TEMP TABLE clone_map (new_id INTEGER PRIMARY KEY, template_id INTEGER, "
-            "reference TEXT, number INTEGER, pseudonym TEXT)"))
-        connection.execute(text(
-            "INSERT INTO clone_map VALUES (:new_id, :template_id, :reference, :number, "
-            ":pseudonym)"), rows)
-        case_columns = _columns(Case.__table__, "id", "reference", "number", "pseudonym")
-        connection.execute(text(
-            f"INSERT INTO case_record (id, reference, number, pseudonym, "
-            f"{', '.join(case_columns)}) "
-            f"SELECT m.new_id, m.reference, m.number, m.pseudonym, "
-            f"{', '.join('c.' + name for name in case_columns)} "
-            "FROM clone_map m JOIN case_record c ON c.id = m.template_id ORDER BY m.new_id"))
-        deadline_columns = _columns(Deadline.__table__, "id", "case_id")
-        connection.execute(text(
-            f"INSERT INTO deadline (case_id, {', '.join(deadline_columns)}) "
-            f"SELECT m.new_id, {', '.join('d.' + name for name in deadline_columns)} "
-            "FROM clone_map m JOIN deadline d ON d.case_id = m.template_id "
-            "ORDER BY m.new_id, d.id"))
-        history_columns = _columns(History.__table__, "id", "case_id", "data")
-        connection.execute(text(
-            f"INSERT INTO history (case_id, data, {', '.join(history_columns)}) "
-            "SELECT m.new_id, CASE WHEN json_type(h.data, '$.pseudonym') IS NULL THEN h.data "
-            "ELSE json_set(h.data, '$.pseudonym', m.pseudonym) END, "
-            f"{', '.join('h.' + name for name in history_columns)} "
-            "FROM clone_map m JOIN history h ON h.case_id = m.template_id "
-            "ORDER BY m.new_id, h.id"))
-        connection.execute(text("DROP TABLE clone_map"))
-        connection.execute(text("DELETE FROM reference_counter"))
-        connection.execute(text(
-            "INSERT INTO reference_counter (kind, year, last) "
-            "SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))
+        copy_cases(connection, rows)
     return len(rows)
 
 
@@ -476,18 +433,6 @@ def _depth(rows: Sequence[Any], row: Any) -> int:
 
 
 # -- the report ----------------------------------------------------------------------------
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], aligns: str) -> None:
-    widths = [max(len(str(r[i])) for r in (headers, *rows)) for i in range(len(headers))]
-
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(f"{v:{a}{w}}" for v, a, w in zip(values, aligns, widths, strict=True))
-
-    print(line(headers).rstrip())
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row).rstrip())
 
 
 def exponent(results: Sequence[Result], value: Any) -> str:

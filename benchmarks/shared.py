@@ -1,0 +1,76 @@
+"""What the benchmarks share: big databases made quickly (a few hundred cases through the
+service, copied with SQL to the size wanted) and their tables of figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from casework.models import Case, Deadline, History
+
+
+def pseudonym(number: int) -> str:
+    """Child A, Child B, ... Child Z, Child AA, ..."""
+    letters = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"Child {letters}"
+
+
+def _columns(table: Any, *skip: str) -> list[str]:
+    return [c.name for c in table.columns if c.name not in skip]
+
+
+def copy_cases(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Copy cases with their deadline and history rows, in three INSERT..SELECTs. Each row
+    gives `new_id`, `template_id`, `reference`, `number` and `pseudonym`; the reference
+    counter is rebuilt after."""
+    connection.execute(text(
+        "CREATE TEMP TABLE clone_map (new_id INTEGER PRIMARY KEY, template_id INTEGER, "
+        "reference TEXT, number INTEGER, pseudonym TEXT)"))
+    connection.execute(text(
+        "INSERT INTO clone_map VALUES (:new_id, :template_id, :reference, :number, "
+        ":pseudonym)"), rows)
+    case_columns = _columns(Case.__table__, "id", "reference", "number", "pseudonym")
+    connection.execute(text(
+        f"INSERT INTO case_record (id, reference, number, pseudonym, "
+        f"{', '.join(case_columns)}) "
+        f"SELECT m.new_id, m.reference, m.number, m.pseudonym, "
+        f"{', '.join('c.' + name for name in case_columns)} "
+        "FROM clone_map m JOIN case_record c ON c.id = m.template_id ORDER BY m.new_id"))
+    deadline_columns = _columns(Deadline.__table__, "id", "case_id")
+    connection.execute(text(
+        f"INSERT INTO deadline (case_id, {', '.join(deadline_columns)}) "
+        f"SELECT m.new_id, {', '.join('d.' + name for name in deadline_columns)} "
+        "FROM clone_map m JOIN deadline d ON d.case_id = m.template_id "
+        "ORDER BY m.new_id, d.id"))
+    history_columns = _columns(History.__table__, "id", "case_id", "data")
+    connection.execute(text(
+        f"INSERT INTO history (case_id, data, {', '.join(history_columns)}) "
+        "SELECT m.new_id, CASE WHEN json_type(h.data, '$.pseudonym') IS NULL THEN h.data "
+        "ELSE json_set(h.data, '$.pseudonym', m.pseudonym) END, "
+        f"{', '.join('h.' + name for name in history_columns)} "
+        "FROM clone_map m JOIN history h ON h.case_id = m.template_id "
+        "ORDER BY m.new_id, h.id"))
+    connection.execute(text("DROP TABLE clone_map"))
+    connection.execute(text("DELETE FROM reference_counter"))
+    connection.execute(text(
+        "INSERT INTO reference_counter (kind, year, last) "
+        "SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], aligns: str) -> None:
+    """Print columns two spaces apart, aligned by `aligns` ("<" or ">" per column)."""
+    widths = [max(len(str(r[i])) for r in (headers, *rows)) for i in range(len(headers))]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(f"{v:{a}{w}}" for v, a, w in zip(values, aligns, widths, strict=True))
+
+    print(line(headers).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(line(row).rstrip())
