@@ -101,25 +101,23 @@ class SmtpTransport:
             if s.username:
                 client.login(s.username, self.password or "")
             return client
-        except smtplib.SMTPAuthenticationError as exc:
+        except (OSError, smtplib.SMTPException) as exc:  # SSLError is an OSError too
             _quit(client)
-            raise ServerUnavailable(f"{where} refused the login as {s.username}: "
-                                    f"{_reply(exc.smtp_code, exc.smtp_error)}") from None
-        except smtplib.SMTPNotSupportedError as exc:
-            _quit(client)
-            raise ServerUnavailable(f"{where}: {exc}") from None
-        except smtplib.SMTPResponseException as exc:
-            _quit(client)
-            raise ServerUnavailable(f"{where} answered "
-                                    f"{_reply(exc.smtp_code, exc.smtp_error)}") from None
-        except ssl.SSLError as exc:
-            _quit(client)
-            raise ServerUnavailable(f"{where}: TLS failed: {exc.reason or exc}") from None
-        except (OSError, smtplib.SMTPException) as exc:
-            _quit(client)
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise ServerUnavailable(f"could not reach {where}: "
-                                    f"{reason or type(exc).__name__}") from None
+            raise ServerUnavailable(self._why(exc, where)) from None
+
+    def _why(self, exc: OSError | smtplib.SMTPException, where: str) -> str:
+        """What stopped a session opening, as the coordinator should read it."""
+        if isinstance(exc, smtplib.SMTPAuthenticationError):
+            return (f"{where} refused the login as {self.settings.username}: "
+                    f"{_reply(exc.smtp_code, exc.smtp_error)}")
+        if isinstance(exc, smtplib.SMTPNotSupportedError):
+            return f"{where}: {exc}"
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return f"{where} answered {_reply(exc.smtp_code, exc.smtp_error)}"
+        if isinstance(exc, ssl.SSLError):
+            return f"{where}: TLS failed: {exc.reason or exc}"
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return f"could not reach {where}: {reason or type(exc).__name__}"
 
 
 class SmtpConnection:

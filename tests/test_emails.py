@@ -105,14 +105,18 @@ def test_a_refused_step_queues_no_email(service, agencies):
     assert [row.key for row in outbox(service)] == ["SCR-2007-001/imr:POLICE/request"]
 
 
-def test_a_board_template_that_does_not_render_refuses_the_step(service, agencies, tmp_path):
+def board_template(service: CaseService, tmp_path: Path, text: str) -> None:
+    """The board's own email/request_imr.txt, in its template folder."""
     folder = tmp_path / "board-templates" / "email"
     folder.mkdir(parents=True)
-    (folder / "request_imr.txt").write_text(
-        "{% set subject %}IMR for {{ case.reference }}{% endset %}\n"
-        "Dear {{ agency.contact_person }}\n")
+    (folder / "request_imr.txt").write_text(text)
     service.settings.mail.templates = folder.parent
     service.listeners = [Notifier(service.settings)]
+
+
+def test_a_board_template_that_does_not_render_refuses_the_step(service, agencies, tmp_path):
+    board_template(service, tmp_path, "{% set subject %}IMR for {{ case.reference }}"
+                   "{% endset %}\nDear {{ agency.contact_person }}\n")
     ref = to_terms_of_reference(service)
     with pytest.raises(TemplateProblem, match=r"email template .*/board-templates/email/"
                                               r"request_imr.txt line 2 does not render: "
@@ -124,13 +128,8 @@ def test_a_board_template_that_does_not_render_refuses_the_step(service, agencie
 
 
 def test_a_board_overrides_one_template_and_keeps_the_others(service, agencies, tmp_path):
-    folder = tmp_path / "board-templates" / "email"
-    folder.mkdir(parents=True)
-    (folder / "request_imr.txt").write_text(
-        "{% set subject %}[Kent LSCB] IMR {{ case.reference }} by {{ request.due }}"
-        "{% endset %}\nKent's own wording for {{ agency.name }}.\n")
-    service.settings.mail.templates = folder.parent
-    service.listeners = [Notifier(service.settings)]
+    board_template(service, tmp_path, "{% set subject %}[Kent LSCB] IMR {{ case.reference }} "
+                   "by {{ request.due }}{% endset %}\nKent's own wording for {{ agency.name }}.\n")
     ref = commissioned(service)
     step(service, ref, "waive_imr", "2008-01-25", agency="CSC", reason="no involvement")
     police, _, _, withdrawn = outbox(service)
