@@ -53,6 +53,17 @@ class App:
         finally:
             engine.dispose()
 
+    def transport(self) -> Any:
+        """The mail transport the settings name; a relay that cannot be used (no password)
+        is exit code 9, with nothing sent."""
+        from casework.errors import DeliveryFailed
+        from notifications.transports import ServerUnavailable, transport_for
+
+        try:
+            return transport_for(self.settings)
+        except ServerUnavailable as exc:
+            raise DeliveryFailed(f"{exc}: nothing sent, the emails wait in the outbox") from None
+
     def queued_note(self) -> str | None:
         """"2 emails queued ..." after a command that queued some."""
         count = len(self.notifier.queued) if self.notifier else 0

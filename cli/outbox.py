@@ -133,13 +133,9 @@ def send(app: App, limit: int | None, actor: str | None) -> None:
     """
     from casework.errors import DeliveryFailed
     from notifications.outbox import deliver
-    from notifications.transports import ServerUnavailable, transport_for
 
+    transport = app.transport()
     with app.service() as service:
-        try:
-            transport = transport_for(app.settings)
-        except ServerUnavailable as exc:
-            raise DeliveryFailed(f"{exc}: nothing sent, the emails wait in the outbox") from None
         report = deliver(service, transport, limit=limit, actor=actor_name(actor))
     parts = [f"{report.sent} sent"]
     if report.retrying:

@@ -25,16 +25,6 @@ def _as_of(app: App, given: str | None):
     return end_of_day(parse_date(given, what="--as-of"))  # the whole of that day
 
 
-def _transport(app: App):
-    from casework.errors import DeliveryFailed
-    from notifications.transports import ServerUnavailable, transport_for
-
-    try:
-        return transport_for(app.settings)
-    except ServerUnavailable as exc:
-        raise DeliveryFailed(str(exc)) from None
-
-
 @scheduler.command("run-once")
 @click.option("--as-of", metavar="DATE", default=None,
               help="Sweep as at this date (its end) or 'DATE HH:MM' (default: now).")
@@ -47,7 +37,7 @@ def run_once(app: App, as_of: str | None, send: bool) -> None:
     from notifications.scheduler import run_once as sweep_and_send
 
     moment = _as_of(app, as_of)
-    transport = _transport(app) if send else None
+    transport = app.transport() if send else None
     with app.service() as service:
         report, delivery = sweep_and_send(service, transport, moment, send=send)
     click.echo(report.line())
@@ -84,7 +74,7 @@ def run(app: App, minutes: int | None) -> None:
     gc.enable()  # a long-lived process: the CLI turned the collector off for short commands
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     settings = app.settings
-    transport = _transport(app)
+    transport = app.transport()
     clock = app.clock or SystemClock()
     engine = open_engine(settings.database_url)
 

@@ -19,6 +19,7 @@ from sqlmodel import select
 from casework.dates import LOCAL_TZ, in_words
 from casework.events import MOVED, OPENED, WITHDRAWN, DeadlineChange
 from casework.models import BoardContact, Case, Deadline, OutboxEmail
+from casework.reminders import timed
 
 if TYPE_CHECKING:
     from casework.config import Settings
@@ -116,14 +117,13 @@ def case_context(case: Case) -> dict[str, str]:
 
 def request_context(deadline: Deadline, previous_due: dt.date | None = None) -> dict[str, Any]:
     local = pendulum.instance(deadline.due_at).in_timezone(LOCAL_TZ)
-    timed = (local.hour, local.minute) != (23, 59)  # a deadline in hours names its time
     return {
         "key": deadline.key,
         "title": deadline.title,
         "detail": deadline.detail,
         "label": f"A{deadline.number}" if deadline.number else None,
         "due": in_words(deadline.due_on),
-        "due_time": local.format("HH:mm") if timed else None,
+        "due_time": local.format("HH:mm") if timed(deadline.due_at) else None,  # in hours
         "original_due": in_words(deadline.original_due_on),
         "previous_due": in_words(previous_due) if previous_due else None,
     }
