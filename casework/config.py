@@ -6,6 +6,8 @@ The board's config file is TOML, found at `--config`, else `$CASEWORK_CONFIG`, e
     [board]
     name = "Kent Safeguarding Children Board"
     areas = ["Kent"]            # a death of a child living elsewhere goes to that area's panel
+    templates = "/srv/casework/templates"  # the board's own versions of any template:
+                                           # email/<name>.txt|.html, report/<name>.html
 
     [database]
     url = "sqlite:////srv/casework/casework.db"     # --db and $CASEWORK_DATABASE_URL win
@@ -19,7 +21,6 @@ The board's config file is TOML, found at `--config`, else `$CASEWORK_CONFIG`, e
 
     [email]
     from = "Kent LSCB business unit <lscb@kent.example.org>"   # default: the board mailbox
-    templates = "/srv/casework/templates"  # the board's own versions of any template
     folder = "/srv/casework/outbox"        # where .eml files go when there is no SMTP relay
 
     [email.smtp]                           # without it, emails are written to the folder
@@ -29,6 +30,11 @@ The board's config file is TOML, found at `--config`, else `$CASEWORK_CONFIG`, e
     username = "casework"                  # the password comes from $CASEWORK_SMTP_PASSWORD
     password_env = "CASEWORK_SMTP_PASSWORD"
     ca_file = "/etc/ssl/board-relay.pem"   # to trust a relay with its own certificate
+
+    [scheduler]
+    sweep_minutes = 15                     # how often reminders and escalations are swept
+    overdue_listing = "monday 07:30"       # when the board's mailbox gets the week's overdue
+                                           # listing (London time); "off" for never
 
 Secrets (the SMTP password) never live here: they come from the environment.
 """
@@ -81,6 +87,14 @@ class Settings:
     email: EmailSettings | None = None  # None: defaults beside the database
     reminders: Policy = field(default_factory=lambda: Policy())
     sweep_minutes: int = 15  # how often `casework scheduler run` sweeps
+    # when it emails the board the overdue listing: (weekday 0=Monday, hour, minute), or None
+    overdue_listing: tuple[int, int, int] | None = (0, 7, 30)
+    templates: Path | None = None  # the board's own versions of any template
+
+    @property
+    def report_templates(self) -> Path | None:
+        """The board's template folder: `[board] templates`, or `[email] templates`."""
+        return self.templates or self.mail.templates
 
     @property
     def mail(self) -> EmailSettings:
@@ -137,9 +151,11 @@ def load_settings(db: str | None = None, config: str | None = None,
     if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
         raise InvalidInput(f"config file {path}: [board] areas must be a list of area names")
     settings.areas = [a.strip() for a in areas if a.strip()]
+    settings.templates = _folder(board.get("templates"), f"config file {path}: [board] templates")
     settings.closed_days = _closed_days(data.get("calendar", {}).get("closed_days", []), path)
     settings.timescales = _timescales(data.get("timescales", {}), path)
     settings.email = _email(data.get("email", {}), path, url, env)
+    settings.email.templates = settings.email.templates or settings.templates
     settings.reminders = Policy.from_config(data.get("reminders", {}),
                                             f"config file {path}: [reminders]")
     scheduler = data.get("scheduler", {})
@@ -148,7 +164,25 @@ def load_settings(db: str | None = None, config: str | None = None,
         raise InvalidInput(f"config file {path}: [scheduler] sweep_minutes must be a number "
                            "of minutes from 1 to 1440")
     settings.sweep_minutes = minutes
+    settings.overdue_listing = _weekly(scheduler.get("overdue_listing", "monday 07:30"),
+                                       f"config file {path}: [scheduler] overdue_listing")
     return settings
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekly(value: Any, where: str) -> tuple[int, int, int] | None:
+    """`monday 07:30` as (0, 7, 30); `off` as None."""
+    text = str(value).strip().lower() if isinstance(value, str) else ""
+    if text == "off":
+        return None
+    day, _, time = text.partition(" ")
+    hour, _, minute = time.strip().partition(":")
+    if day in WEEKDAYS and hour.isdigit() and minute.isdigit() and int(hour) < 24 \
+            and int(minute) < 60 and len(minute) == 2:
+        return WEEKDAYS.index(day), int(hour), int(minute)
+    raise InvalidInput(f"{where} must be a day and a time, e.g. \"monday 07:30\", or \"off\"")
 
 
 def _email(table: Any, path: Path | None, url: str, env: Mapping[str, str]) -> EmailSettings:
@@ -160,9 +194,7 @@ def _email(table: Any, path: Path | None, url: str, env: Mapping[str, str]) -> E
         raise InvalidInput(f"{where}: unknown setting {sorted(unknown)[0]!r} "
                            "(known: from, templates, folder, smtp)")
     folder = _path(table.get("folder"), f"{where} folder") or default_outbox_folder(url, env)
-    templates = _path(table.get("templates"), f"{where} templates")
-    if templates is not None and not templates.is_dir():
-        raise InvalidInput(f"{where} templates: {templates} is not a folder")
+    templates = _folder(table.get("templates"), f"{where} templates")
     sender = table.get("from")
     if sender is not None and (not isinstance(sender, str) or "@" not in sender):
         raise InvalidInput(f"{where} from: {sender!r} is not an email address")
@@ -206,6 +238,13 @@ def _smtp(table: Any, where: str) -> SmtpSettings:
     return SmtpSettings(host=host.strip(), port=port, security=security,
                         username=str(username) if username else None,
                         password_env=password_env, timeout=float(timeout), ca_file=ca_file)
+
+
+def _folder(value: Any, what: str) -> Path | None:
+    folder = _path(value, what)
+    if folder is not None and not folder.is_dir():
+        raise InvalidInput(f"{what}: {folder} is not a folder")
+    return folder
 
 
 def _path(value: Any, what: str) -> Path | None:

@@ -39,6 +39,10 @@ WHO = {"owner": "reminder", "escalation": "escalation", "board": "escalation"}
 DAY_TIME = 7  # levels counted in days fire at 07:00 on their day, before the working day
 _LEVEL = re.compile(r"^\s*(owner|escalation|board)\s+([+-]?)(\d{1,3})\s+([a-z_ ]+?)\s*$")
 _ABBREVIATIONS = {"hours": "h", "days": "d", "working_days": "wd", "weeks": "w"}
+_UNITS_BY_ABBREVIATION = {short: unit for unit, short in _ABBREVIATIONS.items()}
+_NAME = re.compile(r"^(owner|escalation|board)([+-]\d{1,3})(h|d|wd|w)$")
+# What reaching a level means, in the board's listing: the last of these a deadline reached.
+REACHED = {"owner": "reminded", "escalation": "escalated", "board": "escalated to the board chair"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,24 @@ class Level:
     def __str__(self) -> str:
         word = self.unit.replace("_", " ")
         return f"{self.who} {self.amount:+d} {word}"
+
+    @classmethod
+    def from_name(cls, name: str) -> Level | None:
+        """The level a stored name (`escalation+5wd`) stands for; None if it is not one."""
+        match = _NAME.match(name)
+        if not match:
+            return None
+        return cls(match.group(1), int(match.group(2)), _UNITS_BY_ABBREVIATION[match.group(3)])
+
+    def describe(self) -> str:
+        """For the board: `escalated, 5 working days after the due date`."""
+        word = self.unit.replace("_", " ")
+        if self.amount == 1 or self.amount == -1:
+            word = word.removesuffix("s")
+        when = ("on the due date" if self.amount == 0 else
+                f"{abs(self.amount)} {word} {'before' if self.amount < 0 else 'after'} "
+                "the due date")
+        return f"{REACHED[self.who]}, {when}"
 
     def at(self, due_on: dt.date, due_at: dt.datetime,
            calendar: WorkingCalendar) -> pendulum.DateTime:

@@ -55,7 +55,11 @@ def _cut(value: str, width: int) -> str:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=_default))
+    click.echo(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
 
 
 def _default(value: Any) -> Any:

@@ -1,16 +1,116 @@
-"""`casework report ...`: what the board reads."""
+"""`casework report ...`: what the board reads - the overdue listing and the year's figures."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
 
-from cli.app import App, json_option, pass_app
-from cli.output import emit_json, when
+from cli.app import App, actor_name, actor_option, as_of_date, pass_app
+from cli.output import json_text, table, when
+
+FORMATS = ("table", "csv", "html", "json")
 
 
 @click.group()
 def report() -> None:
-    """Reports for the board: the figures for its annual report."""
+    """Reports for the board: the overdue listing, and the figures for its annual report."""
+
+
+def format_options(command: Any) -> Any:
+    command = click.option(
+        "--output", "-o", metavar="FILE", type=click.Path(dir_okay=False, writable=True),
+        default=None, help="Write the report to FILE instead of the terminal.")(command)
+    command = click.option("--json", "as_json", is_flag=True,
+                           help="The same as --format json.")(command)
+    return click.option(
+        "--format", "form", type=click.Choice(FORMATS), default="table", show_default=True,
+        help="table for the terminal, csv for a spreadsheet, html for a printable board "
+             "paper, json for scripts.")(command)
+
+
+@report.command()
+@click.option("--as-of", metavar="DATE", default=None,
+              help="What was overdue on this date, even if completed since (default: today).")
+@click.option("--agency", metavar="CODE", default=None, help="Only this agency's items.")
+@click.option("--email-board", is_flag=True,
+              help="Queue the listing to the board's mailbox (the board paper, a text "
+                   "version and the CSV attached) instead of printing it.")
+@format_options
+@actor_option
+@pass_app
+def overdue(app: App, as_of: str | None, agency: str | None, email_board: bool, form: str,
+            as_json: bool, output: str | None, actor: str | None) -> None:
+    """Everything overdue across all cases, by the agency that owes it.
+
+    Each item shows the case reference and pseudonym, what is owed, when it was first due and
+    is due now (after extensions), how many working days late it is, and the reminder or
+    escalation it has reached; each agency has its totals.
+    """
+    from casework.overdue import overdue_listing
+
+    day = as_of_date(app, as_of)
+    if email_board:
+        if agency or output or as_json or form != "table":
+            raise click.UsageError("--email-board sends the whole listing: it takes only "
+                                   "--as-of")
+        _email_board(app, day, actor_name(actor))
+        return
+    form = "json" if as_json else form
+    with app.service() as service:
+        listing = overdue_listing(service, day, agency=agency)
+        if form in ("csv", "html"):
+            from notifications.reports import overdue_csv, overdue_html
+
+            _emit(overdue_csv(listing) if form == "csv" else overdue_html(service, listing),
+                  output)
+            return
+    if form == "json":
+        _emit_json(listing.as_dict(), output)
+        return
+    _emit(_overdue_text(listing), output)
+
+
+def _email_board(app: App, day: Any, actor: str) -> None:
+    from notifications.reports import email_overdue_listing
+
+    with app.service() as service:
+        stamp = service.clock.now().format("YYYYMMDDTHHmmss")
+        row, listing = email_overdue_listing(service, day, actor=actor,
+                                             key=f"board/overdue/{day.isoformat()}/{stamp}")
+        service.commit()
+    assert row is not None  # the key is new: it has this instant in it
+    click.echo(f"Queued the overdue listing as of {when(day)} ({listing.total} item"
+               f"{'s' if listing.total != 1 else ''}) to {row.recipients}, with "
+               f"{row.attachments[0]['filename']} attached (outbox #{row.id}). It goes with "
+               "the next `casework outbox send`, or the scheduler's next run.")
+
+
+def _overdue_text(listing: Any) -> str:
+    from notifications.reports import overdue_title
+
+    lines = [f"{overdue_title(listing)}: {listing.total} item"
+             f"{'s' if listing.total != 1 else ''}, {listing.escalated} escalated"]
+    if not listing.groups:
+        return lines[0] + "\nNothing was overdue."
+    lines.append(table(["Agency", "Overdue", "Escalated", "Longest (wd)"],
+                       [[g.name, g.total, g.escalated, g.longest] for g in listing.groups],
+                       flex=(0,)))
+    for group in listing.groups:
+        lines += ["", f"{group.name}{f' ({group.code})' if group.code else ''}: "
+                      f"{group.total} overdue, {group.escalated} escalated"]
+        lines.append(table(
+            ["Case", "Child", "Owed", "Due", "Late", "Reached"],
+            [[i.reference, i.pseudonym, i.owed,
+              when(i.due_on) + ("*" if i.due_on != i.original_due_on else ""),
+              f"{i.working_days_late}wd" + (" P" if i.case_paused else ""),
+              i.reached or "-"]
+             for i in group.items],
+            flex=(1,), wrap=(2,)))
+    lines += ["", "Late in working days; * due date moved by an extension or a pause (first "
+                  "due in --format csv/html/json); P case paused."]
+    return "\n".join(lines)
 
 
 @report.command()
@@ -20,43 +120,59 @@ def report() -> None:
 @click.option("--to", "period_to", metavar="DATE", default=None,
               help="Last day of the period (default: the 31 March ending the board year of "
                    "--from, or of today).")
-@json_option
+@format_options
 @pass_app
-def figures(app: App, period_from: str | None, period_to: str | None, as_json: bool) -> None:
-    """Child deaths notified and reviewed, by category, and how promptly."""
+def figures(app: App, period_from: str | None, period_to: str | None, form: str,
+            as_json: bool, output: str | None) -> None:
+    """Serious case reviews and child deaths: the figures for the board's annual report."""
     from casework.dates import parse_date
-    from casework.reports import board_year, death_figures
+    from casework.reports import board_year, death_figures, scr_figures
+    from notifications.reports import figure_lines, figures_csv, figures_html, figures_title
 
     # A date given alone brings the rest of its board year: --to 2009-03-31 is 2008/09.
     start = parse_date(period_from, what="--from") if period_from else None
     end = parse_date(period_to, what="--to") if period_to else None
     year_start, year_end = board_year(start or end or app.today())
     start, end = start or year_start, end or year_end
+    form = "json" if as_json else form
     with app.service() as service:
+        scr = scr_figures(service, start, end)
         deaths = death_figures(service, start, end)
-    if as_json:
-        emit_json({"child_deaths": deaths.as_dict()})
+        lines = figure_lines(scr, deaths)
+        if form == "html":
+            _emit(figures_html(service, lines, start, end), output)
+            return
+    if form == "json":
+        _emit_json({"period_from": start, "period_to": end, "scr": scr.as_dict(),
+                    "child_deaths": deaths.as_dict()}, output)
+    elif form == "csv":
+        _emit(figures_csv(lines, start, end), output)
+    else:
+        text = [figures_title(start, end)]
+        section = ""
+        for line in lines:
+            if line.section != section:
+                section = line.section
+                text += ["", section]
+            label = "  " * line.depth + line.label
+            text.append(label if line.value is None else f"{label:<64}{line.value!s:>10}")
+        _emit("\n".join(text), output)
+
+
+def _emit(text: str, output: str | None) -> None:
+    """To the terminal, or to a file (written whole, in UTF-8, line ends as they are)."""
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
         return
-    share = (f" ({100 * deaths.reviewed_within_12_months / deaths.reviewed:.0f}%)"
-             if deaths.reviewed else "")
-    lines = [
-        (0, "Deaths notified", deaths.notified),
-        (1, "expected", deaths.expected),
-        (1, "unexpected", deaths.unexpected),
-        (1, "not yet triaged", deaths.not_yet_triaged),
-        (1, "transferred to another area's panel", deaths.transferred),
-        (1, "notified more than 24 hours after the death", deaths.notified_late),
-        (0, "Deaths reviewed by the panel", deaths.reviewed),
-        (1, "within 12 months of the death", f"{deaths.reviewed_within_12_months}{share}"),
-        (1, "by category:", ""),
-        *((2, name.replace("_", " "), n) for name, n in deaths.by_category.items()),
-        (1, "preventable (reviews before 1 Apr 2010): yes / no",
-         f"{deaths.preventable['yes']} / {deaths.preventable['no']}"),
-        (1, "modifiable factors (from 1 Apr 2010): yes / no",
-         f"{deaths.modifiable['yes']} / {deaths.modifiable['no']}"),
-        (0, "Referred for a serious case review", deaths.referred_for_scr),
-    ]
-    click.echo(f"Child deaths, {when(start)} to {when(end)}")
-    for depth, label, value in lines:
-        text = "  " * depth + label
-        click.echo(f"{text:<64}{value!s:>8}".rstrip() if value != "" else text)
+    path = Path(output)
+    try:
+        path.write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        from casework.errors import InvalidInput
+
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+    click.echo(f"Written to {path}", err=True)
+
+
+def _emit_json(data: Any, output: str | None) -> None:
+    _emit(json_text(data) + "\n", output)

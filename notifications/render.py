@@ -1,15 +1,20 @@
-"""Emails from jinja2 templates: a text body, an HTML alternative, and a subject.
+"""Emails and the board's reports from jinja2 templates.
+
+An email is a text body, an HTML alternative, and a subject; a report is one HTML page.
 
 A board overrides any template by putting a file of the same name in its own folder
-(`[email] templates` in the config file); the built-in ones in `templates/` are used for the
+(`[board] templates` in the config file); the built-in ones in `templates/` are used for the
 rest. Each email is two files, `email/<name>.txt` and `email/<name>.html`; the text one sets
-the subject with `{% set subject %}...{% endset %}`. HTML is autoescaped, text is not.
+the subject with `{% set subject %}...{% endset %}`. A report is `report/<name>.html`. HTML
+is autoescaped, text is not.
 """
 
 from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,7 @@ from typing import Any
 import jinja2
 
 import templates as builtin_templates
+from casework.dates import in_words, short
 from casework.errors import InvalidInput
 
 BUILTIN = Path(builtin_templates.__file__).parent
@@ -43,10 +49,11 @@ class Renderer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        self.environment.filters.update(day=short, day_words=in_words)
 
     def render(self, names: list[str], context: dict[str, Any]) -> Rendered:
         """The first of `names` that exists (e.g. request_imr, then request)."""
-        try:
+        with _problems("email template", names[0]):
             text_template = self.environment.select_template(
                 [f"email/{name}.txt" for name in names])
             name = Path(text_template.name or "").stem
@@ -65,14 +72,26 @@ class Renderer:
                 html = None
             else:
                 html = html_template.render(context, subject=subject)
-        except jinja2.TemplateNotFound as exc:
-            raise TemplateProblem(f"no email template {exc.name}") from None
-        except jinja2.TemplateError as exc:
-            where, line = _where(exc, names[0])
-            raise TemplateProblem(f"email template {where}"
-                                  + (f" line {line}" if line else "")
-                                  + f" does not render: {exc.message or exc}") from None
         return Rendered(subject[:500], text, html)
+
+    def page(self, name: str, context: dict[str, Any]) -> str:
+        """A report for the board, `report/<name>.html` (or the board's own version)."""
+        with _problems("report template", f"report/{name}.html"):
+            html = self.environment.get_template(f"report/{name}.html").render(context)
+        return html
+
+
+@contextmanager
+def _problems(what: str, fallback: str) -> Iterator[None]:
+    """A template that is missing or does not render, as the board's reason: file and line."""
+    try:
+        yield
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateProblem(f"no {what} {exc.name}") from None
+    except jinja2.TemplateError as exc:
+        where, line = _where(exc, fallback)
+        raise TemplateProblem(f"{what} {where}" + (f" line {line}" if line else "")
+                              + f" does not render: {exc.message or exc}") from None
 
 
 def _where(exc: jinja2.TemplateError, fallback: str) -> tuple[str, int | None]:

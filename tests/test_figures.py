@@ -155,8 +155,9 @@ def test_figures_on_the_command_line(year, run):
     assert (data["notified"], data["reviewed"], data["reviewed_within_12_months"]) == (6, 3, 2)
     out = run("report", "figures", "--from", "2009-04-01", "--to", "2010-03-31").stdout
     lines = out.splitlines()
-    assert lines[0] == "Child deaths, 1 Apr 2009 to 31 Mar 2010"
-    assert lines[1].split() == ["Deaths", "notified", "6"]
+    assert lines[0] == "Figures for 1 Apr 2009 to 31 Mar 2010"
+    deaths = lines[lines.index("Child deaths"):]
+    assert deaths[1].split() == ["Deaths", "notified", "6"]
     assert "  within 12 months of the death" in out and out.count("2 (67%)") == 1
     assert [line.split()[-1] for line in lines if "preventable" in line] == ["2"]
     assert all(len(line) <= 80 for line in lines)

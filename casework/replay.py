@@ -1,0 +1,90 @@
+"""Deadlines as they stood at the end of a past day, replayed from the history.
+
+A deadline row holds only where it stands now: its due date after every extension, deferral
+and pause, and the last reminder or escalation issued. The history holds how it got there, so
+a report "as of 31 March 2009" printed in June reads each deadline's due date, the pause its
+case was in, and the level it had reached, as they were that evening - not as extended since.
+
+Each history row counts from when it happened (`effective_at`: the `--on` date a coordinator
+gave, or when an extension was granted). Moves are absolute ("from" and "to"), so the last one
+that had happened by the day wins; due dates only ever move later, so a deadline first due on
+or after a day cannot have been late on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import String, cast, or_
+from sqlmodel import Session, col, select
+
+from casework.dates import end_of_day, local_date
+from casework.models import History
+
+PAUSES = ("pause", "resume")
+LEVELS = ("reminder", "escalation")
+
+
+@dataclass
+class Standing:
+    """What the history says of some cases at the end of a day."""
+
+    due: dict[tuple[int, str], dt.date] = field(default_factory=dict)  # (case id, key)
+    moves: dict[tuple[int, str], int] = field(default_factory=dict)  # extensions, deferrals
+    paused_on: dict[int, dt.date | None] = field(default_factory=dict)
+    # the last level issued for the due date the deadline had then: (level name, due date)
+    level: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+
+    def due_on(self, case_id: int, key: str, original: dt.date) -> dt.date:
+        return self.due.get((case_id, key), original)
+
+    def level_reached(self, case_id: int, key: str, due_on: dt.date) -> str | None:
+        name, due = self.level.get((case_id, key), (None, None))
+        return name if due == due_on.isoformat() else None
+
+
+def standing(session: Session, as_of: dt.date, case_ids: Any) -> Standing:
+    """Replay the rows that move deadlines, pause cases and issue levels, for the cases in
+    `case_ids` (a subquery or a list), up to the end of `as_of`."""
+    moving = or_(col(History.step).in_(("extend", *PAUSES, *LEVELS)),
+                 cast(History.data, String).like('%"moved"%'))  # a deferral inside a step
+    query = (select(History.case_id, History.step, History.effective_at, History.data)
+             .where(col(History.case_id).in_(case_ids), moving,
+                    col(History.effective_at) <= end_of_day(as_of))
+             .order_by(History.id))
+    result = Standing()
+    for case_id, step, effective_at, data in session.connection().execute(query):
+        _apply(result, case_id, step, effective_at, data or {})
+    return result
+
+
+def _apply(result: Standing, case_id: int, step: str, effective_at: dt.datetime,
+           data: dict[str, Any]) -> None:
+    if step == "pause":
+        result.paused_on[case_id] = local_date(effective_at)
+    elif step == "resume":
+        result.paused_on[case_id] = None
+        for item in data.get("moved", ()):
+            result.due[case_id, item["deadline"]] = dt.date.fromisoformat(item["to"])
+    elif step == "extend":
+        _moved(result, case_id, data["deadline"], data["to"])
+    elif step in LEVELS:
+        if "level" in data and "deadline" in data:
+            result.level[case_id, data["deadline"]] = (data["level"], data.get("due", ""))
+    else:
+        for change in _changes(data):
+            if "moved" in change:
+                _moved(result, case_id, change["moved"], change["to"])
+
+
+def _moved(result: Standing, case_id: int, key: str, to: str) -> None:
+    result.due[case_id, key] = dt.date.fromisoformat(to)
+    result.moves[case_id, key] = result.moves.get((case_id, key), 0) + 1
+
+
+def _changes(data: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    changes = data.get("deadlines")
+    return [c for c in changes if isinstance(c, dict)] if isinstance(changes, list) else ()

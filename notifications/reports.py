@@ -1,0 +1,204 @@
+"""The board's reports as they leave the building: CSV for a spreadsheet, HTML for a board
+paper (from `templates/report/`, which a board may override), and the overdue listing emailed
+to the board's mailbox with its CSV attached.
+
+The figures are one list of lines (`figure_lines`) that the terminal, the CSV and the HTML all
+print, so the three cannot disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from casework.dates import in_words, local_date, short
+from casework.errors import InvalidInput
+from casework.models import OutboxEmail
+from casework.overdue import OverdueListing, overdue_listing
+from casework.reports import DeathFigures, ScrFigures
+
+if TYPE_CHECKING:
+    from casework.service import CaseService
+
+OVERDUE_COLUMNS = ("Agency code", "Agency", "Case", "Pseudonym", "Case kind", "Item",
+                   "What is owed", "Originally due", "Due", "Extensions", "Days late",
+                   "Working days late", "Level reached", "Reminders and escalations",
+                   "Case paused")
+# A cell a spreadsheet would read as a formula is written with a leading apostrophe (OWASP's
+# advice on CSV injection): action titles and pseudonyms are typed by people.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def overdue_title(listing: OverdueListing) -> str:
+    return f"Overdue actions and requests as of {in_words(listing.as_of)}"
+
+
+def overdue_csv(listing: OverdueListing) -> str:
+    """One row per overdue item, dates as YYYY-MM-DD and numbers as numbers."""
+    rows = [[group.code or "", group.name, item.reference, item.pseudonym, item.case_kind,
+             item.label, item.owed, item.original_due_on.isoformat(), item.due_on.isoformat(),
+             item.extensions, item.days_late, item.working_days_late, item.level or "",
+             item.level_text, "yes" if item.case_paused else "no"]
+            for group in listing.groups for item in group.items]
+    return _csv(OVERDUE_COLUMNS, rows)
+
+
+def overdue_html(service: CaseService, listing: OverdueListing) -> str:
+    return _renderer(service).page("overdue", {
+        "listing": listing, "title": overdue_title(listing), "produced": _produced(service)})
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    section: str
+    depth: int  # 0 a figure, 1 a part of the one above, 2 a part of that
+    label: str
+    value: int | float | str | None  # None: a heading for the lines below it
+    key: str = ""  # the figure's name in --json, for the CSV
+
+
+def figure_lines(scr: ScrFigures, deaths: DeathFigures) -> list[FigureLine]:
+    """Every figure of the board's year, in the order its annual report gives them."""
+    s, d = "Serious case reviews", "Child deaths"
+    reviewed = deaths.reviewed
+    share = (f" ({100 * deaths.reviewed_within_12_months / reviewed:.0f}%)" if reviewed else "")
+    longest = (f"{scr.longest_slippage_days} ({scr.longest_slippage_case})"
+               if scr.longest_slippage_case else "0")
+    return [
+        FigureLine(s, 0, "Referred", scr.referred, "scr.referred"),
+        FigureLine(s, 0, "Decided", sum(scr.decided.values()), "scr.decided"),
+        FigureLine(s, 1, "serious case review", scr.decided["scr"], "scr.decided.scr"),
+        FigureLine(s, 1, "non-statutory review", scr.decided["non_statutory"],
+                   "scr.decided.non_statutory"),
+        FigureLine(s, 1, "no review", scr.decided["no_review"], "scr.decided.no_review"),
+        FigureLine(s, 0, "Reviews completed (overview report endorsed)", scr.completed,
+                   "scr.completed"),
+        FigureLine(s, 1, "within timescale", scr.completed_within_timescale,
+                   "scr.completed_within_timescale"),
+        FigureLine(s, 1, "later, within an agreed extension", scr.completed_within_extension,
+                   "scr.completed_within_extension"),
+        FigureLine(s, 1, "average slippage (days)", scr.average_slippage_days,
+                   "scr.average_slippage_days"),
+        FigureLine(s, 1, "longest slippage (days)", longest, "scr.longest_slippage_days"),
+        FigureLine(s, 0, "Action-plan actions due in the period", scr.actions_due,
+                   "scr.actions_due"),
+        FigureLine(s, 1, "completed on time", scr.actions_completed_on_time,
+                   "scr.actions_completed_on_time"),
+        FigureLine(s, 1, "completed late", scr.actions_completed_late,
+                   "scr.actions_completed_late"),
+        FigureLine(s, 1, "carried forward", scr.actions_carried_forward,
+                   "scr.actions_carried_forward"),
+        FigureLine(s, 1, "still open at the end of the period", scr.actions_open,
+                   "scr.actions_open"),
+        FigureLine(s, 0, "Action plans six months from endorsement", scr.plans_at_six_months,
+                   "scr.plans_at_six_months"),
+        FigureLine(s, 1, "reviewed (audited) within 6 months",
+                   scr.plans_reviewed_within_six_months, "scr.plans_reviewed_within_six_months"),
+        FigureLine(s, 1, "their actions", scr.plan_actions, "scr.plan_actions"),
+        FigureLine(s, 1, "actions implemented within 6 months",
+                   scr.plan_actions_implemented_within_six_months,
+                   "scr.plan_actions_implemented_within_six_months"),
+        FigureLine(s, 0, "Six-month audits due", scr.audits_due, "scr.audits_due"),
+        FigureLine(s, 1, "done", scr.audits_done, "scr.audits_done"),
+        FigureLine(s, 1, "done by the due date", scr.audits_done_on_time,
+                   "scr.audits_done_on_time"),
+        FigureLine(d, 0, "Deaths notified", deaths.notified, "child_deaths.notified"),
+        FigureLine(d, 1, "expected", deaths.expected, "child_deaths.expected"),
+        FigureLine(d, 1, "unexpected", deaths.unexpected, "child_deaths.unexpected"),
+        FigureLine(d, 1, "not yet triaged", deaths.not_yet_triaged,
+                   "child_deaths.not_yet_triaged"),
+        FigureLine(d, 1, "transferred to another area's panel", deaths.transferred,
+                   "child_deaths.transferred"),
+        FigureLine(d, 1, "notified more than 24 hours after the death", deaths.notified_late,
+                   "child_deaths.notified_late"),
+        FigureLine(d, 0, "Deaths reviewed by the panel", reviewed, "child_deaths.reviewed"),
+        FigureLine(d, 1, "within 12 months of the death",
+                   f"{deaths.reviewed_within_12_months}{share}",
+                   "child_deaths.reviewed_within_12_months"),
+        FigureLine(d, 1, "by category:", None),
+        *(FigureLine(d, 2, name.replace("_", " "), n, f"child_deaths.by_category.{name}")
+          for name, n in deaths.by_category.items()),
+        FigureLine(d, 1, "preventable (reviews before 1 Apr 2010): yes / no",
+                   f"{deaths.preventable['yes']} / {deaths.preventable['no']}",
+                   "child_deaths.preventable"),
+        FigureLine(d, 1, "modifiable factors (from 1 Apr 2010): yes / no",
+                   f"{deaths.modifiable['yes']} / {deaths.modifiable['no']}",
+                   "child_deaths.modifiable"),
+        FigureLine(d, 0, "Referred for a serious case review", deaths.referred_for_scr,
+                   "child_deaths.referred_for_scr"),
+    ]
+
+
+def figures_title(period_from: dt.date, period_to: dt.date) -> str:
+    return f"Figures for {short(period_from)} to {short(period_to)}"
+
+
+def figures_csv(lines: Sequence[FigureLine], period_from: dt.date, period_to: dt.date) -> str:
+    """Section, figure, value and period on each row; the headings are left out."""
+    rows = [[line.section, line.label, line.value, line.key, period_from.isoformat(),
+             period_to.isoformat()] for line in lines if line.value is not None]
+    return _csv(("Section", "Figure", "Value", "Name", "From", "To"), rows)
+
+
+def figures_html(service: CaseService, lines: Sequence[FigureLine], period_from: dt.date,
+                 period_to: dt.date) -> str:
+    sections: dict[str, list[FigureLine]] = {}
+    for line in lines:
+        sections.setdefault(line.section, []).append(line)
+    return _renderer(service).page("figures", {
+        "board": service.settings.board_name, "sections": sections,
+        "title": figures_title(period_from, period_to), "period_from": period_from,
+        "period_to": period_to, "produced": _produced(service)})
+
+
+def email_overdue_listing(service: CaseService, as_of: dt.date, *, actor: str,
+                          key: str) -> tuple[OutboxEmail | None, OverdueListing]:
+    """Queue the overdue listing as of a day to the board's mailbox: the board paper as the
+    HTML body, a plain-text alternative, and the CSV attached. Once per `key` (the weekly job
+    uses one per week, so several workers queue it once); the caller commits."""
+    from notifications.notifier import queue_email
+
+    mailbox = service.board_contacts().get("mailbox")
+    if mailbox is None:
+        raise InvalidInput("the board has no mailbox to send the listing to: set it with "
+                           "`casework board set-contact mailbox --email ADDRESS`")
+    listing = overdue_listing(service, as_of)
+    attachment = {"filename": f"overdue-{listing.as_of.isoformat()}.csv",
+                  "content_type": "text/csv", "text": overdue_csv(listing)}
+    row = queue_email(
+        service, _renderer(service, email=True), key=key, kind="overdue_listing",
+        names=["overdue_listing"], to=mailbox.email, actor=actor, attachments=[attachment],
+        context={"listing": listing, "title": overdue_title(listing),
+                 "produced": _produced(service)},
+        history_data={"as_of": listing.as_of.isoformat(), "items": listing.total})
+    return row, listing
+
+
+def _renderer(service: CaseService, *, email: bool = False) -> Any:
+    from notifications.render import Renderer
+
+    settings = service.settings
+    return Renderer(settings.mail.templates if email else settings.report_templates)
+
+
+def _produced(service: CaseService) -> str:
+    now = service.clock.now()
+    return f"{short(local_date(now))} at {now.in_timezone('Europe/London'):%H:%M}"
+
+
+def _csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)  # RFC 4180: quoted where needed, CRLF line ends
+    writer.writerow(headers)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
