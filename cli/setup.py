@@ -45,7 +45,9 @@ def demo(app: App, fresh: bool) -> None:
     from casework.config import database_url
     from casework.db import init_database, sqlite_path
     from casework.demo import build_demo
+    from casework.dates import local_date
     from notifications.outbox import deliver
+    from notifications.reports import email_overdue_listing
     from notifications.scheduler import sweep
     from notifications.transports import FolderTransport
 
@@ -66,12 +68,18 @@ def demo(app: App, fresh: bool) -> None:
         opened = build_demo(service)
         requests = deliver(service, FolderTransport(folder), actor="demo").sent
         swept = sweep(service, service.clock.now(), actor="demo")  # what the scheduler does
+        today = local_date(service.clock.now())
+        _, listing = email_overdue_listing(service, today, actor="demo",
+                                           key=f"board/overdue/demo/{today.isoformat()}")
+        service.commit()
         levels = deliver(service, FolderTransport(folder), actor="demo").sent
     click.echo(f"Demo database: {path or url}")
     click.echo(f"Opened {len(opened)} example cases; they asked the agencies for "
                f"{requests} reports and actions by email.")
     click.echo(f"The scheduler's sweep then sent {_count(swept.reminders, 'reminder')} and "
-               f"{_count(swept.escalations, 'escalation')} for what is due or late.")
+               f"{_count(swept.escalations, 'escalation')} for what is due or late, and the "
+               f"board's mailbox its overdue listing ({_count(listing.total, 'item')}, "
+               "with the CSV attached).")
     click.echo(f"All {requests + levels} emails are in {folder}/ (open them in any mail "
                "program).")
     click.echo("Here is the caseload and what is late.\n")
@@ -85,6 +93,7 @@ def demo(app: App, fresh: bool) -> None:
     db_flag = f"--db {path}" if path else f"--db '{url}'"
     click.echo(f"  casework {db_flag} case show {opened[-1]}")
     click.echo(f"  casework {db_flag} deadlines --within 30")
+    click.echo(f"  casework {db_flag} report overdue --format html --output overdue.html")
     click.echo(f"  casework {db_flag} workflow diagram scr")
     click.echo(f"  casework {db_flag} outbox list")
 

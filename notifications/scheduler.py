@@ -10,6 +10,10 @@ moves the pointer on - all in the batch's transaction. So a sweep finds only wha
 board with nothing due costs one index probe), ten sweeps in a minute issue a level once, and
 after a month's outage the first sweep issues each missed escalation once and only the latest
 missed reminder (an escalation overtakes the reminders before it).
+
+Each run also sends the board its weekly overdue listing when the week's slot has passed and
+this week's has not been queued (`weekly_listing`): a weekly job kept, like the deadlines, in
+the database rather than in the scheduler's memory.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import pendulum
 from sqlalchemy import update
 from sqlmodel import select
 
-from casework.dates import local_date, short
-from casework.models import Agency, BoardContact, Case, Deadline
+from casework.dates import LOCAL_TZ, local_date, short
+from casework.models import Agency, BoardContact, Case, Deadline, OutboxEmail
 from casework.reminders import Level, after, due_now, ordered, timed
 from notifications.notifier import queue_email, request_context
 
@@ -48,6 +53,7 @@ class SweepReport:
     overtaken: int = 0
     unaddressed: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    listing: str | None = None  # what became of the weekly overdue listing, if it was due
 
     def line(self) -> str:
         text = (f"sweep as of {self.as_of:%Y-%m-%d %H:%M} UTC: {self.deadlines} deadlines, "
@@ -56,7 +62,8 @@ class SweepReport:
             text += f", {self.overtaken} overtaken reminders skipped"
         if self.unaddressed:
             text += f", {len(self.unaddressed)} with no address"
-        return text + f" ({self.seconds:.2f} s)"
+        text += f" ({self.seconds:.2f} s)"
+        return text + (f"; {self.listing}" if self.listing else "")
 
 
 def sweep(service: CaseService, as_of: dt.datetime, *, actor: str = "scheduler",
@@ -210,13 +217,58 @@ def reschedule(service: CaseService) -> int:
         last_id = rows[-1][0].id or last_id
 
 
+def last_listing_slot(now: dt.datetime, when: tuple[int, int, int]) -> pendulum.DateTime:
+    """The latest weekly slot (weekday, hour, minute, London time) at or before `now`."""
+    weekday, hour, minute = when
+    local = pendulum.instance(now).in_timezone(LOCAL_TZ)
+    day = local.date().subtract(days=(local.weekday() - weekday) % 7)
+    slot = pendulum.datetime(day.year, day.month, day.day, hour, minute, tz=LOCAL_TZ)
+    return slot if slot <= local else slot.subtract(weeks=1)
+
+
+def weekly_listing(service: CaseService, now: dt.datetime, *,
+                   actor: str = "scheduler") -> str | None:
+    """The board's weekly overdue listing, once a week: the first run at or after the week's
+    slot (`[scheduler] overdue_listing`, Monday 07:30 by default) queues it, as of that
+    day, under a key naming the slot - so a run after an outage still sends the week's
+    listing, and several workers send it once. Returns what it did, for the run's log line."""
+    from notifications.reports import email_overdue_listing
+
+    when = service.settings.overdue_listing
+    if when is None:
+        return None
+    slot = last_listing_slot(now, when)
+    key = f"board/overdue/weekly/{slot.date().isoformat()}"
+    session = service.session
+    session.commit()
+    # The mailbox's row is the listing's lock: updating it first makes a second worker wait
+    # here (SQLite's write lock, PostgreSQL's row lock) until the first has committed, and
+    # then see its key.
+    mailbox = BoardContact.role == "mailbox"
+    held = session.connection().execute(
+        update(BoardContact).where(mailbox).values(role=BoardContact.role))
+    if not held.rowcount:
+        session.rollback()
+        return ("weekly overdue listing not sent: the board has no mailbox (`casework board "
+                "set-contact mailbox --email ADDRESS`)")
+    if session.exec(select(OutboxEmail.id).where(OutboxEmail.key == key)).first():
+        session.rollback()
+        return None
+    row, listing = email_overdue_listing(service, local_date(now), actor=actor, key=key)
+    session.commit()
+    return f"weekly overdue listing queued ({listing.total} items)" if row else None
+
+
 def run_once(service: CaseService, transport: Any, as_of: dt.datetime, *,
              actor: str = "scheduler", stop: threading.Event | None = None,
              send: bool = True) -> tuple[SweepReport, Any]:
-    """One sweep, then delivery of what is due in the outbox; logged in one line."""
+    """One sweep, the week's overdue listing if it is due, then delivery of what is due in
+    the outbox; logged in one line."""
     from notifications.outbox import deliver
 
     report = sweep(service, as_of, actor=actor, stop=stop)
+    if not (stop and stop.is_set()):
+        report.listing = weekly_listing(service, as_of, actor=actor)
     delivery = deliver(service, transport, actor=actor) if send and transport else None
     line = report.line()
     if delivery is not None:

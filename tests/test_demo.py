@@ -19,9 +19,13 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
     # for Child F and Child H.
     assert "Opened 10 example cases; they asked the agencies for 17 reports and actions by " \
            "email.\n" in out
-    swept = re.search(r"sweep then sent (\d+) reminders? and (\d+) escalations?", out)
+    swept = re.search(r"sweep then sent (\d+) reminders? and (\d+) escalations? for what is "
+                      r"due or late, and the board's mailbox its overdue listing \((\d+) items, "
+                      r"with the CSV attached\)", out)
     assert swept is not None and int(swept[1]) > 0 and int(swept[2]) > 0  # soon due, late
-    emails = 17 + int(swept[1]) + int(swept[2])
+    assert int(swept[3]) == 9  # the late deadlines of the listing printed below
+    assert "Deadlines late as of" in out and ": 9 (9 late)" in out
+    emails = 17 + int(swept[1]) + int(swept[2]) + 1
     assert f"All {emails} emails are in {tmp_path / 'outbox'}/" in out
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == emails
     assert "Caseload as of" in out and "Deadlines late as of" in out

@@ -27,7 +27,7 @@ from casework.errors import InvalidInput
 from casework.models import Deadline, History, OutboxEmail
 from casework.reminders import Level, Policy
 from casework.service import CaseService
-from notifications.scheduler import sweep
+from notifications.scheduler import last_listing_slot, sweep
 from tests.test_emails import step, to_terms_of_reference
 
 
@@ -263,6 +263,9 @@ def test_two_sweeps_racing_in_two_processes_issue_each_level_once(service, db_pa
               int(out.split("reminders, ")[1].split(" escalations")[0]) for out, _ in outputs]
     assert sum(counts) == 300
     keys = outbox_keys(service)
+    # ... and the board's weekly listing, due from Monday 31 March 07:30, once between them.
+    assert [k for k in keys if k.startswith("board/")] == ["board/overdue/weekly/2008-03-31"]
+    keys = [k for k in keys if not k.startswith("board/")]
     assert len(keys) == len(set(keys)) == 300
 
 
@@ -292,6 +295,11 @@ def test_sigterm_during_a_run_loses_nothing(service, db_path):
                             text=True, timeout=120)
     assert finish.returncode == 0, finish.stderr
     keys = outbox_keys(service)
+    # The service's first run also queued this week's overdue listing for the board (the
+    # real clock: the last Monday 07:30 that has passed), and only the first run did.
+    slot = last_listing_slot(pendulum.now("Europe/London"), (0, 7, 30)).date()
+    assert [k for k in keys if k.startswith("board/")] == [f"board/overdue/weekly/{slot}"]
+    keys = [k for k in keys if not k.startswith("board/")]
     assert len(keys) == len(set(keys)) == 800
     assert len(service.session.exec(select(History).where(
         History.step == "escalation")).all()) == 800
@@ -299,12 +307,15 @@ def test_sigterm_during_a_run_loses_nothing(service, db_path):
 
 def test_run_once_from_the_command_line(run, service, commissioned):
     out = run("scheduler", "run-once", "--as-of", "2008-05-16", "--no-send").stdout
-    assert out == ("sweep as of 2008-05-16 22:59 UTC: 2 deadlines, 2 reminders, 0 escalations "
-                   "queued (" + out.split("(")[1])
+    assert out.startswith("sweep as of 2008-05-16 22:59 UTC: 2 deadlines, 2 reminders, "
+                          "0 escalations queued (")
+    # The first run of the week (from Monday 12 May 07:30) queues the board's listing.
+    assert out.endswith(" s); weekly overdue listing queued (0 items)\n")
     again = run("scheduler", "run-once", "--as-of", "2008-05-16 23:30", "--no-send").stdout
     assert again.startswith("sweep as of 2008-05-16 22:30 UTC: 0 deadlines, 0 reminders")
+    assert "listing" not in again
     sent = run("scheduler", "run-once", "--as-of", "2008-05-17").stdout
-    assert sent.splitlines()[-1].endswith(": 4 sent.")  # two requests, two reminders
+    assert sent.splitlines()[-1].endswith(": 5 sent.")  # 2 requests, 2 reminders, the listing
     history = json.loads(run("case", "history", commissioned, "--json").stdout)
     assert [h["step"] for h in history].count("reminder") == 2
     assert run("scheduler", "run-once", "--as-of", "30/02/2008", expect=2).stderr.startswith(
