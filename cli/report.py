@@ -108,8 +108,8 @@ def _overdue_text(listing: Any) -> str:
               i.reached or "-"]
              for i in group.items],
             flex=(1,), wrap=(2,)))
-    lines += ["", "Late in working days; * due date moved by an extension or a pause (first "
-                  "due in --format csv/html/json); P case paused."]
+    lines += ["", "Late in working days. * due date moved by an extension or a pause (the",
+              "first due date is in --format csv, html and json). P: the case is paused."]
     return "\n".join(lines)
 
 

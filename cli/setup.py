@@ -43,9 +43,9 @@ def demo(app: App, fresh: bool) -> None:
     from pathlib import Path
 
     from casework.config import database_url
+    from casework.dates import local_date
     from casework.db import init_database, sqlite_path
     from casework.demo import build_demo
-    from casework.dates import local_date
     from notifications.outbox import deliver
     from notifications.reports import email_overdue_listing
     from notifications.scheduler import sweep
