@@ -155,7 +155,7 @@ def figures(app: App, period_from: str | None, period_to: str | None, form: str,
                 section = line.section
                 text += ["", section]
             label = "  " * line.depth + line.label
-            text.append(label if line.value is None else f"{label:<64}{line.value!s:>10}")
+            text.append(label if line.value is None else f"{label:<58}{line.value!s:>20}")
         _emit("\n".join(text), output)
 
 

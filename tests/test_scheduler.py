@@ -334,3 +334,58 @@ def test_a_failed_run_is_logged_and_the_service_goes_on(caplog):
     failure = next(r for r in caplog.records if r.name == "casework.scheduler")
     assert failure.getMessage() == "scheduler run failed; the next run will try again"
     assert "database went away" in caplog.text
+
+
+def test_the_weekly_listing_slot_in_london_time_across_the_clock_change():
+    monday = (0, 7, 30)
+    # Sunday 30 March 2008 (clocks went forward at 01:00 GMT): the week's slot was Monday
+    # 24 March 07:30 GMT, which is 07:30 UTC.
+    assert last_listing_slot(london(2008, 3, 30, 12), monday).in_timezone("UTC") == \
+        pendulum.datetime(2008, 3, 24, 7, 30)
+    # Monday 31 March, BST: 07:29 is still last week's; at 07:30 BST (06:30 UTC) the new one.
+    assert last_listing_slot(london(2008, 3, 31, 7, 29), monday).date() == pendulum.Date(
+        2008, 3, 24)
+    slot = last_listing_slot(london(2008, 3, 31, 7, 30), monday)
+    assert slot.in_timezone("UTC") == pendulum.datetime(2008, 3, 31, 6, 30)
+    # A Friday 17:00 slot seen on the Friday morning is the previous Friday's.
+    assert last_listing_slot(london(2008, 4, 4, 9), (4, 17, 0)).date() == pendulum.Date(
+        2008, 3, 28)
+
+
+def test_the_weekly_listing_goes_once_a_week_and_a_board_can_turn_it_off(service, agencies):
+    from notifications.scheduler import weekly_listing
+
+    assert weekly_listing(service, london(2008, 3, 31, 8)) == (
+        "weekly overdue listing not sent: the board has no mailbox (`casework board "
+        "set-contact mailbox --email ADDRESS`)")
+    service.set_board_contact("mailbox", "lscb@kent.example.org", actor="t")
+    many_due(service, 2)  # referred 7 January: the decisions were due 7 February
+    assert weekly_listing(service, london(2008, 3, 31, 8)) == (
+        "weekly overdue listing queued (2 items)")
+    for later in (london(2008, 3, 31, 9), london(2008, 4, 6, 23), london(2008, 4, 7, 7, 29)):
+        assert weekly_listing(service, later) is None
+    assert weekly_listing(service, london(2008, 4, 7, 7, 30)) == (
+        "weekly overdue listing queued (2 items)")
+    assert [k for k in outbox_keys(service) if k.startswith("board/")] == [
+        "board/overdue/weekly/2008-03-31", "board/overdue/weekly/2008-04-07"]
+    service.settings.overdue_listing = None  # [scheduler] overdue_listing = "off"
+    assert weekly_listing(service, london(2008, 4, 14, 8)) is None
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ('"monday 07:30"', (0, 7, 30)), ('"Friday 16:05"', (4, 16, 5)), ('"monday 7:30"', (0, 7, 30)),
+    ('"off"', None)])
+def test_the_weekly_listing_time_comes_from_the_config_file(tmp_path, given, expected):
+    path = tmp_path / "casework.toml"
+    path.write_text(f"[scheduler]\noverdue_listing = {given}\n", encoding="utf-8")
+    assert load_settings(config=str(path), env={}).overdue_listing == expected
+
+
+@pytest.mark.parametrize("given", ['"mondays"', '"monday 07:3"', '"someday 07:30"',
+                                   '"monday 24:00"', "7"])
+def test_a_weekly_listing_time_that_is_not_one_is_refused(tmp_path, given):
+    path = tmp_path / "casework.toml"
+    path.write_text(f"[scheduler]\noverdue_listing = {given}\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"\[scheduler\] overdue_listing must be a day and "
+                                           r"a time, e\.g\. \"monday 07:30\", or \"off\""):
+        load_settings(config=str(path), env={})
