@@ -66,7 +66,7 @@ def _no_child_details_leave(tmp_path: Path, caplog: pytest.LogCaptureFixture) ->
         with contextlib.closing(sqlite3.connect(db)) as raw:
             if raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'outbox'").fetchone():
                 for row in raw.execute("SELECT key, subject, text_body, html_body, recipients,"
-                                       " cc FROM outbox"):
+                                       " cc, attachments FROM outbox"):
                     texts.append((f"{db.name} outbox {row[0]}", " ".join(map(str, row[1:]))))
     texts += [(str(path), readable(message_from_bytes(path.read_bytes(), policy=default_policy)))
               for path in tmp_path.rglob("*.eml")]

@@ -377,3 +377,24 @@ def test_a_spreadsheet_formula_typed_into_a_title_stays_text(story, clock):
     text = overdue_csv(listing)
     assert list(csv.reader(io.StringIO(text)))[1][6] == "'=HYPERLINK(\"http://x\")"
 
+
+
+def test_notes_and_reasons_never_reach_the_listing(story, run, clock):
+    """Whatever a coordinator types about the child in a reason or a note stays in the
+    history; no format of the listing or the figures carries it."""
+    from tests.conftest import CHILD_DETAILS
+
+    typed = "; ".join(CHILD_DETAILS)
+    story.resume(B, actor="c", note=typed)
+    story.pause(B, typed, actor="c")
+    story.extend(A, "imr:CSC", to="2008-04-30", reason=typed, actor="c")
+    clock.set(london(2008, 4, 2, 9))
+    outputs = [run("report", "overdue", "--as-of", day, *form).stdout
+               for day in ("2008-03-05", "2008-04-01", "2008-04-02")
+               for form in ((), ("--json",), ("--format", "csv"), ("--format", "html"))]
+    outputs += [run("report", "figures", *form).stdout
+                for form in ((), ("--json",), ("--format", "csv"), ("--format", "html"))]
+    assert "Child B" in outputs[0]
+    for text in outputs:
+        for detail in CHILD_DETAILS:
+            assert detail.lower() not in text.lower()
