@@ -7,7 +7,6 @@ period's figures do not change when a late record is made.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -31,9 +30,33 @@ def board_year(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 @dataclass
-class DeathFigures:
+class _Figures:
+    """A period's figures, and the references behind each, named as the figure is."""
+
     period_from: dt.date
     period_to: dt.date
+    references: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.period_to < self.period_from:
+            raise InvalidInput("--to is before --from")
+
+    def within(self, day: dt.date | None) -> bool:
+        return day is not None and self.period_from <= day <= self.period_to
+
+    def count(self, name: str, reference: str) -> None:
+        self.references.setdefault(name, []).append(reference)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["period_from"] = self.period_from.isoformat()
+        data["period_to"] = self.period_to.isoformat()
+        data["references"] = data.pop("references")  # after the figures they explain
+        return data
+
+
+@dataclass
+class DeathFigures(_Figures):
     notified: int = 0
     expected: int = 0
     unexpected: int = 0
@@ -46,13 +69,6 @@ class DeathFigures:
     preventable: dict[str, int] = field(default_factory=lambda: {"yes": 0, "no": 0})
     modifiable: dict[str, int] = field(default_factory=lambda: {"yes": 0, "no": 0})
     referred_for_scr: int = 0
-    references: dict[str, list[str]] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["period_from"] = self.period_from.isoformat()
-        data["period_to"] = self.period_to.isoformat()
-        return data
 
 
 def _on(case: Case, event: str) -> dt.date | None:
@@ -63,16 +79,11 @@ def _on(case: Case, event: str) -> dt.date | None:
 def death_figures(service: CaseService, period_from: dt.date,
                   period_to: dt.date) -> DeathFigures:
     """Deaths notified, reviewed, by category, with modifiable factors, and how promptly."""
-    if period_to < period_from:
-        raise InvalidInput("--to is before --from")
     figures = DeathFigures(period_from, period_to)
-    seen: dict[str, list[str]] = {}
-
-    def within(day: dt.date | None) -> bool:
-        return day is not None and period_from <= day <= period_to
+    within = figures.within
 
     def count(name: str, case: Case) -> None:
-        seen.setdefault(name, []).append(case.reference)
+        figures.count(name, case.reference)
 
     for case in service.session.exec(select(Case).where(Case.kind == "cdr")
                                      .order_by(Case.reference)):
@@ -112,14 +123,11 @@ def death_figures(service: CaseService, period_from: dt.date,
         if within(_on(case, "scr_referral")):
             figures.referred_for_scr += 1
             count("referred_for_scr", case)
-    figures.references = seen
     return figures
 
 
 @dataclass
-class ScrFigures:
-    period_from: dt.date
-    period_to: dt.date
+class ScrFigures(_Figures):
     referred: int = 0
     decided: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     completed: int = 0  # overview report endorsed: SCRs and non-statutory reviews
@@ -140,33 +148,19 @@ class ScrFigures:
     audits_due: int = 0
     audits_done: int = 0
     audits_done_on_time: int = 0
-    references: dict[str, list[str]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["period_from"] = self.period_from.isoformat()
-        data["period_to"] = self.period_to.isoformat()
-        return data
+    def closed_by_end(self, deadline: Deadline) -> bool:
+        """Met, waived or carried forward by the period's last day."""
+        return deadline.status != "open" and deadline.closed_on is not None \
+            and deadline.closed_on <= self.period_to
 
 
 def scr_figures(service: CaseService, period_from: dt.date, period_to: dt.date) -> ScrFigures:
     """Serious case reviews referred, decided, completed and how promptly; their action plans
     and six-month audits. Due dates are those in force at the end of the period (an extension
     granted since does not rewrite the year), and "still open" means open on its last day."""
-    if period_to < period_from:
-        raise InvalidInput("--to is before --from")
     figures = ScrFigures(period_from, period_to)
-    seen: dict[str, list[str]] = {}
-
-    def within(day: dt.date | None) -> bool:
-        return day is not None and period_from <= day <= period_to
-
-    def count(name: str, reference: str) -> None:
-        seen.setdefault(name, []).append(reference)
-
-    def closed_by_end(deadline: Deadline) -> bool:
-        return deadline.status != "open" and deadline.closed_on is not None \
-            and deadline.closed_on <= period_to
+    within, count = figures.within, figures.count
 
     session = service.session
     cases = {case.id: case for case in session.exec(
@@ -212,7 +206,7 @@ def scr_figures(service: CaseService, period_from: dt.date, period_to: dt.date) 
             elif deadline.kind == "action" and within(due_then(deadline)):
                 figures.actions_due += 1
                 label = f"{ref} A{deadline.number}"
-                if not closed_by_end(deadline):
+                if not figures.closed_by_end(deadline):
                     figures.actions_open += 1
                     count("actions_open", label)
                 elif deadline.status == "carried_forward":
@@ -224,37 +218,35 @@ def scr_figures(service: CaseService, period_from: dt.date, period_to: dt.date) 
                     figures.actions_completed_late += 1
                     count("actions_completed_late", label)
             elif deadline.kind == "audit":
-                _six_months(figures, ref, deadline, own, within, closed_by_end, due_then, count)
+                _six_months(figures, ref, deadline, own, due_then(deadline))
     if slippages:
         figures.average_slippage_days = round(sum(s for s, _ in slippages) / len(slippages), 1)
         longest = max(slippages, key=lambda pair: (pair[0], pair[1]))
         if longest[0]:
             figures.longest_slippage_days, figures.longest_slippage_case = longest
-    figures.references = seen
     return figures
 
 
 def _six_months(figures: ScrFigures, reference: str, audit: Deadline, plan: list[Deadline],
-                within: Callable[[dt.date | None], bool],
-                closed_by_end: Callable[[Deadline], bool],
-                due_then: Callable[[Deadline], dt.date],
-                count: Callable[[str, str], None]) -> None:
+                due: dt.date) -> None:
     """The six-month audit of one action plan, and seed 002's indicator: the plans whose six
     months from endorsement ended in the period, whether each was reviewed (its audit recorded)
-    by then, and how many of its actions were implemented by then."""
-    if within(due_then(audit)):
+    by then, and how many of its actions were implemented by then. `due`: the audit's due
+    date at the end of the period."""
+    count = figures.count
+    if figures.within(due):
         figures.audits_due += 1
         count("audits_due", reference)
-        if closed_by_end(audit):
+        if figures.closed_by_end(audit):
             figures.audits_done += 1
-            if audit.closed_on <= due_then(audit):  # type: ignore[operator]
+            if audit.closed_on <= due:  # type: ignore[operator]
                 figures.audits_done_on_time += 1
             else:
                 count("audits_done_late", reference)
         else:
             count("audits_not_done", reference)
     six_months = audit.original_due_on  # endorsement + 6 months
-    if within(six_months):
+    if figures.within(six_months):
         figures.plans_at_six_months += 1
         count("plans_at_six_months", reference)
         if audit.status == "met" and audit.closed_on and audit.closed_on <= six_months:
