@@ -63,74 +63,62 @@ class FigureLine:
 
 def figure_lines(scr: ScrFigures, deaths: DeathFigures) -> list[FigureLine]:
     """Every figure of the board's year, in the order its annual report gives them."""
-    s, d = "Serious case reviews", "Child deaths"
     reviewed = deaths.reviewed
     share = (f" ({100 * deaths.reviewed_within_12_months / reviewed:.0f}%)" if reviewed else "")
     longest = (f"{scr.longest_slippage_days} ({scr.longest_slippage_case})"
                if scr.longest_slippage_case else "0")
-    return [
-        FigureLine(s, 0, "Referred", scr.referred, "scr.referred"),
-        FigureLine(s, 0, "Decided", sum(scr.decided.values()), "scr.decided"),
-        FigureLine(s, 1, "serious case review", scr.decided["scr"], "scr.decided.scr"),
-        FigureLine(s, 1, "non-statutory review", scr.decided["non_statutory"],
-                   "scr.decided.non_statutory"),
-        FigureLine(s, 1, "no review", scr.decided["no_review"], "scr.decided.no_review"),
-        FigureLine(s, 0, "Reviews completed (overview report endorsed)", scr.completed,
-                   "scr.completed"),
-        FigureLine(s, 1, "within timescale", scr.completed_within_timescale,
-                   "scr.completed_within_timescale"),
-        FigureLine(s, 1, "later, within an agreed extension", scr.completed_within_extension,
-                   "scr.completed_within_extension"),
-        FigureLine(s, 1, "average slippage (days)", scr.average_slippage_days,
-                   "scr.average_slippage_days"),
-        FigureLine(s, 1, "longest slippage (days)", longest, "scr.longest_slippage_days"),
-        FigureLine(s, 0, "Action-plan actions due in the period", scr.actions_due,
-                   "scr.actions_due"),
-        FigureLine(s, 1, "completed on time", scr.actions_completed_on_time,
-                   "scr.actions_completed_on_time"),
-        FigureLine(s, 1, "completed late", scr.actions_completed_late,
-                   "scr.actions_completed_late"),
-        FigureLine(s, 1, "carried forward", scr.actions_carried_forward,
-                   "scr.actions_carried_forward"),
-        FigureLine(s, 1, "still open at the end of the period", scr.actions_open,
-                   "scr.actions_open"),
-        FigureLine(s, 0, "Action plans six months from endorsement", scr.plans_at_six_months,
-                   "scr.plans_at_six_months"),
-        FigureLine(s, 1, "reviewed (audited) within 6 months",
-                   scr.plans_reviewed_within_six_months, "scr.plans_reviewed_within_six_months"),
-        FigureLine(s, 1, "their actions", scr.plan_actions, "scr.plan_actions"),
-        FigureLine(s, 1, "actions implemented within 6 months",
-                   scr.plan_actions_implemented_within_six_months,
-                   "scr.plan_actions_implemented_within_six_months"),
-        FigureLine(s, 0, "Six-month audits due", scr.audits_due, "scr.audits_due"),
-        FigureLine(s, 1, "done", scr.audits_done, "scr.audits_done"),
-        FigureLine(s, 1, "done by the due date", scr.audits_done_on_time,
-                   "scr.audits_done_on_time"),
-        FigureLine(d, 0, "Deaths notified", deaths.notified, "child_deaths.notified"),
-        FigureLine(d, 1, "expected", deaths.expected, "child_deaths.expected"),
-        FigureLine(d, 1, "unexpected", deaths.unexpected, "child_deaths.unexpected"),
-        FigureLine(d, 1, "not yet triaged", deaths.not_yet_triaged,
-                   "child_deaths.not_yet_triaged"),
-        FigureLine(d, 1, "transferred to another area's panel", deaths.transferred,
-                   "child_deaths.transferred"),
-        FigureLine(d, 1, "notified more than 24 hours after the death", deaths.notified_late,
-                   "child_deaths.notified_late"),
-        FigureLine(d, 0, "Deaths reviewed by the panel", reviewed, "child_deaths.reviewed"),
-        FigureLine(d, 1, "within 12 months of the death",
-                   f"{deaths.reviewed_within_12_months}{share}",
-                   "child_deaths.reviewed_within_12_months"),
-        FigureLine(d, 1, "by category:", None),
-        *(FigureLine(d, 2, name.replace("_", " "), n, f"child_deaths.by_category.{name}")
+    return [*_lines("Serious case reviews", "scr", scr, [
+        (0, "Referred", "referred"),
+        (0, "Decided", "decided", sum(scr.decided.values())),
+        (1, "serious case review", "decided.scr", scr.decided["scr"]),
+        (1, "non-statutory review", "decided.non_statutory", scr.decided["non_statutory"]),
+        (1, "no review", "decided.no_review", scr.decided["no_review"]),
+        (0, "Reviews completed (overview report endorsed)", "completed"),
+        (1, "within timescale", "completed_within_timescale"),
+        (1, "later, within an agreed extension", "completed_within_extension"),
+        (1, "average slippage (days)", "average_slippage_days"),
+        (1, "longest slippage (days)", "longest_slippage_days", longest),
+        (0, "Action-plan actions due in the period", "actions_due"),
+        (1, "completed on time", "actions_completed_on_time"),
+        (1, "completed late", "actions_completed_late"),
+        (1, "carried forward", "actions_carried_forward"),
+        (1, "still open at the end of the period", "actions_open"),
+        (0, "Action plans six months from endorsement", "plans_at_six_months"),
+        (1, "reviewed (audited) within 6 months", "plans_reviewed_within_six_months"),
+        (1, "their actions", "plan_actions"),
+        (1, "actions implemented within 6 months",
+         "plan_actions_implemented_within_six_months"),
+        (0, "Six-month audits due", "audits_due"),
+        (1, "done", "audits_done"),
+        (1, "done by the due date", "audits_done_on_time"),
+    ]), *_lines("Child deaths", "child_deaths", deaths, [
+        (0, "Deaths notified", "notified"),
+        (1, "expected", "expected"),
+        (1, "unexpected", "unexpected"),
+        (1, "not yet triaged", "not_yet_triaged"),
+        (1, "transferred to another area's panel", "transferred"),
+        (1, "notified more than 24 hours after the death", "notified_late"),
+        (0, "Deaths reviewed by the panel", "reviewed"),
+        (1, "within 12 months of the death", "reviewed_within_12_months",
+         f"{deaths.reviewed_within_12_months}{share}"),
+        (1, "by category:", "", None),
+        *((2, name.replace("_", " "), f"by_category.{name}", n)
           for name, n in deaths.by_category.items()),
-        FigureLine(d, 1, "preventable (reviews before 1 Apr 2010): yes / no",
-                   f"{deaths.preventable['yes']} / {deaths.preventable['no']}",
-                   "child_deaths.preventable"),
-        FigureLine(d, 1, "modifiable factors (from 1 Apr 2010): yes / no",
-                   f"{deaths.modifiable['yes']} / {deaths.modifiable['no']}",
-                   "child_deaths.modifiable"),
-        FigureLine(d, 0, "Referred for a serious case review", deaths.referred_for_scr,
-                   "child_deaths.referred_for_scr"),
-    ]
+        (1, "preventable (reviews before 1 Apr 2010): yes / no", "preventable",
+         f"{deaths.preventable['yes']} / {deaths.preventable['no']}"),
+        (1, "modifiable factors (from 1 Apr 2010): yes / no", "modifiable",
+         f"{deaths.modifiable['yes']} / {deaths.modifiable['no']}"),
+        (0, "Referred for a serious case review", "referred_for_scr"),
+    ])]
+
+
+def _lines(section: str, prefix: str, figures: Any,
+           rows: Sequence[tuple[Any, ...]]) -> list[FigureLine]:
+    """(depth, label, name) rows, the value the figure of that name; or (depth, label, name,
+    value) where it is shown otherwise. An empty name is a heading."""
+    return [FigureLine(section, depth, label, given[0] if given else getattr(figures, name),
+                       f"{prefix}.{name}" if name else "")
+            for depth, label, name, *given in rows]
 
 
 def figures_title(period_from: dt.date, period_to: dt.date) -> str:
