@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import copy_cases, pseudonym, table
+from shared import copy_numbered, pseudonym, table
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
@@ -325,22 +325,12 @@ def clone_cases(engine: Engine, total: int) -> None:
     free number in its year, hence its own reference, and its own pseudonym.
     """
     with engine.begin() as connection:
-        templates = connection.execute(
-            text("SELECT id, year FROM case_record ORDER BY id")).all()
+        templates = list(connection.execute(
+            text("SELECT id FROM case_record ORDER BY id")).scalars())
         if not templates or total <= len(templates):
             return
-        numbers = dict(connection.execute(
-            text("SELECT year, MAX(number) FROM case_record GROUP BY year")).all())
-        next_id = max(case_id for case_id, _ in templates) + 1
-        rows = []
-        for index in range(total - len(templates)):
-            template_id, year = templates[index % len(templates)]
-            numbers[year] += 1
-            rows.append({"new_id": next_id + index, "template_id": template_id,
-                         "reference": f"SCR-{year}-{numbers[year]:03d}",
-                         "number": numbers[year],
-                         "pseudonym": pseudonym(len(templates) + index)})
-        copy_cases(connection, rows)
+        copy_numbered(connection, [templates[i % len(templates)]
+                                   for i in range(total - len(templates))], len(templates))
 
 @dataclass
 class Built:

@@ -23,7 +23,7 @@ every day, so the history holds the requests, reminders and escalations, and eac
                    since; reviews decided on "no review"; referrals at screening
 
 Each template's deadline rows and late items on T and on the past day P are known by design
-and checked. The rest of the database is SQL copies of the templates (`shared.copy_cases`),
+and checked. The rest of the database is SQL copies of the templates (`shared.copy_numbered`),
 round robin in each group: the overdue group until the overdue target is reached (the last
 few with one-deadline late decisions, so it is exact), then the later group until the row
 target is reached (the last few with one-deadline referrals, so it is exact too).
@@ -81,7 +81,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import copy_cases, pseudonym, table
+from shared import copy_numbered, pseudonym, table
 from sqlalchemy import Engine, text
 
 from casework.clock import LOCAL_TZ, FixedClock, SystemClock
@@ -478,22 +478,10 @@ def plan_copies(templates: list[Template], deadlines: int, overdue: int) -> list
 
 
 def clone(engine: Engine, copies: list[Template], first_pseudonym: int) -> None:
-    """SQL copies of `copies`' cases with their deadline and history rows, each with the next
-    free number of its year, hence its own reference, and its own pseudonym."""
+    """SQL copies of `copies`' cases with their deadline and history rows, each with its own
+    reference and pseudonym (`shared.copy_numbered`)."""
     with engine.begin() as connection:
-        years = dict(connection.execute(text("SELECT id, year FROM case_record")).all())
-        numbers = dict(connection.execute(
-            text("SELECT year, MAX(number) FROM case_record GROUP BY year")).all())
-        next_id = max(years) + 1
-        rows = []
-        for offset, t in enumerate(copies):
-            year = years[t.case_id]
-            numbers[year] += 1
-            rows.append({"new_id": next_id + offset, "template_id": t.case_id,
-                         "reference": f"SCR-{year}-{numbers[year]:03d}",
-                         "number": numbers[year], "pseudonym": pseudonym(first_pseudonym + offset)})
-        if rows:
-            copy_cases(connection, rows)
+        copy_numbered(connection, [t.case_id for t in copies], first_pseudonym)
     with engine.begin() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 

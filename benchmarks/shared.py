@@ -63,6 +63,28 @@ def copy_cases(connection: Connection, rows: list[dict[str, Any]]) -> None:
         "SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))
 
 
+def copy_numbered(connection: Connection, template_ids: Sequence[int],
+                  first_pseudonym: int) -> int:
+    """One copy of each case in `template_ids` (in order; an id may repeat), each with the
+    next free number of its template's year, hence its own reference (`SCR-YYYY-NNN`), and
+    its own pseudonym from `first_pseudonym` on. Returns how many were made."""
+    if not template_ids:
+        return 0
+    years = dict(connection.execute(text("SELECT id, year FROM case_record")).all())
+    numbers = dict(connection.execute(
+        text("SELECT year, MAX(number) FROM case_record GROUP BY year")).all())
+    next_id = max(years) + 1
+    rows = []
+    for offset, template_id in enumerate(template_ids):
+        year = years[template_id]
+        numbers[year] += 1
+        rows.append({"new_id": next_id + offset, "template_id": template_id,
+                     "reference": f"SCR-{year}-{numbers[year]:03d}", "number": numbers[year],
+                     "pseudonym": pseudonym(first_pseudonym + offset)})
+    copy_cases(connection, rows)
+    return len(rows)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], aligns: str) -> None:
     """Print columns two spaces apart, aligned by `aligns` ("<" or ">" per column)."""
     widths = [max(len(str(r[i])) for r in (headers, *rows)) for i in range(len(headers))]

@@ -65,7 +65,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import copy_cases, pseudonym, table
+from shared import copy_numbered, pseudonym, table
 from sqlalchemy import Connection, Engine, event, select, text
 
 from casework.clock import FixedClock
@@ -120,27 +120,11 @@ def _refer(service: CaseService, clock: FixedClock, days: Sequence[pendulum.Date
 
 def clone_cases(engine: Engine, groups: Sequence[tuple[list[int], int]], first: int) -> int:
     """For each (template ids, copies): that many SQL copies of the templates (round robin)
-    with their deadline and history rows, each with the next free number of its year, hence
-    its own reference, and its own pseudonym. As `benchmarks/cli_speed.py` does."""
+    with their deadline and history rows, each with its own reference and pseudonym
+    (`shared.copy_numbered`)."""
+    template_ids = [ids[index % len(ids)] for ids, copies in groups for index in range(copies)]
     with engine.begin() as connection:
-        templates = dict(connection.execute(text("SELECT id, year FROM case_record")).all())
-        numbers = dict(connection.execute(
-            text("SELECT year, MAX(number) FROM case_record GROUP BY year")).all())
-        next_id = max(templates) + 1
-        rows = []
-        for ids, copies in groups:
-            for index in range(copies):
-                template_id = ids[index % len(ids)]
-                year = templates[template_id]
-                numbers[year] += 1
-                rows.append({"new_id": next_id, "template_id": template_id,
-                             "reference": f"SCR-{year}-{numbers[year]:03d}",
-                             "number": numbers[year], "pseudonym": pseudonym(first + len(rows))})
-                next_id += 1
-        if not rows:
-            return 0
-        copy_cases(connection, rows)
-    return len(rows)
+        return copy_numbered(connection, template_ids, first)
 
 
 @dataclass
