@@ -125,14 +125,15 @@ def overdue_listing(service: CaseService, as_of: dt.date, *,
     past = as_of < today(service.clock)
     # Due dates only move later, so what was due before the day was first due before it.
     due = col(Deadline.original_due_on) if past else col(Deadline.due_on)
+    candidates = (_outstanding(as_of), due < as_of)
     query = (select(*_COLUMNS).join(Case, col(Deadline.case_id) == Case.id)
-             .where(_outstanding(as_of), due < as_of))
+             .where(*candidates))
     if agency:
         query = query.where(Deadline.agency_code == service.agency(agency).code)
     rows = list(service.session.connection().execute(query))
     replayed = None
     if past:
-        ids = select(Deadline.case_id).where(_outstanding(as_of), due < as_of).distinct()
+        ids = select(Deadline.case_id).where(*candidates).distinct()
         replayed = standing(service.session, as_of, ids)
     working_days: dict[dt.date, int] = {}
     groups: dict[str | None, list[OverdueItem]] = {}
