@@ -11,6 +11,14 @@ The board's config file is TOML, found at `--config`, else `$CASEWORK_CONFIG`, e
 
     [database]
     url = "sqlite:////srv/casework/casework.db"     # --db and $CASEWORK_DATABASE_URL win
+    # or url = "postgresql+psycopg://casework@db.example.org/casework" (password: ~/.pgpass
+    # or $PGPASSWORD). Defaults shown, in seconds:
+    lock_timeout = 30                       # waiting for another's change, then "busy: try
+                                            # again" (exit code 6); SQLite's busy timeout too
+    # on PostgreSQL only:
+    pool_size = 5
+    statement_timeout = 60                  # 0: no limit
+    idle_in_transaction_timeout = 300       # a frozen worker's claimed rows go to the others
 
     [calendar]
     closed_days = ["2008-12-29", "2008-12-30", "2008-12-31"]
@@ -46,7 +54,7 @@ import os
 import sys
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +83,20 @@ class EmailSettings:
     smtp: SmtpSettings | None = None
 
 
+@dataclass(frozen=True)
+class Tuning:
+    """How casework uses a PostgreSQL server (`[database]` in the config file); SQLite needs
+    none of it. The timeouts make a stuck query, a held lock or a worker frozen inside a
+    transaction fail or free its rows instead of stalling every other worker."""
+
+    pool_size: int = 5  # connections a process keeps open (a worker needs one or two)
+    statement_timeout: float = 60.0  # seconds a statement may run; 0 for no limit
+    lock_timeout: float = 30.0  # seconds a statement waits for a lock another holds
+    # A worker that stops answering inside a transaction (frozen, or its network gone) loses
+    # it after this long, and the deadlines it had claimed go to the other workers.
+    idle_in_transaction_timeout: float = 300.0
+
+
 @dataclass
 class Settings:
     database_url: str
@@ -90,6 +112,7 @@ class Settings:
     # when it emails the board the overdue listing: (weekday 0=Monday, hour, minute), or None
     overdue_listing: tuple[int, int, int] | None = (0, 7, 30)
     templates: Path | None = None  # the board's own versions of any template
+    database: Tuning = field(default_factory=Tuning)  # pool and timeouts on PostgreSQL
 
     @property
     def report_templates(self) -> Path | None:
@@ -145,6 +168,7 @@ def load_settings(db: str | None = None, config: str | None = None,
     else:
         url, source = database_url(str(default_database_path(env))), "the per-user default"
     settings = Settings(database_url=url, database_source=source, config_path=path)
+    settings.database = _tuning(data.get("database", {}), path)
     board = data.get("board", {})
     settings.board_name = str(board.get("name") or settings.board_name)
     areas = board.get("areas", [])
@@ -167,6 +191,28 @@ def load_settings(db: str | None = None, config: str | None = None,
     settings.overdue_listing = _weekly(scheduler.get("overdue_listing", "monday 07:30"),
                                        f"config file {path}: [scheduler] overdue_listing")
     return settings
+
+
+def _tuning(table: Any, path: Path | None) -> Tuning:
+    where = f"config file {path}: [database]"
+    if not isinstance(table, dict):
+        raise InvalidInput(f"{where} must be a table")
+    known = {f.name for f in fields(Tuning)}
+    unknown = set(table) - known - {"url"}
+    if unknown:
+        raise InvalidInput(f"{where}: unknown setting {sorted(unknown)[0]!r} (known: url, "
+                           f"{', '.join(f.name for f in fields(Tuning))})")
+    values: dict[str, Any] = {}
+    for name in known & set(table):
+        value = table[name]
+        whole = name == "pool_size"
+        if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) \
+                or value < (1 if whole else 0):
+            raise InvalidInput(f"{where} {name} must be "
+                               + ("a whole number from 1" if whole else "a number of seconds "
+                                  "(0 for no limit)") + f", not {value!r}")
+        values[name] = value
+    return Tuning(**values)
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

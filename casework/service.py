@@ -26,6 +26,7 @@ from casework.calendar import WorkingCalendar
 from casework.clock import Clock, SystemClock, today
 from casework.config import Settings
 from casework.dates import as_date, in_range, local_date, parse_date, parse_moment, short
+from casework.db import busy
 from casework.errors import (
     Conflict,
     InvalidInput,
@@ -74,9 +75,11 @@ def atomic(method: Callable[..., T]) -> Callable[..., T]:
             self._changes.clear()
             raise Conflict("the case was changed by someone else while you were working: look "
                            "at it again (`casework case show`) and retry") from None
-        except BaseException:
+        except BaseException as exc:
             self.session.rollback()
             self._changes.clear()
+            if busy(exc):  # a row lock held past the lock timeout, mid-step
+                raise Conflict("the database is busy with another change: try again") from None
             raise
 
     return wrapper
@@ -763,7 +766,7 @@ class CaseService:
                            "look at it again (`casework case show`) and retry") from None
         except OperationalError as exc:
             self.session.rollback()
-            if "locked" in str(exc.orig):
+            if busy(exc):
                 raise Conflict("the database is busy with another change: try again") from None
             raise
 

@@ -45,7 +45,7 @@ class App:
         from casework.service import CaseService
         from notifications.notifier import Notifier
 
-        engine = open_engine(self.settings.database_url)
+        engine = open_engine(self.settings.database_url, self.settings.database)
         self.notifier = Notifier(self.settings)
         try:
             with session_scope(engine) as session:

@@ -76,7 +76,7 @@ def run(app: App, minutes: int | None) -> None:
     settings = app.settings
     transport = app.transport()
     clock = app.clock or SystemClock()
-    engine = open_engine(settings.database_url)
+    engine = open_engine(settings.database_url, settings.database)
 
     def one_run(stop: threading.Event) -> None:
         with session_scope(engine) as session:

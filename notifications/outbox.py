@@ -28,9 +28,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, or_
 from sqlmodel import select
 
+from casework.db import claim as claim_rows
 from casework.errors import InvalidInput, NotFound
 from casework.models import Case, OutboxEmail
 from notifications.transports import (
@@ -158,12 +159,8 @@ def claim(service: CaseService, batch: int) -> list[OutboxEmail]:
     now = service.clock.now()
     due = or_(and_(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now),
               and_(OutboxEmail.status == "sending", OutboxEmail.claimed_until < now))
-    candidates = (select(OutboxEmail.id).where(due).order_by(OutboxEmail.id).limit(batch)
-                  .with_for_update(skip_locked=True))
-    claimed = session.connection().execute(
-        update(OutboxEmail).where(OutboxEmail.id.in_(candidates.scalar_subquery()), due)
-        .values(status="sending", claimed_until=now + LEASE)
-        .returning(OutboxEmail.id)).scalars().all()
+    claimed = claim_rows(session.connection(), OutboxEmail, due, OutboxEmail.id, batch,
+                         status="sending", claimed_until=now + LEASE)
     session.commit()
     if not claimed:
         return []

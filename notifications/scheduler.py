@@ -28,9 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
 from casework.dates import LOCAL_TZ, local_date, short
+from casework.db import claim, first_line, retryable
 from casework.models import Agency, BoardContact, Case, Deadline, OutboxEmail
 from casework.reminders import Level, after, due_now, ordered, timed
 from notifications.notifier import queue_email, request_context
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("casework.scheduler")
 BATCH = 200
+RETRIES = 5  # a batch whose connection failed is tried again after 1, 2, 4, 8, 16 s
 PANEL_CHAIR = {"scr": "scr_panel_chair", "cdr": "cdop_chair"}
 
 
@@ -54,6 +57,14 @@ class SweepReport:
     unaddressed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     listing: str | None = None  # what became of the weekly overdue listing, if it was due
+
+    def add(self, batch: SweepReport) -> None:
+        """Count a committed batch."""
+        self.deadlines += batch.deadlines
+        self.reminders += batch.reminders
+        self.escalations += batch.escalations
+        self.overtaken += batch.overtaken
+        self.unaddressed += batch.unaddressed
 
     def line(self) -> str:
         text = (f"sweep as of {self.as_of:%Y-%m-%d %H:%M} UTC: {self.deadlines} deadlines, "
@@ -69,29 +80,48 @@ class SweepReport:
 def sweep(service: CaseService, as_of: dt.datetime, *, actor: str = "scheduler",
           stop: threading.Event | None = None) -> SweepReport:
     """Issue every reminder and escalation due by `as_of`. Stops between batches when `stop`
-    is set (a SIGTERM): what is done is committed, the rest waits for the next sweep."""
+    is set (a SIGTERM): what is done is committed, the rest waits for the next sweep. A batch
+    that loses its database connection (a server restart, a dropped network) was rolled back
+    whole by the server; it is tried again after a pause, RETRIES times before the sweep
+    gives up and leaves it to the next run."""
     from notifications.render import Renderer
 
     started = time.perf_counter()
     report = SweepReport(as_of)
     renderer = Renderer(service.settings.mail.templates)
     session = service.session
-    session.commit()
-    contacts = service.board_contacts()
-    agencies = {a.code: a for a in session.exec(select(Agency))}
     seen: set[int] = set()
+    failures = 0
     while not (stop and stop.is_set()):
-        claimed = _claim(service, as_of)
-        if not claimed or seen.issuperset(claimed):
+        batch = SweepReport(as_of)
+        try:
+            session.commit()
+            contacts = service.board_contacts()
+            agencies = {a.code: a for a in session.exec(select(Agency))}
+            claimed = _claim(service, as_of)
+            if not claimed or seen.issuperset(claimed):
+                session.rollback()
+                break
+            rows = session.exec(select(Deadline, Case).join(Case).where(Deadline.id.in_(claimed))
+                                .order_by(Deadline.id)
+                                .execution_options(populate_existing=True)).all()
+            for deadline, case in rows:
+                _issue(service, renderer, case, deadline, as_of, actor, contacts, agencies, batch)
+            session.commit()
+        except DBAPIError as exc:
             session.rollback()
-            break
+            failures += 1
+            if not retryable(exc) or failures > RETRIES:
+                raise
+            pause = min(2 ** (failures - 1), 30)
+            log.warning("sweep: the database connection failed (%s); the batch was rolled "
+                        "back, trying again in %d s", first_line(exc), pause)
+            if (stop is not None and stop.wait(pause)) or (stop is None and time.sleep(pause)):
+                break
+            continue
+        failures = 0
         seen.update(claimed)
-        rows = session.exec(select(Deadline, Case).join(Case).where(Deadline.id.in_(claimed))
-                            .order_by(Deadline.id)
-                            .execution_options(populate_existing=True)).all()
-        for deadline, case in rows:
-            _issue(service, renderer, case, deadline, as_of, actor, contacts, agencies, report)
-        session.commit()
+        report.add(batch)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -100,13 +130,8 @@ def _claim(service: CaseService, as_of: dt.datetime) -> list[int]:
     """The next batch of deadlines whose pointer has passed, locked for this sweep: the
     UPDATE is the transaction's first statement, so on SQLite it holds the write lock until
     the batch commits; on PostgreSQL other sweepers skip the locked rows."""
-    due = Deadline.next_level_at <= as_of
-    batch = (select(Deadline.id).where(due).order_by(Deadline.next_level_at).limit(BATCH)
-             .with_for_update(skip_locked=True))
-    result = service.session.connection().execute(
-        update(Deadline).where(Deadline.id.in_(batch.scalar_subquery()), due)
-        .values(next_level_at=Deadline.next_level_at).returning(Deadline.id))
-    return sorted(result.scalars().all())
+    return claim(service.session.connection(), Deadline, Deadline.next_level_at <= as_of,
+                 Deadline.next_level_at, BATCH, next_level_at=Deadline.next_level_at)
 
 
 def _issue(service: CaseService, renderer: Renderer, case: Case, deadline: Deadline,

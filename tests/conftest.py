@@ -1,11 +1,14 @@
-"""Shared fixtures: a real SQLite file per test, a clock that moves only when told, the CLI,
-a real SMTP server on 127.0.0.1, and a check after every test that no email or log line
-carries a child's details."""
+"""Shared fixtures: a real database per test (an SQLite file, or with `--database postgresql`
+a fresh database on the PostgreSQL server in CASEWORK_TEST_POSTGRESQL_URL), a clock that moves
+only when told, the CLI, a real SMTP server on 127.0.0.1, and a check after every test that no
+email or log line carries a child's details."""
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
+import os
 import shutil
 import socket
 import sqlite3
@@ -27,6 +30,104 @@ from casework.config import Settings
 from casework.db import init_database, open_engine, session_scope
 from casework.service import CaseService
 from notifications.notifier import Notifier
+
+POSTGRESQL_URL = "CASEWORK_TEST_POSTGRESQL_URL"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="the database every test runs on; postgresql needs a server's URL "
+                          f"in {POSTGRESQL_URL} (README, 'Tests on PostgreSQL')")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgresql: needs PostgreSQL: runs in the suite's "
+                                       "PostgreSQL run (`--database postgresql`) only")
+    if config.getoption("--database") == "postgresql" and not os.environ.get(POSTGRESQL_URL):
+        raise pytest.UsageError(f"--database postgresql needs {POSTGRESQL_URL}, e.g. "
+                                "postgresql+psycopg://casework:casework@127.0.0.1:55432/x "
+                                "(a role that may create databases)")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if config.getoption("--database") == "postgresql":
+        from casework.db import describe
+
+        return f"database: PostgreSQL at {describe(os.environ[POSTGRESQL_URL])}"
+    return "database: SQLite files"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--database") == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL only: runs in the PostgreSQL run "
+                                   "(`python3 run.py test` with a server; README)")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
+
+
+class PostgresServer:
+    """The test server: a database per test, made from a migrated template database."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.pool import NullPool
+
+        self.url = make_url(url)
+        self.admin = create_engine(self.url.set(database="postgres"), poolclass=NullPool,
+                                   isolation_level="AUTOCOMMIT")
+        self.names = (f"casework_test_{os.getpid()}_{n}" for n in itertools.count())
+
+    def create(self, template: str | None = None) -> str:
+        name = next(self.names)
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"'
+                                       + (f' TEMPLATE "{template}"' if template else ""))
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        with self.admin.connect() as connection:
+            connection.exec_driver_sql(
+                f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def backend(pytestconfig: pytest.Config) -> str:
+    """The database the suite runs on: "sqlite" or "postgresql"."""
+    return pytestconfig.getoption("--database")
+
+
+@pytest.fixture(scope="session")
+def postgres(backend: str) -> Iterator[PostgresServer | None]:
+    if backend != "postgresql":
+        yield None
+        return
+    server = PostgresServer(os.environ[POSTGRESQL_URL])
+    yield server
+    server.admin.dispose()
+
+
+@pytest.fixture
+def _databases(postgres: PostgresServer | None) -> Iterator[list[str]]:
+    """The PostgreSQL databases a test made: dropped after the privacy check has read them."""
+    made: list[str] = []
+    yield made
+    for url in made:
+        postgres.drop(url)
+
+
+@pytest.fixture
+def empty_db_url(tmp_path: Path, postgres: PostgresServer | None,
+                 _databases: list[str]) -> str:
+    """A database with no schema yet, on the suite's backend."""
+    if postgres is None:
+        return f"sqlite:///{tmp_path / 'empty' / 'casework.db'}"
+    _databases.append(postgres.create())
+    return _databases[-1]
 
 AGENCIES = [
     ("POLICE", "Kent Police", "pp@police.example.org", "chief@police.example.org"),
@@ -54,7 +155,8 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_child_details_leave(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+def _no_child_details_leave(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                            _databases: list[str]) -> Iterator[None]:
     """After each test: every email it queued (the outbox of each database it made), wrote
     (.eml files) or delivered (the SMTP servers'), and every log line, is free of the child
     details in CHILD_DETAILS."""
@@ -62,12 +164,22 @@ def _no_child_details_leave(tmp_path: Path, caplog: pytest.LogCaptureFixture) ->
     caplog.set_level(logging.INFO)
     yield
     texts: list[tuple[str, str]] = []
+    outbox = "SELECT key, subject, text_body, html_body, recipients, cc, attachments FROM outbox"
     for db in tmp_path.rglob("*.db"):
         with contextlib.closing(sqlite3.connect(db)) as raw:
             if raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'outbox'").fetchone():
-                for row in raw.execute("SELECT key, subject, text_body, html_body, recipients,"
-                                       " cc, attachments FROM outbox"):
+                for row in raw.execute(outbox):
                     texts.append((f"{db.name} outbox {row[0]}", " ".join(map(str, row[1:]))))
+    for url in _databases:
+        from sqlalchemy import create_engine, inspect
+        from sqlalchemy.pool import NullPool
+
+        engine = create_engine(url, poolclass=NullPool)
+        with engine.connect() as connection:
+            if inspect(connection).has_table("outbox"):
+                for row in connection.exec_driver_sql(outbox):
+                    texts.append((f"outbox {row[0]}", " ".join(map(str, row[1:]))))
+        engine.dispose()
     texts += [(str(path), readable(message_from_bytes(path.read_bytes(), policy=default_policy)))
               for path in tmp_path.rglob("*.eml")]
     texts += [("smtp", readable(message)) for message in SmtpSink.received_this_test]
@@ -78,23 +190,45 @@ def _no_child_details_leave(tmp_path: Path, caplog: pytest.LogCaptureFixture) ->
 
 
 @pytest.fixture(scope="session")
-def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "casework.db"
-    init_database(f"sqlite:///{path}")
-    return path
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory,
+                       postgres: PostgresServer | None) -> Iterator[str]:
+    """An SQLite file, or a PostgreSQL database, migrated once per run."""
+    if postgres is None:
+        path = tmp_path_factory.mktemp("template") / "casework.db"
+        init_database(f"sqlite:///{path}")
+        yield str(path)
+        return
+    from sqlalchemy.engine import make_url
+
+    url = postgres.create()
+    init_database(url)
+    yield make_url(url).database
+    postgres.drop(url)
 
 
 @pytest.fixture
-def db_path(tmp_path: Path, _migrated_template: Path) -> Path:
-    """A fresh, migrated SQLite file (copied from one migrated once per run)."""
-    path = tmp_path / "casework.db"
-    shutil.copy(_migrated_template, path)
-    return path
+def db_url(tmp_path: Path, _migrated_template: str, postgres: PostgresServer | None,
+           _databases: list[str]) -> str:
+    """A fresh, migrated database: an SQLite file copied from the template, or a PostgreSQL
+    database made from the template database."""
+    if postgres is None:
+        path = tmp_path / "casework.db"
+        shutil.copy(_migrated_template, path)
+        return f"sqlite:///{path}"
+    _databases.append(postgres.create(template=_migrated_template))
+    return _databases[-1]
 
 
 @pytest.fixture
-def db_url(db_path: Path) -> str:
-    return f"sqlite:///{db_path}"
+def db_path(db_url: str, backend: str) -> Path:
+    """The SQLite file behind `db_url`, for a test about SQLite itself (SQLite run only)."""
+    if backend != "sqlite":
+        pytest.skip("about the SQLite file itself: runs in the SQLite run")
+    from casework.db import sqlite_path
+
+    path = sqlite_path(db_url)
+    assert path is not None
+    return path
 
 
 @pytest.fixture

@@ -210,29 +210,28 @@ def test_errors_are_one_line_with_a_stable_exit_code(run, referred):
     assert error("workflow", "show", "xyz", code=3) == "Error: no workflow 'xyz' (known: scr, cdr)"
 
 
-def test_a_conflicting_database_lock_is_a_conflict_not_a_traceback(run, referred, db_path):
-    import sqlite3
+def test_a_conflicting_database_lock_is_a_conflict_not_a_traceback(run, referred, db_url,
+                                                                   backend, tmp_path):
+    """Another change holds the lock the step needs (SQLite: the file's write lock;
+    PostgreSQL: the case's row) for longer than the board's lock timeout."""
+    from sqlalchemy import create_engine, text
 
-    blocker = sqlite3.connect(db_path, timeout=0)
-    blocker.execute("BEGIN EXCLUSIVE")
+    config = tmp_path / "impatient.toml"  # do not wait 30 s for the lock in a test
+    config.write_text("[database]\nlock_timeout = 0.2\n")
+    blocker = create_engine(db_url).connect()
+    if backend == "sqlite":
+        blocker.exec_driver_sql("BEGIN EXCLUSIVE")
+    else:
+        blocker.execute(text("SELECT id FROM case_record WHERE reference = :r FOR UPDATE"),
+                        {"r": referred})
     try:
-        from casework import db as casework_db
-
-        original = casework_db.make_engine
-
-        def impatient(url: str):  # do not wait 30 s for the lock in a test
-            from sqlalchemy import create_engine
-
-            return create_engine(url, connect_args={"timeout": 0.2})
-
-        casework_db.make_engine = impatient
-        result = run("case", "advance", referred, "decide", "--outcome", "scr", "--criteria",
-                     "death", "--rationale", "r", "--chair", "c", expect=6)
+        result = run("--config", config, "case", "advance", referred, "decide", "--outcome",
+                     "scr", "--criteria", "death", "--rationale", "r", "--chair", "c", expect=6)
         assert result.stderr == "Error: the database is busy with another change: try again\n"
     finally:
-        casework_db.make_engine = original
         blocker.rollback()
         blocker.close()
+        blocker.engine.dispose()
     run("case", "advance", referred, "decide", "--outcome", "scr", "--criteria", "death",
         "--rationale", "r", "--chair", "c")
 

@@ -253,7 +253,7 @@ def at_terms(run, agencies, service) -> str:
     return to_terms_of_reference(service)
 
 
-def test_preview_shows_a_steps_emails_and_records_nothing(run, at_terms, db_path):
+def test_preview_shows_a_steps_emails_and_records_nothing(run, at_terms):
     before = run("case", "history", at_terms, "--json").stdout
     result = run("outbox", "preview", at_terms, "commission_imrs", "--terms", "ToR",
                  "--agency", "POLICE", "--agency", "CSC=2008-03-14", "--on", "2008-01-18")
@@ -273,7 +273,7 @@ def test_preview_shows_a_steps_emails_and_records_nothing(run, at_terms, db_path
     assert "allowed: commission_imrs" in nothing.stderr
 
 
-def test_advance_says_what_it_queued_and_send_writes_eml_files_once(run, at_terms, db_path):
+def test_advance_says_what_it_queued_and_send_writes_eml_files_once(run, at_terms, settings):
     advanced = run("case", "advance", at_terms, "commission_imrs", "--terms", "ToR",
                    "--agency", "POLICE", "--agency", "CSC", "--on", "2008-01-18")
     assert advanced.stdout.endswith(
@@ -283,7 +283,7 @@ def test_advance_says_what_it_queued_and_send_writes_eml_files_once(run, at_term
     assert listing[0].split() == ["#", "Status", "Case", "To", "Subject"]
     assert listing[2].split()[:4] == ["2", "pending", "SCR-2007-001", "duty@csc.example.org"]
     sent = run("outbox", "send")
-    folder = db_path.parent / "outbox"
+    folder = settings.mail.folder  # beside an SQLite file, else in the user's data folder
     assert sent.stdout == f"Delivery through the folder {folder}: 2 sent.\n"
     files = sorted(folder.glob("*.eml"))
     assert [f.name for f in files] == ["000001-SCR-2007-001_imr_POLICE_request.eml",

@@ -273,7 +273,7 @@ def test_outbox_send_from_the_command_line(run, queued, smtp_sink, tmp_path):
 
 
 def test_two_senders_at_once_send_each_email_once(service, queued, smtp_sink, tmp_path,
-                                                  db_path):
+                                                  db_url):
     """Two `casework outbox send` processes on one SQLite file, 60 emails between them."""
     from notifications.notifier import queue_email
 
@@ -286,7 +286,7 @@ def test_two_senders_at_once_send_each_email_once(service, queued, smtp_sink, tm
                                          "due": "Friday 29 February 2008", "due_time": None}})
     service.session.commit()
     config = smtp_config(tmp_path, smtp_sink.port)
-    command = [sys.executable, "-m", "casework", "--db", str(db_path), "--config", config,
+    command = [sys.executable, "-m", "casework", "--db", db_url, "--config", config,
                "outbox", "send"]
     senders = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True) for _ in range(2)]

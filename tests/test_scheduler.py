@@ -248,10 +248,10 @@ def outbox_keys(service: CaseService) -> list[str]:
     return list(service.session.exec(select(OutboxEmail.key)))
 
 
-def test_two_sweeps_racing_in_two_processes_issue_each_level_once(service, db_path):
+def test_two_sweeps_racing_in_two_processes_issue_each_level_once(service, db_url):
     service.set_board_contact("mailbox", "lscb@kent.example.org", actor="t")
     many_due(service, 150)
-    command = [sys.executable, "-m", "casework", "--db", str(db_path), "scheduler",
+    command = [sys.executable, "-m", "casework", "--db", db_url, "scheduler",
                "run-once", "--as-of", "2008-03-31", "--no-send"]
     sweepers = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                  text=True) for _ in range(2)]
@@ -269,10 +269,10 @@ def test_two_sweeps_racing_in_two_processes_issue_each_level_once(service, db_pa
     assert len(keys) == len(set(keys)) == 300
 
 
-def test_sigterm_during_a_run_loses_nothing(service, db_path):
+def test_sigterm_during_a_run_loses_nothing(service, db_url):
     service.set_board_contact("mailbox", "lscb@kent.example.org", actor="t")
     many_due(service, 400)
-    runner = subprocess.Popen([sys.executable, "-m", "casework", "--db", str(db_path),
+    runner = subprocess.Popen([sys.executable, "-m", "casework", "--db", db_url,
                                "scheduler", "run", "--every", "60"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.0)  # started, and sweeping
@@ -290,7 +290,7 @@ def test_sigterm_during_a_run_loses_nothing(service, db_path):
             ref = service.session.get(type(service.case("SCR-2008-001")), row.case_id)
             assert f"{ref.reference}/decision/board+20wd/{row.due_on}" in keys
     # The next run finishes the rest, and every level is issued exactly once.
-    finish = subprocess.run([sys.executable, "-m", "casework", "--db", str(db_path),
+    finish = subprocess.run([sys.executable, "-m", "casework", "--db", db_url,
                              "scheduler", "run-once", "--no-send"], capture_output=True,
                             text=True, timeout=120)
     assert finish.returncode == 0, finish.stderr
