@@ -2,7 +2,9 @@
 """Quick start, needing only Python 3.11+:
 
     python3 run.py demo    set up, then open example cases and show the caseload
-    python3 run.py test    set up, then lint and run the whole test suite
+    python3 run.py test    set up, then lint and run the whole test suite: on SQLite, then
+                           again on PostgreSQL when CASEWORK_TEST_POSTGRESQL_URL names a
+                           server (`.ci/postgres` starts one and prints its URL)
 
 Setting up means a virtual environment in .venv with the pinned dependencies
 (requirements.lock, requirements-test.lock) and casework installed into it; it is
@@ -47,6 +49,26 @@ def setup(locks: list[str]) -> None:
     stamp.write_text(digest)
 
 
+def test_both(args: list[str]) -> int:
+    """The whole suite on SQLite, then the whole suite on PostgreSQL; either failing fails.
+    Without a server the second run is reported as not run, loudly, and does not fail."""
+    pytest = [str(BIN / "python"), "-m", "pytest", *args]
+    sqlite = subprocess.run(pytest, cwd=ROOT).returncode
+    url = os.environ.get("CASEWORK_TEST_POSTGRESQL_URL")
+    if not url:
+        bar = "!" * 78
+        print(f"\n{bar}\n!! The PostgreSQL run was NOT RUN: CASEWORK_TEST_POSTGRESQL_URL is "
+              "not set.\n!! Only SQLite was tested. To run the suite on PostgreSQL too:\n!!     "
+              "CASEWORK_TEST_POSTGRESQL_URL=$(.ci/postgres) python3 run.py test\n!! "
+              f"(README, 'Tests on PostgreSQL').\n{bar}", file=sys.stderr, flush=True)
+        return sqlite
+    print("\n== The same suite on PostgreSQL ==", flush=True)
+    postgresql = subprocess.run([*pytest, "--database", "postgresql"], cwd=ROOT).returncode
+    print(f"\nSQLite run: {'passed' if sqlite == 0 else 'FAILED'}; "
+          f"PostgreSQL run: {'passed' if postgresql == 0 else 'FAILED'}", flush=True)
+    return sqlite or postgresql
+
+
 def main(argv: list[str]) -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - run.py is what tells an older Python
         sys.exit("casework needs Python 3.11 or newer")
@@ -57,7 +79,7 @@ def main(argv: list[str]) -> None:
     elif command == "test":
         setup(["requirements-test.lock"])
         _run(BIN / "ruff", "check", ".")
-        _run(BIN / "python", "-m", "pytest", *argv[1:])
+        sys.exit(test_both(argv[1:]))
     else:
         sys.exit(__doc__)
 

@@ -8,6 +8,7 @@ how to fix it when it is not.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,8 @@ def _server_engine(url: str, tuning: Tuning) -> Engine:
                 "TimeZone": "UTC", "tcp_keepalives_idle": 60, "tcp_keepalives_interval": 10,
                 "tcp_keepalives_count": 6}
     connect_args: dict[str, Any] = {
-        "connect_timeout": 10, "application_name": "casework",
+        # which process holds what, for a DBA reading pg_stat_activity (and the tests)
+        "connect_timeout": 10, "application_name": f"casework (pid {os.getpid()})",
         "options": " ".join(f"-c {name}={value}" for name, value in settings.items()),
         "keepalives": 1, "keepalives_idle": 60, "keepalives_interval": 10,
         "keepalives_count": 6}

@@ -9,6 +9,7 @@
      │    └── UnknownWorkflow
      ├── StepNotAllowed           4  the step does not exist in the case's current stage
      ├── StepRefused              5  a guard refused the step, with the board's reason
+     ├── AnotherScheduler         5  another `scheduler run` already works this SQLite file
      ├── Conflict                 6  someone else changed the case meanwhile
      ├── DatabaseNotReady         7  no database, or its schema is behind the code
      └── DeliveryFailed           9  the mail server could not be reached or refused the login
@@ -74,6 +75,12 @@ class StepNotAllowed(CaseworkError):
 
 
 class StepRefused(CaseworkError):
+    exit_code = 5
+
+
+class AnotherScheduler(CaseworkError):
+    """A second scheduler service on one SQLite database, refused (exit code 5 too)."""
+
     exit_code = 5
 
 

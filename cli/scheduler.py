@@ -56,10 +56,15 @@ def run_once(app: App, as_of: str | None, send: bool) -> None:
 @click.option("--every", "minutes", type=click.IntRange(1, 1440), default=None,
               help="Minutes between sweeps (default: the config file's [scheduler] "
                    "sweep_minutes, else 15).")
+@click.option("--standby", is_flag=True,
+              help="On SQLite, if another scheduler is working on the database, wait and take "
+                   "over when it stops (default: refuse, exit code 5).")
 @pass_app
-def run(app: App, minutes: int | None) -> None:
+def run(app: App, minutes: int | None, standby: bool) -> None:
     """Run as a service: sweep and deliver now and every few minutes, until SIGTERM or
-    Ctrl-C. Each run is logged in one line; a failed run does not stop the service."""
+    Ctrl-C. Each run is logged in one line; a failed run does not stop the service. On
+    PostgreSQL, start as many as you like, on any machines: they share the work. On SQLite,
+    one at a time."""
     import gc
     import logging
     import threading
@@ -69,7 +74,8 @@ def run(app: App, minutes: int | None) -> None:
     from casework.service import CaseService
     from notifications.notifier import Notifier
     from notifications.scheduler import run_once as sweep_and_send
-    from notifications.scheduler import serve
+    from notifications.scheduler import serve, stop_on_signals
+    from notifications.sole_worker import sole_worker
 
     gc.enable()  # a long-lived process: the CLI turned the collector off for short commands
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
@@ -77,6 +83,12 @@ def run(app: App, minutes: int | None) -> None:
     transport = app.transport()
     clock = app.clock or SystemClock()
     engine = open_engine(settings.database_url, settings.database)
+    stop = threading.Event()
+    stop_on_signals(stop)
+    lock = sole_worker(settings.database_url)
+    if lock is not None and not lock.acquire(standby=standby, stop=stop, clock=clock.now):
+        engine.dispose()
+        return  # stopped while standing by
 
     def one_run(stop: threading.Event) -> None:
         with session_scope(engine) as session:
@@ -84,8 +96,11 @@ def run(app: App, minutes: int | None) -> None:
             sweep_and_send(service, transport, clock.now(), stop=stop)
 
     try:
-        serve(one_run, minutes=minutes or settings.sweep_minutes, first_run=clock.now())
+        serve(one_run, minutes=minutes or settings.sweep_minutes, first_run=clock.now(),
+              stop=stop)
     finally:
+        if lock is not None:
+            lock.release()
         engine.dispose()
 
 

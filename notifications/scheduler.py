@@ -314,23 +314,29 @@ def guarded(run: Callable[[threading.Event], None], stop: threading.Event) -> No
         log.exception("scheduler run failed; the next run will try again")
 
 
+def stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM and SIGINT (Ctrl-C) ask the service to stop after the batch in hand."""
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+
 def serve(run: Callable[[threading.Event], None], *, minutes: int, first_run: dt.datetime,
           stop: threading.Event | None = None) -> None:
     """Run `run` now and every `minutes`, until SIGTERM or SIGINT (or `stop`). A failed run is
     logged and the next goes ahead; a run in progress finishes its batch before the service
     stops."""
-    import signal
-
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    stop = stop or threading.Event()
+    if stop is None:
+        stop = threading.Event()
+        stop_on_signals(stop)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(guarded, "interval", args=(run, stop), minutes=minutes, id="sweep",
                       replace_existing=True, coalesce=True, max_instances=1,
                       misfire_grace_time=6 * 3600, next_run_time=first_run)
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
     scheduler.start()
     log.info("scheduler started: a sweep and delivery every %d minutes", minutes)
     try:

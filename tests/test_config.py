@@ -35,6 +35,22 @@ def test_the_database_is_chosen_by_flag_then_environment_then_file_then_default(
     assert database_url("board.db") == f"sqlite:///{Path('board.db').resolve()}"
 
 
+def test_the_database_pool_and_timeouts_come_from_the_config_file(tmp_path):
+    from casework.config import Tuning
+    from casework.db import make_engine
+
+    assert load_settings(env={}).database == Tuning(pool_size=5, statement_timeout=60,
+                                                    lock_timeout=30,
+                                                    idle_in_transaction_timeout=300)
+    config = _write(tmp_path / "c.toml", "[database]\npool_size = 3\nstatement_timeout = 0\n"
+                                         "lock_timeout = 2.5\n")
+    tuning = load_settings(config=config, env={}).database
+    assert tuning == Tuning(pool_size=3, statement_timeout=0, lock_timeout=2.5)
+    engine = make_engine("postgresql+psycopg://u@h/db", tuning)  # not connected: no server
+    assert (engine.pool.size(), engine.pool._max_overflow) == (3, 3)
+    engine.dispose()
+
+
 def test_the_config_file_is_found_in_the_user_config_directory(tmp_path):
     home = tmp_path / "cfg"
     (home / "casework").mkdir(parents=True)
@@ -52,6 +68,11 @@ def test_the_config_file_is_found_in_the_user_config_directory(tmp_path):
     ('[timescales.SCR]\ndecision = "2 weeks"\n',
      r"\[timescales.SCR\]: no workflow 'SCR' \(known: scr, cdr\)"),
     ('[board]\nareas = "Kent"\n', "areas must be a list of area names"),
+    ('[database]\npool = 5\n', r"\[database\]: unknown setting 'pool' \(known: url, pool_size,"),
+    ('[database]\npool_size = 0\n', "pool_size must be a whole number from 1, not 0"),
+    ('[database]\nlock_timeout = "10s"\n',
+     "lock_timeout must be a number of seconds \\(0 for no limit\\), not '10s'"),
+    ('[database]\nstatement_timeout = -1\n', "statement_timeout must be a number of seconds"),
 ])
 def test_a_broken_config_file_is_a_clear_error(tmp_path, text, message):
     with pytest.raises(InvalidInput, match=message):
