@@ -151,6 +151,44 @@ def test_a_worker_killed_mid_sweep_loses_nothing(service, db_url, smtp_sink, tmp
 
 
 @pytest.mark.postgresql
+def test_a_frozen_worker_loses_its_batch_to_another_after_the_idle_timeout(service, db_url,
+                                                                           tmp_path):
+    """A worker stopped (SIGSTOP) inside a sweep batch holds its claimed rows only until the
+    server's idle-in-transaction timeout, the claim's lease (here 1 s): then the server ends
+    its session, and another worker sweeps everything. When the frozen worker wakes, its
+    batch fails, is tried again, and finds nothing left: no level twice."""
+    cases = 600
+    refer(service, cases)
+    config = tmp_path / "lease.toml"
+    config.write_text("[database]\nidle_in_transaction_timeout = 1\n")
+    command = casework(db_url, "--config", str(config), "scheduler", "run-once", "--as-of",
+                       AS_OF, "--no-send")
+    frozen = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    admin = create_engine(db_url, poolclass=NullPool, isolation_level="AUTOCOMMIT").connect()
+    deadline = time.monotonic() + 120
+    while sweeping(admin, admin.engine.url.database, os.getpid()) != frozen.pid:
+        assert time.monotonic() < deadline and frozen.poll() is None, "never seen sweeping"
+        time.sleep(0.005)
+    frozen.send_signal(signal.SIGSTOP)
+    try:
+        time.sleep(2)  # past the lease: the server has ended the frozen worker's session
+        assert sweeping(admin, admin.engine.url.database, os.getpid()) is None
+        other = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert other.returncode == 0, other.stderr
+    finally:
+        frozen.send_signal(signal.SIGCONT)
+        admin.close()
+    out, err = frozen.communicate(timeout=300)
+    assert frozen.returncode == 0, err
+    assert "sweep: the database connection failed (" in err
+    swept = [int(re.search(r"(\d+) escalations queued", o).group(1)) for o in (out, other.stdout)]
+    assert sum(swept) == 2 * cases
+    issued = levels_issued(db_url)
+    assert len(issued) == 2 * cases and set(issued.values()) == {1}
+
+
+@pytest.mark.postgresql
 def test_several_scheduler_services_run_at_once_on_postgresql(db_url, tmp_path):
     command = casework(db_url, "scheduler", "run", "--every", "60")
     services = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
