@@ -85,9 +85,10 @@ class EmailSettings:
 
 @dataclass(frozen=True)
 class Tuning:
-    """How casework uses a PostgreSQL server (`[database]` in the config file); SQLite needs
-    none of it. The timeouts make a stuck query, a held lock or a worker frozen inside a
-    transaction fail or free its rows instead of stalling every other worker."""
+    """How casework uses its database (`[database]` in the config file): the lock timeout on
+    both, the rest on PostgreSQL only. The timeouts make a stuck query, a held lock or a
+    worker frozen inside a transaction fail or free its rows instead of stalling every other
+    worker."""
 
     pool_size: int = 5  # connections a process keeps open (a worker needs one or two)
     statement_timeout: float = 60.0  # seconds a statement may run; 0 for no limit
