@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import copy_numbered, pseudonym, table
+from shared import child_env, copy_numbered, pseudonym, table
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
@@ -435,23 +435,6 @@ def time_commands(commands: dict[str, list[list[str]]], env: dict[str, str]) -> 
             else:
                 timing.runs_ms.append(elapsed)
     return list(timings.values())
-
-
-def child_env(scratch: Path) -> dict[str, str]:
-    """The environment for the timed processes.
-
-    No developer's casework settings (only --db counts), and Python's bytecode cache on, as on
-    a coordinator's machine, but written under `scratch` rather than into the source tree:
-    without it every run would compile casework's own modules afresh (PYTHONDONTWRITEBYTECODE
-    is set in some shells and sandboxes).
-    """
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("CASEWORK_") and k != "PYTHONDONTWRITEBYTECODE"}
-    env["XDG_CONFIG_HOME"] = str(scratch / "config")
-    env["XDG_DATA_HOME"] = str(scratch / "data")
-    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
-    env["CASEWORK_ACTOR"] = "benchmark"
-    return env
 
 
 def measure(built: Built, runs: int, today: dt.date, env: dict[str, str]) -> list[Timing]:

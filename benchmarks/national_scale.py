@@ -108,7 +108,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import pseudonym, table
+from shared import child_env, pseudonym, table
 from sqlalchemy import Connection, Engine, create_engine, event, func, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -1184,18 +1184,6 @@ class Timing:
     @property
     def best(self) -> float:
         return min(self.runs) if self.runs else math.nan
-
-
-def child_env(scratch: Path) -> dict[str, str]:
-    """As the other benchmarks': no developer's casework settings (only --db and --config
-    count), and Python's bytecode cache on but kept under `scratch`."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("CASEWORK_") and k != "PYTHONDONTWRITEBYTECODE"}
-    env["XDG_CONFIG_HOME"] = str(scratch / "config")
-    env["XDG_DATA_HOME"] = str(scratch / "data")
-    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
-    env["CASEWORK_ACTOR"] = ACTOR
-    return env
 
 
 def time_commands(timings: list[Timing], runs: int, env: dict[str, str]) -> None:

@@ -81,7 +81,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import copy_numbered, pseudonym, table
+from shared import child_env, copy_numbered, pseudonym, table
 from sqlalchemy import Engine, text
 
 from casework.clock import LOCAL_TZ, FixedClock, SystemClock
@@ -624,18 +624,6 @@ class Timing:
     @property
     def best(self) -> float:
         return min(self.runs) if self.runs else float("nan")
-
-
-def child_env(scratch: Path) -> dict[str, str]:
-    """As `benchmarks/cli_speed.py`: no developer's casework settings, and Python's bytecode
-    cache on (as on a coordinator's machine) but kept under `scratch`."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("CASEWORK_") and k != "PYTHONDONTWRITEBYTECODE"}
-    env["XDG_CONFIG_HOME"] = str(scratch / "config")
-    env["XDG_DATA_HOME"] = str(scratch / "data")
-    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
-    env["CASEWORK_ACTOR"] = ACTOR
-    return env
 
 
 def time_commands(timings: list[Timing], runs: int, env: dict[str, str]) -> None:

@@ -3,7 +3,9 @@ service, copied with SQL to the size wanted) and their tables of figures."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -19,6 +21,21 @@ def pseudonym(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return f"Child {letters}"
+
+
+def child_env(scratch: Path) -> dict[str, str]:
+    """The environment for the timed `casework` processes: no developer's casework settings
+    (only --db and --config count), and Python's bytecode cache on, as on a coordinator's
+    machine, but written under `scratch` rather than into the source tree: without it every
+    run would compile casework's own modules afresh (PYTHONDONTWRITEBYTECODE is set in some
+    shells and sandboxes)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("CASEWORK_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env["XDG_CONFIG_HOME"] = str(scratch / "config")
+    env["XDG_DATA_HOME"] = str(scratch / "data")
+    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+    env["CASEWORK_ACTOR"] = "benchmark"
+    return env
 
 
 def _columns(table: Any, *skip: str) -> list[str]:
