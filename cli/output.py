@@ -12,9 +12,13 @@ import click
 WIDTH = 80
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def when(day: dt.date | None) -> str:
-    """`31 Mar 2008`: short, and unambiguous in any locale."""
-    return "" if day is None else f"{day.day} {day:%b %Y}"
+    """`31 Mar 2008`: short, and the same in any locale (no strftime, which is also slow
+    across a listing of thousands of rows)."""
+    return "" if day is None else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
@@ -24,7 +28,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
     import textwrap
 
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    widths = [max(map(len, column)) for column in zip(*cells, strict=True)]
     excess = sum(widths) + 2 * (len(widths) - 1) - width
     for index in sorted({*flex, *wrap}, key=lambda i: -widths[i]):
         if excess <= 0:
@@ -35,6 +39,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
             excess -= cut
     # Only a flex or wrap column can be wider than its width: the rest just pad.
     pad = "  ".join(f"{{{i}:<{w}}}" for i, w in enumerate(widths))
+    if not wrap:  # one line a row: the long listings take this way
+        return _unwrapped(cells, widths, flex, pad)
     lines = []
     for number, row in enumerate(cells):
         for i in flex:
@@ -47,6 +53,20 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
             lines.append(pad.format(*line).rstrip())
         if number == 0:
             lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _unwrapped(cells: list[list[str]], widths: list[int], flex: Sequence[int],
+               pad: str) -> str:
+    cuts = [(i, widths[i]) for i in flex]
+    fmt = pad.format
+    lines = []
+    for row in cells:
+        for i, width in cuts:
+            if len(row[i]) > width:
+                row[i] = row[i][: width - 1] + "…"
+        lines.append(fmt(*row).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
