@@ -52,7 +52,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
                 line[i] = pieces[level] if level < len(pieces) else ""
             lines.append(pad.format(*line).rstrip())
         if number == 0:
-            lines.append("  ".join("-" * w for w in widths))
+            lines.append(_rule(widths))
     return "\n".join(lines)
 
 
@@ -63,11 +63,15 @@ def _unwrapped(cells: list[list[str]], widths: list[int], flex: Sequence[int],
     lines = []
     for row in cells:
         for i, width in cuts:
-            if len(row[i]) > width:
-                row[i] = row[i][: width - 1] + "…"
+            if len(row[i]) > width:  # most cells fit: no call for those
+                row[i] = _cut(row[i], width)
         lines.append(fmt(*row).rstrip())
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.insert(1, _rule(widths))
     return "\n".join(lines)
+
+
+def _rule(widths: Sequence[int]) -> str:
+    return "  ".join("-" * w for w in widths)
 
 
 def _cut(value: str, width: int) -> str:

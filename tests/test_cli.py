@@ -432,3 +432,23 @@ def test_figures_take_the_board_year_of_a_date_given_alone(run):
         "2008-04-01", "2009-03-31")
     data = json.loads(run("report", "figures", "--from", "2009-04-01", "--json").stdout)
     assert data["child_deaths"]["period_to"] == "2010-03-31"
+
+
+def test_a_table_cuts_its_flex_column_to_fit_and_dates_read_the_same_in_any_locale():
+    import datetime as dt
+
+    from cli.output import table, when
+
+    due = when(dt.date(2008, 3, 31))
+    assert (due, when(dt.date(2009, 1, 5)), when(None)) == ("31 Mar 2008", "5 Jan 2009", "")
+    # Widths 12, 31 and 11 need 58 columns: the flex column gives up 22 (down to its
+    # header's 9); the 6 still over cannot be taken from the others.
+    listed = table(["Case", "Pseudonym", "Due"],
+                   [["SCR-2008-001", "Bethany and Cameron Smith-Jones", due],
+                    ["SCR-2008-002", "Child A", None]], flex=(1,), width=30)
+    assert listed.splitlines() == [
+        "Case          Pseudonym  Due",
+        "------------  ---------  -----------",
+        "SCR-2008-001  Bethany …  31 Mar 2008",
+        "SCR-2008-002  Child A",
+    ]
