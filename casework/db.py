@@ -103,9 +103,16 @@ def busy(error: BaseException) -> bool:
     return isinstance(error, OperationalError) and "locked" in str(orig)
 
 
+# PostgreSQL's SQLSTATE for a statement cancelled, here by the statement timeout.
+_CANCELLED = "57014"
+
+
 def retryable(error: BaseException) -> bool:
     """Worth trying again in a moment: the connection was lost or could not be made (a
-    server restarting, a network dropping), or another change was in the way."""
+    server restarting, a network dropping), or another change was in the way. Not a statement
+    that ran past the statement timeout: it would only run as long again."""
+    if getattr(getattr(error, "orig", None), "sqlstate", None) == _CANCELLED:
+        return False
     return isinstance(error, OperationalError) or busy(error) or (
         isinstance(error, DBAPIError) and error.connection_invalidated)
 

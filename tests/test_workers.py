@@ -343,3 +343,29 @@ def test_each_postgresql_session_has_the_boards_timeouts(db_url):
     assert shown == {"statement_timeout": "7s", "lock_timeout": "2500ms",
                      "idle_in_transaction_session_timeout": "90s", "TimeZone": "UTC",
                      "application_name": f"casework (pid {os.getpid()})"}
+
+
+@pytest.mark.postgresql
+def test_a_statement_past_the_timeout_is_not_tried_again_a_lock_wait_is(db_url):
+    """A sweep batch is retried after a lost connection or a lock wait, not after the
+    statement timeout: that statement would only run as long again."""
+    from sqlalchemy.exc import DBAPIError
+
+    from casework.db import retryable
+
+    hasty = open_engine(db_url, Tuning(statement_timeout=0.2))
+    # as the board's defaults have it (60 s, 30 s): the lock timeout is the shorter
+    waiting = open_engine(db_url, Tuning(statement_timeout=5, lock_timeout=0.2))
+    holder = open_engine(db_url, Tuning())
+    try:
+        with hasty.connect() as connection, pytest.raises(DBAPIError) as slow:
+            connection.exec_driver_sql("SELECT pg_sleep(3)")
+        with holder.begin() as held:
+            held.exec_driver_sql("SELECT version_num FROM alembic_version FOR UPDATE")
+            with waiting.begin() as connection, pytest.raises(DBAPIError) as waited:
+                connection.exec_driver_sql("UPDATE alembic_version SET version_num = version_num")
+    finally:
+        for engine in (hasty, waiting, holder):
+            engine.dispose()
+    assert (slow.value.orig.sqlstate, retryable(slow.value)) == ("57014", False)
+    assert (waited.value.orig.sqlstate, retryable(waited.value)) == ("55P03", True)
