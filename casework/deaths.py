@@ -91,15 +91,20 @@ def _moment(instant: dt.datetime, with_time: bool) -> str:
 
 
 def _refuse_duplicate(service: CaseService, data: dict) -> None:
-    query = select(Case).where(Case.kind == "cdr", col(Case.closed_on).is_(None))
-    for case in service.session.exec(query):
-        if (case.data.get("died_on"), case.data.get("age_band")) == (data["died_on"],
-                                                                     data["age_band"]):
-            raise PossibleDuplicate(
-                f"this death may already be notified as {case.reference} ({case.pseudonym}, "
-                f"died {short(dt.date.fromisoformat(data['died_on']))}, age "
-                f"{data['age_band']}, notified by {case.data.get('notifier_agency')}): if it "
-                "is a different child, notify again with --different-child")
+    """An open review of a death on the same day at the same age: matched in the database
+    (JSON paths work on SQLite and PostgreSQL alike), not by reading every open review."""
+    recorded = col(Case.data)
+    query = select(Case).where(
+        Case.kind == "cdr", col(Case.closed_on).is_(None),
+        recorded["died_on"].as_string() == data["died_on"],
+        recorded["age_band"].as_string() == data["age_band"]).order_by(Case.id).limit(1)
+    case = service.session.exec(query).first()
+    if case is not None:
+        raise PossibleDuplicate(
+            f"this death may already be notified as {case.reference} ({case.pseudonym}, "
+            f"died {short(dt.date.fromisoformat(data['died_on']))}, age "
+            f"{data['age_band']}, notified by {case.data.get('notifier_agency')}): if it "
+            "is a different child, notify again with --different-child")
 
 
 @dataclass

@@ -128,7 +128,9 @@ def test_a_second_notification_of_the_same_death_points_to_the_first(service, ag
         notify(service, pseudonym="Child C", died="2008-04-05 07:00", notifier_agency="POLICE")
     other_age = notify(service, pseudonym="Child D", age_band="5-9y")
     confirmed = notify(service, pseudonym="Child C", different_child=True)
-    assert (first, other_age, confirmed) == ("CDR-2008-001", "CDR-2008-002", "CDR-2008-003")
+    other_day = notify(service, pseudonym="Child E", died="2008-04-04 23:50")
+    assert (first, other_age, confirmed, other_day) == (
+        "CDR-2008-001", "CDR-2008-002", "CDR-2008-003", "CDR-2008-004")
     assert service.case(confirmed).data["confirmed_different_child"] is True
 
 
