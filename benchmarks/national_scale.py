@@ -59,13 +59,18 @@ At the last stage it also prints the claim's plan (EXPLAIN ANALYZE on PostgreSQL
 QUERY PLAN on SQLite, showing `ix_deadline_next_level_at`), times the overdue listing and
 `case show` in this process (with their slowest SQL statement, and its plan), and times whole
 processes with `.venv/bin/casework`, in an environment with no user config (XDG folders in
-a scratch folder), one warm-up each then `--runs` runs, interleaved:
+a scratch folder), one warm-up each then `--runs` runs, interleaved. Before them it lets the
+machine settle (`settle`: the build's dirty pages written back with sync, and on PostgreSQL no
+autovacuum worker running, for up to 3 minutes):
 
     python -c "import sqlmodel"                                        (the floor)
     casework --db URL --config QUIET scheduler run-once --no-send --as-of 'D HH:MM'
         (QUIET: `[scheduler] overdue_listing = "off"`, so the weekly listing cannot fire)
     casework --db URL report overdue --as-of T [--format csv] --output FILE
     casework --db URL case show REF          (the open case with the most deadlines)
+    casework --db URL case show REF          (the case with the most deadlines of all)
+    python -c "import sqlmodel, psycopg; ..."   (PostgreSQL only, for information: the
+                                                  floor plus the driver and its dialect)
 
 Run from the project root:
 
@@ -1439,9 +1444,37 @@ def final_checks(result: Measured, engine: Engine, settings: Settings, today: dt
           f"{result.in_process['case show'][0] * 1000:.0f} ms", flush=True)
 
 
+def settle(backend: Backend, limit_s: float = 180.0) -> None:
+    """Let the machine go quiet before the timed processes. The build has just written
+    gigabytes that the kernel is still writing back, and PostgreSQL's autovacuum may be
+    working through the new rows: a coordinator's command does not meet either, and both
+    fall unevenly on the interleaved runs (the floor's own runs spread by half)."""
+    started = time.perf_counter()
+    os.sync()
+    waited = ""
+    if backend.name == "postgresql":
+        engine = create_engine(backend.url, poolclass=NullPool)
+        try:
+            with engine.connect() as connection:
+                while time.perf_counter() - started < limit_s:
+                    workers = connection.execute(text(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE backend_type = 'autovacuum worker'")).scalar()
+                    connection.rollback()  # the next look sees a new snapshot
+                    if not workers:
+                        break
+                    waited = "; waited for autovacuum"
+                    time.sleep(1)
+        finally:
+            engine.dispose()
+    print(f"Settled in {time.perf_counter() - started:.1f} s (dirty pages written back"
+          f"{waited})", flush=True)
+
+
 def measure_commands(result: Measured, args: argparse.Namespace, scratch: Path,
                      today: dt.date, quiet: pendulum.DateTime) -> None:
     backend = result.backend
+    settle(backend)
     python = sys.executable
     casework = str(Path(sys.executable).parent / "casework")
     config = scratch / "quiet.toml"
