@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import ssl
 import subprocess
+import time
 from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -297,6 +298,21 @@ def readable(message) -> str:
     parts += [part.get_content() for part in message.walk()
               if part.get_content_maintype() == "text"]
     return "\n".join(parts)
+
+
+# -- services run as processes ---------------------------------------------------------
+
+
+def wait_for(process: subprocess.Popen, text_seen: str, timeout: float = 60) -> str:
+    """Read a service's log (stderr) until `text_seen` appears; what was read."""
+    seen = ""
+    end = time.monotonic() + timeout
+    while text_seen not in seen:
+        assert time.monotonic() < end, f"never saw {text_seen!r} in: {seen}"
+        line = process.stderr.readline()
+        assert line or process.poll() is None, f"exited {process.poll()}: {seen}"
+        seen += line
+    return seen
 
 
 # -- a real SMTP server on 127.0.0.1 ------------------------------------------------------

@@ -28,6 +28,7 @@ from casework.models import Deadline, History, OutboxEmail
 from casework.reminders import Level, Policy
 from casework.service import CaseService
 from notifications.scheduler import last_listing_slot, sweep
+from tests.conftest import wait_for
 from tests.test_emails import step, to_terms_of_reference
 
 
@@ -275,9 +276,13 @@ def test_sigterm_during_a_run_loses_nothing(service, db_url):
     runner = subprocess.Popen([sys.executable, "-m", "casework", "--db", db_url,
                                "scheduler", "run", "--every", "60"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # started, and sweeping
+    # Started (its signal handlers are in place by then: a fixed sleep raced a slow start-up
+    # under load), then a moment into the first sweep of the 400.
+    started = wait_for(runner, "scheduler started")
+    time.sleep(0.3)
     runner.send_signal(signal.SIGTERM)
-    _, err = runner.communicate(timeout=60)
+    _, rest = runner.communicate(timeout=60)
+    err = started + rest
     assert runner.returncode == 0, err
     assert "scheduler started" in err and "scheduler stopped" in err
     assert "Traceback" not in err

@@ -35,6 +35,7 @@ from casework.models import History, OutboxEmail
 from casework.service import CaseService
 from notifications.notifier import Notifier
 from notifications.scheduler import sweep
+from tests.conftest import wait_for
 from tests.test_outbox_delivery import smtp_config
 
 CASES = 2000
@@ -199,18 +200,6 @@ def test_several_scheduler_services_run_at_once_on_postgresql(db_url, tmp_path):
     results = [service.communicate(timeout=60) for service in services]
     assert [service.returncode for service in services] == [0, 0], results
     assert all("scheduler started" in log for log in logs)
-
-
-def wait_for(process: subprocess.Popen, text_seen: str, timeout: float = 60) -> str:
-    """Read a service's log (stderr) until `text_seen` appears; what was read."""
-    seen = ""
-    end = time.monotonic() + timeout
-    while text_seen not in seen:
-        assert time.monotonic() < end, f"never saw {text_seen!r} in: {seen}"
-        line = process.stderr.readline()
-        assert line or process.poll() is None, f"exited {process.poll()}: {seen}"
-        seen += line
-    return seen
 
 
 def test_sqlite_takes_one_scheduler_service_and_a_standby_takes_over(db_path, db_url):
