@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import child_env, copy_numbered, pseudonym, table
+from shared import ScrPlanner, child_env, copy_numbered, pseudonym, resolve, table
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
@@ -67,8 +67,6 @@ AGENCIES = (*DEMO_AGENCIES,
             ("YOT", "Youth Offending Team", "yot@council.example.org"),
             ("CAFCASS", "Cafcass", "safeguarding@cafcass.example.org"))
 CODES = tuple(code for code, _, _ in AGENCIES)
-SCR_CRITERIA = ("death", "life_threatening_injury", "permanent_impairment", "sexual_abuse",
-                "parent_murdered", "killed_by_parent_mental_illness")
 # Where a template case stops, and how often (relative weights): a board's database over a
 # few years is mostly finished reviews, with the open ones spread over the stages.
 TARGETS = {
@@ -90,17 +88,6 @@ STRESS = "deadlines, all open late"
 
 # -- building the database -----------------------------------------------------------------
 
-@dataclass(frozen=True)
-class DaysAfter:
-    """An option value counted from the day its step is taken: `CODE=2024-05-01`, a due date."""
-
-    days: int
-    prefix: str = ""
-
-    def on(self, day: dt.date) -> str:
-        return self.prefix + (day + dt.timedelta(days=self.days)).isoformat()
-
-
 @dataclass
 class Planned:
     """One thing done to a template case, `gap` days after the one before."""
@@ -111,130 +98,33 @@ class Planned:
     options: dict[str, Any] = field(default_factory=dict)
 
 
-def _resolve(value: Any, day: dt.date) -> Any:
-    if isinstance(value, DaysAfter):
-        return value.on(day)
-    if isinstance(value, list):
-        return [_resolve(v, day) for v in value]
-    return value
+class BoardScrPlanner(ScrPlanner[Planned]):
+    """A board's SCRs (`shared.ScrPlanner`): IMRs from 2-6 agencies, action plans of up to six
+    actions, and a review at "publication" not yet held."""
 
+    make_item = Planned
+    codes = CODES
+    paused_share = PAUSED_SHARE
+    imr_agencies = (2, 6)
+    imr_gap = 20
+    action_gap = 3
+    actions_per_recommendation = 1
+    action_due = (60, 300)
+    hold_before_publication = False
 
-class Planner:
-    """Writes the life of one SCR up to a target stage, with plausible (often late) gaps."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.items: list[Planned] = []
-
-    def add(self, lo: int, hi: int, step: str, **options: Any) -> None:
-        self.items.append(Planned(self.rng.randint(lo, hi), "advance", step, options))
-
-    def plan(self, target: str) -> list[Planned]:
+    def _action_count(self, target: str) -> int:
         rng = self.rng
-        self.items = [Planned(0, "refer")]
-        self._steps_to(target)
-        if target not in FINAL and rng.random() < PAUSED_SHARE:
-            self.items.append(Planned(rng.randint(1, 30), "pause", options={
-                "reason": rng.choice(("criminal proceedings: police asked the panel to wait",
-                                      "care proceedings under way", "coroner's inquest"))}))
-            if rng.random() < 1 / 3:
-                self.items.append(Planned(rng.randint(20, 120), "resume"))
-        return self.items
+        return rng.randint(0, 1) if target == "overview" else rng.choice((0, 1, 2, 3, 4, 5, 6))
 
-    def _steps_to(self, target: str) -> None:
-        rng = self.rng
-        chair = {"chair": "Board chair"}
-        if target == "screening":
-            return
-        if target == "no_review":
-            self.add(5, 25, "recommend", recommendation="no_review")
-            self.add(3, 30, "decide", outcome="no_review", rationale="single-agency learning",
-                     **chair)
-            return
-        statutory = target == "notification" or rng.random() < 0.75
-        outcome = "scr" if statutory else "non_statutory"
-        criteria = (rng.sample(SCR_CRITERIA, rng.randint(1, 2)) if statutory
-                    else ["inter_agency_concerns"])
-        self.add(5, 25, "recommend", recommendation=outcome, criteria=criteria)
-        if target == "decision":
-            return
-        self.add(3, 30, "decide", outcome=outcome, criteria=criteria,
-                 rationale="the criteria in Working Together 8.9 are met", **chair)
-        if target == "notification":
-            return
-        if statutory:
-            self.add(1, 10, "notify_inspectorate")
-        if target == "panel_formation":
-            return
-        self.add(10, 45, "form_panel", chair="Independent chair", conflicts="none declared",
-                 member=["Detective Inspector, POLICE", "Service Manager, CSC",
-                         "Designated Nurse, HEALTH"][: rng.randint(1, 3)])
-        if target == "terms_of_reference":
-            return
-        self._imrs(target)
-        if target == "imrs":
-            return
-        self.add(5, 20, "commission_overview", author="Independent overview author")
-        actions = self._actions(target)
-        if target == "overview":
-            return
-        self.add(10, 40, "submit_overview")
-        if target == "endorsement":
-            return
-        if actions:
-            self.add(10, 40, "endorse")
-        else:
-            self.add(10, 40, "endorse", no_actions_reason="learning addressed by agencies")
-        if target == "publication":
-            return
-        if target == "publication_held" or rng.random() < 0.15:
-            self.add(5, 20, "hold_publication", reason="criminal proceedings")
-            if target == "publication_held":
-                return
-            self.add(30, 120, "release_publication")
-        self.add(10, 60, "publish")
-        self._implementation(target, actions)
-
-    def _imrs(self, target: str) -> None:
-        rng = self.rng
-        agencies = rng.sample(CODES, rng.randint(2, 6))
-        requested = [DaysAfter(rng.randint(42, 84), f"{code}=") if rng.random() < 0.3 else code
-                     for code in agencies]
-        self.add(7, 30, "commission_imrs", terms="ToR v1 agreed by the panel",
-                 agency=requested, records_secured=True)
-        if rng.random() < 0.2:
-            self.items.append(Planned(rng.randint(20, 40), "extend", f"imr:{agencies[0]}",
-                                      {"by": "10 working days"}))
-        # At the imrs stage some are in and at least one is still awaited; later, all are.
-        arrived = agencies[: rng.randint(0, len(agencies) - 1)] if target == "imrs" else agencies
-        for number, code in enumerate(arrived):
-            lo, hi = (30, 70) if number == 0 else (0, 20)
-            if target != "imrs" and rng.random() < 0.1:
-                self.add(lo, hi, "waive_imr", agency=code,
-                         reason="no contact with the family in the period")
-            else:
-                self.add(lo, hi, "receive_imr", agency=code)
-
-    def _actions(self, target: str) -> int:
-        rng = self.rng
-        count = rng.randint(0, 1) if target == "overview" else rng.choice((0, 1, 2, 3, 4, 5, 6))
-        for number in range(1, count + 1):
-            self.add(20 if number == 1 else 0, 60 if number == 1 else 3, "add_action",
-                     recommendation=f"R{number} Inter-agency learning",
-                     action=f"Action {number}: audit and report to the board",
-                     agency=rng.choice(CODES), due=DaysAfter(rng.randint(60, 300)))
-        return count
-
-    def _audit(self, outcome: str) -> None:
+    def _audit(self, endorse: int, outcome: str) -> None:
         """The six-month audit, held from five to eight months after the endorsement (it
         cannot be recorded earlier than a month before it is due)."""
-        endorsed = max(i for i, item in enumerate(self.items) if item.step == "endorse")
-        elapsed = sum(item.gap for item in self.items[endorsed + 1:])
+        elapsed = sum(item.gap for item in self.items[endorse + 1:])
         target = self.rng.randint(155, 240)
         self.items.append(Planned(max(target - elapsed, 1), "advance", "record_audit",
                                   {"outcome": outcome}))
 
-    def _implementation(self, target: str, actions: int) -> None:
+    def _implementation(self, target: str, actions: int, endorse: int) -> None:
         rng = self.rng
         if target == "closed":
             for number in range(1, actions + 1):
@@ -244,7 +134,7 @@ class Planner:
                     self.add(20, 120, "carry_forward", action=number,
                              reason="needs the new protocol first",
                              decision="board meeting of the following quarter")
-            self._audit("progress satisfactory")
+            self._audit(endorse, "progress satisfactory")
             self.add(10, 60, "close")
             return
         for number in range(1, actions + 1):
@@ -255,7 +145,7 @@ class Planner:
                 self.add(10, 60, "update_action", action=number,
                          progress=rng.choice(("on_track", "at_risk", "not_started")))
         if rng.random() < 0.5:
-            self._audit("some actions delayed")
+            self._audit(endorse, "some actions delayed")
 
 
 def _fit(items: list[Planned], today: dt.date, rng: random.Random,
@@ -292,7 +182,7 @@ def build_templates(service: CaseService, clock: FixedClock, count: int, today: 
     targets = rng.choices(list(TARGETS), weights=list(TARGETS.values()), k=count)
     calls = len(AGENCIES)
     for number, target in enumerate(targets):
-        items = Planner(rng).plan(target)
+        items = BoardScrPlanner(rng).plan(target)
         days = _fit(items, today, rng, target in FINAL)
         actor = rng.choice(ACTOR_NAMES)
         reference = ""
@@ -303,7 +193,7 @@ def build_templates(service: CaseService, clock: FixedClock, count: int, today: 
                 reference = service.refer_scr(pseudonym(number), actor=actor,
                                               referred_by=rng.choice(CODES)).reference
             elif item.action == "advance":
-                options = {k: _resolve(v, day) for k, v in item.options.items()}
+                options = {k: resolve(v, day) for k, v in item.options.items()}
                 service.advance(reference, item.step, options, actor=actor)
             elif item.action == "extend":
                 service.extend(reference, item.step, reason="agency asked for more time",

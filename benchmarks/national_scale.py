@@ -113,8 +113,18 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import child_env, pseudonym, table
-from sqlalchemy import Connection, Engine, create_engine, event, func, text
+from shared import (
+    Planner,
+    ScrPlanner,
+    Statements,
+    child_env,
+    levels,
+    one_sweep,
+    pseudonym,
+    resolve,
+    table,
+)
+from sqlalchemy import Connection, Engine, create_engine, func, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import col, select
@@ -169,8 +179,6 @@ CDR_TARGETS = {
     "final_discussion": 0.5, "agency_reports": 2, "awaiting_panel": 1, "reviewed": 0.4,
 }
 FINAL = ("closed", "no_review", "transferred")
-SCR_CRITERIA = ("death", "life_threatening_injury", "permanent_impairment", "sexual_abuse",
-                "parent_murdered", "killed_by_parent_mental_illness")
 CATEGORIES = ("deliberately_inflicted", "suicide", "trauma", "malignancy", "acute_medical",
               "chronic_medical", "congenital", "perinatal", "infection", "sudden_unexplained")
 AGE_BANDS = ("0-27d", "28-364d", "1-4y", "5-9y", "10-14y", "15-17y")
@@ -203,17 +211,6 @@ def london(instant: dt.datetime) -> str:
 
 # -- the templates' stories --------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class DaysAfter:
-    """An option counted from the day its step is taken: a due date, `CODE=2024-05-01`."""
-
-    days: int
-    prefix: str = ""
-
-    def on(self, day: dt.date) -> str:
-        return self.prefix + (day + dt.timedelta(days=self.days)).isoformat()
-
-
 @dataclass
 class Item:
     """One thing done to a template case: `gap` days after the item before; `rule` ready |
@@ -228,127 +225,29 @@ class Item:
     after: tuple[int, int] | None = None
 
 
-def _resolve(value: Any, day: dt.date) -> Any:
-    if isinstance(value, DaysAfter):
-        return value.on(day)
-    if isinstance(value, list):
-        return [_resolve(v, day) for v in value]
-    return value
+class NationalScrPlanner(ScrPlanner[Item]):
+    """National SCRs (`shared.ScrPlanner`, as benchmarks/cli_speed.py's): the referrer
+    recorded, IMRs from 4-10 of twelve agencies, the long action plans of national reviews, and
+    a review at "publication" perhaps held and released on the way."""
 
+    make_item = Item
+    codes = CODES
+    paused_share = PAUSED_SHARE
+    imr_agencies = (4, 10)
+    imr_gap = 12
+    action_gap = 2
+    actions_per_recommendation = 4
+    action_due = (90, 540)
+    hold_before_publication = True
 
-class Planner:
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.items: list[Item] = []
+    def _referral(self) -> Item:
+        return Item("refer", options={"by": self.rng.choice(CODES)})
 
-    def add(self, lo: int, hi: int, step: str, **options: Any) -> Item:
-        item = Item("advance", step, options, gap=self.rng.randint(lo, hi))
-        self.items.append(item)
-        return item
-
-
-class ScrPlanner(Planner):
-    """The life of one SCR up to a target stage (as benchmarks/cli_speed.py, with more
-    agencies and the long action plans of national reviews)."""
-
-    def plan(self, target: str) -> list[Item]:
+    def _action_count(self, target: str) -> int:
         rng = self.rng
-        self.items = [Item("refer", options={"by": rng.choice(CODES)})]
-        self._steps_to(target)
-        if target not in FINAL and rng.random() < PAUSED_SHARE:
-            self.items.append(Item("pause", gap=rng.randint(1, 30), options={
-                "reason": rng.choice(("criminal proceedings: police asked the panel to wait",
-                                      "care proceedings under way", "coroner's inquest"))}))
-            if rng.random() < 1 / 3:
-                self.items.append(Item("resume", gap=rng.randint(20, 120)))
-        return self.items
-
-    def _steps_to(self, target: str) -> None:
-        rng = self.rng
-        chair = {"chair": "Board chair"}
-        if target == "screening":
-            return
-        if target == "no_review":
-            self.add(5, 25, "recommend", recommendation="no_review")
-            self.add(3, 30, "decide", outcome="no_review", rationale="single-agency learning",
-                     **chair)
-            return
-        statutory = target == "notification" or rng.random() < 0.75
-        outcome = "scr" if statutory else "non_statutory"
-        criteria = (rng.sample(SCR_CRITERIA, rng.randint(1, 2)) if statutory
-                    else ["inter_agency_concerns"])
-        self.add(5, 25, "recommend", recommendation=outcome, criteria=criteria)
-        if target == "decision":
-            return
-        self.add(3, 30, "decide", outcome=outcome, criteria=criteria,
-                 rationale="the criteria in Working Together 8.9 are met", **chair)
-        if target == "notification":
-            return
-        if statutory:
-            self.add(1, 10, "notify_inspectorate")
-        if target == "panel_formation":
-            return
-        self.add(10, 45, "form_panel", chair="Independent chair", conflicts="none declared",
-                 member=["Detective Inspector, POLICE", "Service Manager, CSC",
-                         "Designated Nurse, HEALTH"][: rng.randint(1, 3)])
-        if target == "terms_of_reference":
-            return
-        self._imrs(target)
-        if target == "imrs":
-            return
-        self.add(5, 20, "commission_overview", author="Independent overview author")
-        actions = self._actions(target)
-        if target == "overview":
-            return
-        self.add(10, 40, "submit_overview")
-        if target == "endorsement":
-            return
-        endorse = len(self.items)
-        if actions:
-            self.add(10, 40, "endorse")
-        else:
-            self.add(10, 40, "endorse", no_actions_reason="learning addressed by agencies")
-        if target == "publication_held" or rng.random() < 0.15:
-            self.add(5, 20, "hold_publication", reason="criminal proceedings")
-            if target == "publication_held":
-                return
-            self.add(30, 120, "release_publication")
-        if target == "publication":
-            return
-        self.add(10, 60, "publish")
-        self._implementation(target, actions, endorse)
-
-    def _imrs(self, target: str) -> None:
-        rng = self.rng
-        agencies = rng.sample(CODES, rng.randint(4, 10))
-        requested = [DaysAfter(rng.randint(42, 84), f"{code}=") if rng.random() < 0.3 else code
-                     for code in agencies]
-        self.add(7, 30, "commission_imrs", terms="ToR v1 agreed by the panel",
-                 agency=requested, records_secured=True)
-        if rng.random() < 0.2:
-            self.items.append(Item("extend", f"imr:{agencies[0]}", {"by": "10 working days"},
-                                   gap=rng.randint(20, 40)))
-        # At the imrs stage some are in and at least one is still awaited; later, all are.
-        arrived = agencies[: rng.randint(0, len(agencies) - 1)] if target == "imrs" else agencies
-        for number, code in enumerate(arrived):
-            lo, hi = (30, 70) if number == 0 else (0, 12)
-            if target != "imrs" and rng.random() < 0.1:
-                self.add(lo, hi, "waive_imr", agency=code,
-                         reason="no contact with the family in the period")
-            else:
-                self.add(lo, hi, "receive_imr", agency=code)
-
-    def _actions(self, target: str) -> int:
-        rng = self.rng
-        count = {"overview": rng.randint(0, 3), "endorsement": rng.randint(5, 30),
-                 "publication": rng.randint(10, 40), "publication_held": rng.randint(10, 40),
-                 "implementation": rng.randint(10, 50)}.get(target, rng.randint(15, 130))
-        for number in range(1, count + 1):
-            self.add(20 if number == 1 else 0, 60 if number == 1 else 2, "add_action",
-                     recommendation=f"R{(number - 1) // 4 + 1} Inter-agency learning",
-                     action=f"Action {number}: audit and report to the board",
-                     agency=rng.choice(CODES), due=DaysAfter(rng.randint(90, 540)))
-        return count
+        return {"overview": rng.randint(0, 3), "endorsement": rng.randint(5, 30),
+                "publication": rng.randint(10, 40), "publication_held": rng.randint(10, 40),
+                "implementation": rng.randint(10, 50)}.get(target, rng.randint(15, 130))
 
     def _audit(self, endorse: int, outcome: str) -> None:
         """The six-month audit, five to eight months after the endorsement (it cannot be
@@ -386,8 +285,10 @@ class ScrPlanner(Planner):
             self._audit(endorse, "some actions delayed")
 
 
-class CdrPlanner(Planner):
+class CdrPlanner(Planner[Item]):
     """The review of one child's death up to a target stage."""
+
+    make_item = Item
 
     def plan(self, target: str) -> tuple[list[Item], bool]:
         """The items, and whether the case refers for an SCR (it is then not copied)."""
@@ -551,7 +452,7 @@ def plan_templates(count: int, today: dt.date, rng: random.Random,
             kind = "cdr"
         else:
             target = rng.choices(list(SCR_TARGETS), weights=list(SCR_TARGETS.values()))[0]
-            items, linked = ScrPlanner(rng).plan(target), False
+            items, linked = NationalScrPlanner(rng).plan(target), False
             kind = "scr"
         days = fit(items, target in FINAL, rng, today, meetings)
         templates.append(Template(index, kind, target, items, days, copyable=not linked))
@@ -654,7 +555,7 @@ def shared_renderer() -> Iterator[None]:
 
 
 def _do(service: CaseService, t: Template, item: Item, day: dt.date) -> None:
-    options = {k: _resolve(v, day) for k, v in item.options.items()}
+    options = {k: resolve(v, day) for k, v in item.options.items()}
     if item.action == "refer":
         case = service.refer_scr(pseudonym(t.index), actor=ACTOR, referred_by=options["by"])
         t.case_id, t.reference = case.id or 0, case.reference
@@ -957,61 +858,6 @@ def make_backends(args: argparse.Namespace, folder: Path) -> list[Backend]:
 
 # -- sweeping ------------------------------------------------------------------------------------
 
-@dataclass
-class Statements:
-    """The SQL statements an engine runs while `on`: their count, each one's time, and the
-    sweep's claim."""
-
-    on: bool = False
-    count: int = 0
-    timed: list[tuple[float, str, Any]] = field(default_factory=list)
-    claim: tuple[str, Any] | None = None
-
-    def attach(self, engine: Engine) -> None:
-        event.listen(engine, "before_cursor_execute", self.before)
-        event.listen(engine, "after_cursor_execute", self.after)
-
-    def before(self, conn, cursor, statement: str, parameters: Any, context, many) -> None:
-        if self.on:
-            conn.info["bench_started"] = time.perf_counter()
-
-    def after(self, conn, cursor, statement: str, parameters: Any, context, many) -> None:
-        if not self.on:
-            return
-        self.count += 1
-        self.timed.append((time.perf_counter() - conn.info.pop("bench_started", 0.0),
-                           statement, parameters))
-        if self.claim is None and "UPDATE deadline SET next_level_at" in statement:
-            self.claim = (statement, parameters)
-
-    def reset(self) -> None:
-        self.count, self.timed = 0, []
-
-    def slowest(self) -> tuple[float, str, Any]:
-        return max(self.timed, key=lambda entry: entry[0])
-
-
-def one_sweep(engine: Engine, settings: Settings, as_of: pendulum.DateTime,
-              counter: Statements) -> tuple[SweepReport, float, int]:
-    """A sweep in a new session, with the clock at `as_of`, as the scheduler service runs it:
-    its report, the wall time with the session, and its SQL statements."""
-    counter.reset()
-    counter.on = True
-    started = time.perf_counter()
-    try:
-        with session_scope(engine) as session:
-            service = CaseService(session, settings, FixedClock(as_of),
-                                  listeners=[Notifier(settings)])
-            report = sweep(service, as_of, actor="bench")
-    finally:
-        counter.on = False
-    return report, time.perf_counter() - started, counter.count
-
-
-def levels(report: SweepReport) -> int:
-    return report.reminders + report.escalations
-
-
 def explain(engine: Engine, statement: str, parameters: Any) -> list[str]:
     """The plan of a statement as it ran: EXPLAIN QUERY PLAN on SQLite; EXPLAIN (ANALYZE,
     BUFFERS) on PostgreSQL, in a transaction rolled back (an UPDATE changes nothing)."""
@@ -1131,17 +977,17 @@ def sweep_stage(engine: Engine, settings: Settings, stage: Stage, due_ids: set[i
         raise Wrong(f"{stage.size:,} rows: data not as planned: {len(early):,} deadlines due "
                     f"by the quiet instant (0 wanted), {len(due):,} by the due one "
                     f"({len(due_ids):,} wanted, {len(due ^ due_ids):,} differ)")
-    report, wall, _ = one_sweep(engine, settings, stage.quiet_as_of, counter)
-    stage.warm_ms = wall * 1000
-    reports = [report]
+    warm = one_sweep(engine, settings, stage.quiet_as_of, counter)
+    stage.warm_ms = warm.wall_s * 1000
+    reports = [warm.report]
     for _ in range(runs):
-        report, wall, stage.quiet_statements = one_sweep(engine, settings, stage.quiet_as_of,
-                                                         counter)
-        stage.quiet_ms.append(report.seconds * 1000)
-        stage.quiet_wall_ms.append(wall * 1000)
+        swept = one_sweep(engine, settings, stage.quiet_as_of, counter)
+        stage.quiet_statements = swept.statements
+        stage.quiet_ms.append(swept.report.seconds * 1000)
+        stage.quiet_wall_ms.append(swept.wall_s * 1000)
         stage.quiet_sql_ms.append(sum(d for d, _, _ in counter.timed) * 1000)
         stage.quiet_detail = [(d * 1000, " ".join(sql.split())) for d, sql, _ in counter.timed]
-        reports.append(report)
+        reports.append(swept.report)
     issued = [r for r in reports if r.deadlines or levels(r)]
     if issued:
         wrong.append(f"{stage.size:,} rows: a sweep with nothing due took "
@@ -1157,10 +1003,11 @@ def sweep_stage(engine: Engine, settings: Settings, stage: Stage, due_ids: set[i
             at_due = {k: stage.due_as_of if isinstance(v, dt.datetime) else v
                       for k, v in parameters.items()}
             stage.due_plan = explain(engine, statement, at_due)
-    stage.due, _, stage.due_statements = one_sweep(engine, settings, stage.due_as_of, counter)
+    due = one_sweep(engine, settings, stage.due_as_of, counter)
+    stage.due, stage.due_statements = due.report, due.statements
     print(f"  due sweep as of {london(stage.due_as_of)} London: {stage.due.line()}; "
           f"{stage.due_statements:,} SQL statements", flush=True)
-    stage.second, _, _ = one_sweep(engine, settings, stage.due_as_of, counter)
+    stage.second = one_sweep(engine, settings, stage.due_as_of, counter).report
     print(f"  second sweep: {stage.second.line()}", flush=True)
     check_due(engine, stage, due_ids, wrong)
 

@@ -1,16 +1,30 @@
 """What the benchmarks share: big databases made quickly (a few hundred cases through the
-service, copied with SQL to the size wanted) and their tables of figures."""
+service, copied with SQL to the size wanted), the story of a serious case review to build them
+from, a reminder sweep timed with its SQL statements, and their tables of figures."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Sequence
+import random
+import re
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, text
+import pendulum
+from sqlalchemy import Connection, Engine, event, text
 
+from casework.clock import FixedClock
+from casework.config import Settings
+from casework.db import session_scope
 from casework.models import Case, Deadline, History
+from casework.service import CaseService
+from notifications.notifier import Notifier
+from notifications.scheduler import SweepReport, sweep
 
 
 def pseudonym(number: int) -> str:
@@ -113,3 +127,273 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], aligns: str) ->
     print("  ".join("-" * w for w in widths))
     for row in rows:
         print(line(row).rstrip())
+
+
+# -- a serious case review's story --------------------------------------------------------------
+
+SCR_CRITERIA = ("death", "life_threatening_injury", "permanent_impairment", "sexual_abuse",
+                "parent_murdered", "killed_by_parent_mental_illness")
+SCR_FINAL = ("closed", "no_review")
+PAUSE_REASONS = ("criminal proceedings: police asked the panel to wait",
+                 "care proceedings under way", "coroner's inquest")
+ItemT = TypeVar("ItemT")
+
+
+@dataclass(frozen=True)
+class DaysAfter:
+    """An option counted from the day its step is taken (a due date, `CODE=2024-05-01`): a
+    plan is written before its days are known."""
+
+    days: int
+    prefix: str = ""
+
+    def on(self, day: dt.date) -> str:
+        return self.prefix + (day + dt.timedelta(days=self.days)).isoformat()
+
+
+def resolve(value: Any, day: dt.date) -> Any:
+    """An option's value on the day its step is taken (`DaysAfter`, also inside a list)."""
+    if isinstance(value, DaysAfter):
+        return value.on(day)
+    if isinstance(value, list):
+        return [resolve(v, day) for v in value]
+    return value
+
+
+class Planner(Generic[ItemT]):
+    """Writes the life of one case as a list of items. Each benchmark keeps its own item
+    dataclass (its build reads its own fields): `make_item` is that class, called with
+    `action`, `step`, `options` and `gap` (days after the item before) by keyword."""
+
+    make_item: Callable[..., ItemT]
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.items: list[ItemT] = []
+
+    def item(self, action: str, step: str = "", options: dict[str, Any] | None = None,
+             gap: int = 0) -> ItemT:
+        return self.make_item(action=action, step=step, options=options or {}, gap=gap)
+
+    def add(self, lo: int, hi: int, step: str, **options: Any) -> ItemT:
+        """Append an `advance` by `step`, `lo` to `hi` days after the item before."""
+        item = self.item("advance", step, options, gap=self.rng.randint(lo, hi))
+        self.items.append(item)
+        return item
+
+
+class ScrPlanner(Planner[ItemT], ABC):
+    """The life of one SCR up to a target stage, with plausible (often late) gaps.
+
+    The steps and their order are the workflow's, the same for every benchmark; a subclass
+    sets how large its reviews are (the class attributes, `_action_count`) and writes the
+    action plan's implementation and the audit, which differ in kind between a board's
+    reviews (benchmarks/cli_speed.py) and national ones (benchmarks/national_scale.py).
+    """
+
+    codes: Sequence[str]  # the agencies that may be asked for IMRs and own actions
+    paused_share: float  # of open reviews: paused at the end (a third resumed again)
+    imr_agencies: tuple[int, int]  # how many agencies are asked for an IMR, at least and most
+    imr_gap: int  # the most days between one IMR arriving and the next
+    action_gap: int  # the most days between adding one action and the next
+    actions_per_recommendation: int
+    action_due: tuple[int, int]  # an action is due this many days after it is added
+    # A review stopped at "publication": True, it may have been held and released on the way;
+    # False, it stops straight after its endorsement.
+    hold_before_publication: bool
+
+    def plan(self, target: str) -> list[ItemT]:
+        rng = self.rng
+        self.items = [self._referral()]
+        self._steps_to(target)
+        if target not in SCR_FINAL and rng.random() < self.paused_share:
+            gap, reason = rng.randint(1, 30), rng.choice(PAUSE_REASONS)
+            self.items.append(self.item("pause", options={"reason": reason}, gap=gap))
+            if rng.random() < 1 / 3:
+                self.items.append(self.item("resume", gap=rng.randint(20, 120)))
+        return self.items
+
+    def _referral(self) -> ItemT:
+        return self.item("refer")
+
+    def _steps_to(self, target: str) -> None:
+        rng = self.rng
+        chair = {"chair": "Board chair"}
+        if target == "screening":
+            return
+        if target == "no_review":
+            self.add(5, 25, "recommend", recommendation="no_review")
+            self.add(3, 30, "decide", outcome="no_review", rationale="single-agency learning",
+                     **chair)
+            return
+        statutory = target == "notification" or rng.random() < 0.75
+        outcome = "scr" if statutory else "non_statutory"
+        criteria = (rng.sample(SCR_CRITERIA, rng.randint(1, 2)) if statutory
+                    else ["inter_agency_concerns"])
+        self.add(5, 25, "recommend", recommendation=outcome, criteria=criteria)
+        if target == "decision":
+            return
+        self.add(3, 30, "decide", outcome=outcome, criteria=criteria,
+                 rationale="the criteria in Working Together 8.9 are met", **chair)
+        if target == "notification":
+            return
+        if statutory:
+            self.add(1, 10, "notify_inspectorate")
+        if target == "panel_formation":
+            return
+        self.add(10, 45, "form_panel", chair="Independent chair", conflicts="none declared",
+                 member=["Detective Inspector, POLICE", "Service Manager, CSC",
+                         "Designated Nurse, HEALTH"][: rng.randint(1, 3)])
+        if target == "terms_of_reference":
+            return
+        self._imrs(target)
+        if target == "imrs":
+            return
+        self.add(5, 20, "commission_overview", author="Independent overview author")
+        actions = self._actions(target)
+        if target == "overview":
+            return
+        self.add(10, 40, "submit_overview")
+        if target == "endorsement":
+            return
+        endorse = len(self.items)
+        if actions:
+            self.add(10, 40, "endorse")
+        else:
+            self.add(10, 40, "endorse", no_actions_reason="learning addressed by agencies")
+        if target == "publication" and not self.hold_before_publication:
+            return
+        if target == "publication_held" or rng.random() < 0.15:
+            self.add(5, 20, "hold_publication", reason="criminal proceedings")
+            if target == "publication_held":
+                return
+            self.add(30, 120, "release_publication")
+        if target == "publication":
+            return
+        self.add(10, 60, "publish")
+        self._implementation(target, actions, endorse)
+
+    def _imrs(self, target: str) -> None:
+        rng = self.rng
+        agencies = rng.sample(self.codes, rng.randint(*self.imr_agencies))
+        requested = [DaysAfter(rng.randint(42, 84), f"{code}=") if rng.random() < 0.3 else code
+                     for code in agencies]
+        self.add(7, 30, "commission_imrs", terms="ToR v1 agreed by the panel",
+                 agency=requested, records_secured=True)
+        if rng.random() < 0.2:
+            self.items.append(self.item("extend", f"imr:{agencies[0]}",
+                                        {"by": "10 working days"}, gap=rng.randint(20, 40)))
+        # At the imrs stage some are in and at least one is still awaited; later, all are.
+        arrived = agencies[: rng.randint(0, len(agencies) - 1)] if target == "imrs" else agencies
+        for number, code in enumerate(arrived):
+            lo, hi = (30, 70) if number == 0 else (0, self.imr_gap)
+            if target != "imrs" and rng.random() < 0.1:
+                self.add(lo, hi, "waive_imr", agency=code,
+                         reason="no contact with the family in the period")
+            else:
+                self.add(lo, hi, "receive_imr", agency=code)
+
+    def _actions(self, target: str) -> int:
+        """The action plan, written while the overview is drafted; returns its length."""
+        rng = self.rng
+        count = self._action_count(target)
+        for number in range(1, count + 1):
+            recommendation = (number - 1) // self.actions_per_recommendation + 1
+            self.add(20 if number == 1 else 0, 60 if number == 1 else self.action_gap,
+                     "add_action", recommendation=f"R{recommendation} Inter-agency learning",
+                     action=f"Action {number}: audit and report to the board",
+                     agency=rng.choice(self.codes), due=DaysAfter(rng.randint(*self.action_due)))
+        return count
+
+    @abstractmethod
+    def _action_count(self, target: str) -> int:
+        """How many actions a review stopped at `target` has."""
+
+    @abstractmethod
+    def _implementation(self, target: str, actions: int, endorse: int) -> None:
+        """The action plan carried out after publication, to `target` (implementation or
+        closed); `endorse` is the index of the endorsement item, the audit's starting point."""
+
+
+# -- timing the reminder sweep ------------------------------------------------------------------
+
+STATEMENT_TABLE = re.compile(r"\b(?:FROM|INTO)\s+(\w+)", re.IGNORECASE)
+
+
+@dataclass
+class Statements:
+    """The SQL statements an engine runs while `on`: their count, their kinds ("UPDATE
+    deadline", "SELECT case_record", ...), each one's time, and the sweep's claim (the first
+    UPDATE of the pointers since `claim` was last cleared), for the benchmarks' tables."""
+
+    on: bool = False
+    count: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    timed: list[tuple[float, str, Any]] = field(default_factory=list)
+    claim: tuple[str, Any] | None = None
+
+    def attach(self, engine: Engine) -> None:
+        event.listen(engine, "before_cursor_execute", self.before)
+        event.listen(engine, "after_cursor_execute", self.after)
+
+    def before(self, conn, cursor, statement: str, parameters: Any, context, many) -> None:
+        if self.on:
+            conn.info["bench_started"] = time.perf_counter()
+
+    def after(self, conn, cursor, statement: str, parameters: Any, context, many) -> None:
+        if not self.on:
+            return
+        self.count += 1
+        self.timed.append((time.perf_counter() - conn.info.pop("bench_started", 0.0),
+                           statement, parameters))
+        words = statement.split()
+        word = words[0].upper() if words else "?"
+        if word == "UPDATE" and len(words) > 1:
+            table = words[1]
+        else:
+            found = STATEMENT_TABLE.search(statement)
+            table = found.group(1) if found else ""
+        key = f"{word} {table}".strip()
+        self.kinds[key] = self.kinds.get(key, 0) + 1
+        # On PostgreSQL the claim begins WITH its batch; on SQLite with the UPDATE.
+        if self.claim is None and "UPDATE deadline SET next_level_at" in statement:
+            self.claim = (statement, parameters)
+
+    def reset(self) -> None:
+        """Forget the statements counted so far (not the claim)."""
+        self.count, self.kinds, self.timed = 0, {}, []
+
+    def slowest(self) -> tuple[float, str, Any]:
+        return max(self.timed, key=lambda entry: entry[0])
+
+
+@dataclass
+class Swept:
+    """One sweep: its report, its wall time with the new session, and its SQL statements."""
+
+    report: SweepReport
+    wall_s: float
+    statements: int
+    kinds: dict[str, int]
+
+
+def one_sweep(engine: Engine, settings: Settings, as_of: pendulum.DateTime,
+              counter: Statements) -> Swept:
+    """A sweep in a new session, with the clock at `as_of`, as the scheduler service runs it
+    (`counter` must be attached to `engine`; its `timed` then holds this sweep's statements)."""
+    counter.reset()
+    counter.on = True
+    started = time.perf_counter()
+    try:
+        with session_scope(engine) as session:
+            service = CaseService(session, settings, FixedClock(as_of),
+                                  listeners=[Notifier(settings)])
+            report = sweep(service, as_of, actor="bench")
+    finally:
+        counter.on = False
+    return Swept(report, time.perf_counter() - started, counter.count, dict(counter.kinds))
+
+
+def levels(report: SweepReport) -> int:
+    """The reminders and escalations a sweep issued."""
+    return report.reminders + report.escalations

@@ -51,7 +51,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import re
 import resource
 import shutil
 import sqlite3
@@ -65,8 +64,8 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import copy_numbered, pseudonym, table
-from sqlalchemy import Connection, Engine, event, select, text
+from shared import Statements, Swept, copy_numbered, levels, one_sweep, pseudonym, table
+from sqlalchemy import Connection, Engine, select, text
 
 from casework.clock import FixedClock
 from casework.config import Settings
@@ -74,7 +73,7 @@ from casework.db import init_database, open_engine, session_scope
 from casework.models import Deadline
 from casework.service import CaseService
 from notifications.notifier import Notifier
-from notifications.scheduler import BATCH, SweepReport, reschedule, sweep
+from notifications.scheduler import BATCH, reschedule
 
 QUIET_TARGET_S = 1.0
 QUIET_TARGET_SIZE = 100_000
@@ -92,7 +91,6 @@ LATER_DAYS = [pendulum.date(2024, 1, d) for d in (9, 10, 11, 12, 15, 16, 17, 18,
 QUIET_AS_OF = pendulum.datetime(2024, 1, 22, 12, tz="Europe/London").in_timezone("UTC")
 DUE_AS_OF = pendulum.datetime(2024, 1, 31, 12, tz="Europe/London").in_timezone("UTC")
 LEVEL_KINDS = ("reminder", "escalation")
-TABLE = re.compile(r"\b(?:FROM|INTO)\s+(\w+)", re.IGNORECASE)
 
 
 class Wrong(Exception):
@@ -196,68 +194,10 @@ def check_layout(engine: Engine, built: Built) -> None:
 # -- sweeping ------------------------------------------------------------------------------
 
 
-@dataclass
-class Statements:
-    """Counts the SQL statements an engine runs while `on`, and keeps the sweep's claim."""
-
-    on: bool = False
-    count: int = 0
-    kinds: dict[str, int] = field(default_factory=dict)
-    claim: tuple[str, Any] | None = None
-
-    def __call__(self, conn, cursor, statement: str, parameters: Any, context, many) -> None:
-        if not self.on:
-            return
-        self.count += 1
-        words = statement.split()
-        word = words[0].upper() if words else "?"
-        if word == "UPDATE" and len(words) > 1:
-            table = words[1]
-        else:
-            found = TABLE.search(statement)
-            table = found.group(1) if found else ""
-        key = f"{word} {table}".strip()
-        self.kinds[key] = self.kinds.get(key, 0) + 1
-        if self.claim is None and statement.lstrip().startswith("UPDATE deadline SET "
-                                                                "next_level_at"):
-            self.claim = (statement, parameters)
-
-    def reset(self) -> None:
-        self.count, self.kinds = 0, {}
-
-
-@dataclass
-class Swept:
-    report: SweepReport
-    wall_s: float
-    statements: int
-    kinds: dict[str, int]
-
-
-def one_sweep(engine: Engine, settings: Settings, as_of: pendulum.DateTime,
-              counter: Statements) -> Swept:
-    """A sweep in a new session, with the clock at `as_of`, as the scheduler service runs it."""
-    counter.reset()
-    counter.on = True
-    started = time.perf_counter()
-    try:
-        with session_scope(engine) as session:
-            service = CaseService(session, settings, FixedClock(as_of),
-                                  listeners=[Notifier(settings)])
-            report = sweep(service, as_of, actor="bench")
-    finally:
-        counter.on = False
-    return Swept(report, time.perf_counter() - started, counter.count, dict(counter.kinds))
-
-
 def peak_rss_mb() -> float:
     """This process's peak resident memory so far (Linux reports KiB, macOS bytes)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
-
-
-def levels(report: SweepReport) -> int:
-    return report.reminders + report.escalations
 
 
 @dataclass
@@ -292,7 +232,7 @@ def measure_size(folder: Path, size: int, args: argparse.Namespace, explain: boo
     init_database(url)
     engine = open_engine(url)
     counter = Statements()
-    event.listen(engine, "before_cursor_execute", counter)
+    counter.attach(engine)
     settings = Settings(database_url=url, database_source="benchmark")
     try:
         print(f"\n== {size:,} open deadlines ({args.due:,} to fall due) in {path}", flush=True)
