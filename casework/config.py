@@ -27,6 +27,17 @@ The board's config file is TOML, found at `--config`, else `$CASEWORK_CONFIG`, e
     imr = "8 weeks"                                  # a duration ...
     panel = { duration = "15 working days", anchor = "decision" }   # ... or both parts
 
+    [regimes.scr]                  # the board's own switch dates: the first key date (an
+    "2010.1" = 2010-01-04          # SCR's referral, a death's date) a version applies to
+
+    [[overlays]]                   # a period in which named timescales were relaxed
+    name = "Covid-19: timescales relaxed"
+    from = 2020-03-30
+    to = 2020-07-31
+    timescales = ["scr.completion"]      # workflow.deadline
+    effect = "relaxed"                   # relaxed | suspended
+    source = "Panel letter, 30 March 2020"
+
     [email]
     from = "Kent LSCB business unit <lscb@kent.example.org>"   # default: the board mailbox
     folder = "/srv/casework/outbox"        # where .eml files go when there is no SMTP relay
@@ -59,6 +70,7 @@ from pathlib import Path
 from typing import Any
 
 from casework.errors import InvalidInput
+from casework.overlays import Overlay, overlays
 from casework.reminders import Policy
 
 SECURITY_PORTS = {"starttls": 587, "tls": 465, "none": 25}
@@ -114,6 +126,9 @@ class Settings:
     overdue_listing: tuple[int, int, int] | None = (0, 7, 30)
     templates: Path | None = None  # the board's own versions of any template
     database: Tuning = field(default_factory=Tuning)  # pool and timeouts on PostgreSQL
+    # the board's own switch dates: (workflow, version) -> the first key date it applies to
+    switches: dict[tuple[str, str], dt.date] = field(default_factory=dict)
+    overlays: list[Overlay] = field(default_factory=list)
 
     @property
     def report_templates(self) -> Path | None:
@@ -179,6 +194,8 @@ def load_settings(db: str | None = None, config: str | None = None,
     settings.templates = _folder(board.get("templates"), f"config file {path}: [board] templates")
     settings.closed_days = _closed_days(data.get("calendar", {}).get("closed_days", []), path)
     settings.timescales = _timescales(data.get("timescales", {}), path)
+    settings.switches = _switches(data.get("regimes", {}), f"config file {path}: [regimes]")
+    settings.overlays = overlays(data.get("overlays", []), f"config file {path}: [[overlays]]")
     settings.email = _email(data.get("email", {}), path, url, env)
     settings.email.templates = settings.email.templates or settings.templates
     settings.reminders = Policy.from_config(data.get("reminders", {}),
@@ -302,6 +319,30 @@ def _path(value: Any, what: str) -> Path | None:
     return Path(value).expanduser()
 
 
+def _switches(value: Any, where: str) -> dict[tuple[str, str], dt.date]:
+    """`[regimes.scr] "2010.1" = 2010-01-04`: a board's own start for a version."""
+    from workflows import registry
+
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{where} must be a table of [regimes.WORKFLOW] tables")
+    switches: dict[tuple[str, str], dt.date] = {}
+    for key, table in value.items():
+        if key not in registry.processes():
+            raise InvalidInput(f"{where}: no workflow {key!r} (known: "
+                               f"{', '.join(registry.processes())})")
+        if not isinstance(table, dict):
+            raise InvalidInput(f"{where}: regimes.{key} must be a table of \"VERSION\" = DATE")
+        for number, day in table.items():
+            if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+                raise InvalidInput(f"{where}.{key} \"{number}\": give a date, e.g. 2010-01-04 "
+                                   f"(not {day!r})")
+            switches[key, str(number)] = day
+    problem = registry.check_switches(switches)
+    if problem:
+        raise InvalidInput(f"{where}: {problem}")
+    return switches
+
+
 def _timescales(value: Any, path: Path | None) -> dict[str, dict[str, Any]]:
     """One table per workflow; what is in each table is checked against the workflow when a
     case opens (casework.timescales.effective_rules)."""
@@ -310,9 +351,9 @@ def _timescales(value: Any, path: Path | None) -> dict[str, dict[str, Any]]:
     if not isinstance(value, dict):
         raise InvalidInput(f"config file {path}: [timescales] must be a table")
     for key, table in value.items():
-        if key not in registry.WORKFLOWS:
+        if key not in registry.processes():
             raise InvalidInput(f"config file {path}: [timescales.{key}]: no workflow {key!r} "
-                               f"(known: {', '.join(registry.WORKFLOWS)})")
+                               f"(known: {', '.join(registry.processes())})")
         if not isinstance(table, dict):
             raise InvalidInput(f"config file {path}: timescales.{key} must be a table of "
                                f"deadlines, e.g. [timescales.{key}] then decision = \"1 month\"")

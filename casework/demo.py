@@ -47,21 +47,28 @@ def build_demo(service: CaseService) -> list[str]:
     def step(ref: str, name: str, days_ago: int, **options: object) -> None:
         service.advance(ref, name, options, actor=ACTOR, on=ago(days_ago))
 
+    # Referred today, each review runs under the process in force now (WT2013/15): the
+    # local authority tells Ofsted and the board of the incident within 5 working days.
     # 1. Just referred, but the month for the decision has run out.
-    late_decision = service.refer_scr("Child B", actor=ACTOR, on=ago(40), referred_by="CSC")
+    late_decision = service.refer_scr("Child B", actor=ACTOR, on=ago(40), referred_by="CSC",
+                                      aware=ago(42))
+    step(late_decision.reference, "notify_ofsted", 39)
     step(late_decision.reference, "recommend", 20, recommendation="scr",
          criteria=["life_threatening_injury"])
     opened.append(late_decision.reference)
 
     # 2. No review: below the threshold, closed with the chair's rationale.
     none = service.refer_scr("Child C", actor=ACTOR, on=ago(75), referred_by="HEALTH")
+    step(none.reference, "notify_ofsted", 74)
     step(none.reference, "recommend", 60, recommendation="no_review")
     step(none.reference, "decide", 55, outcome="no_review", chair="Board chair",
          rationale="single-agency learning; no inter-agency concerns")
+    step(none.reference, "inform_panel", 50)
     opened.append(none.reference)
 
     # 3. A non-statutory review, panel being formed, on time.
     nsr = service.refer_scr("Child D", actor=ACTOR, on=ago(25), referred_by="EDU")
+    step(nsr.reference, "notify_ofsted", 24)
     step(nsr.reference, "recommend", 12, recommendation="non_statutory",
          criteria=["inter_agency_concerns"])
     step(nsr.reference, "decide", 8, outcome="non_statutory", chair="Board chair",
@@ -72,6 +79,7 @@ def build_demo(service: CaseService) -> list[str]:
     # 4. An SCR waiting on IMRs: two are late, one in.
     imrs = service.refer_scr("Adam", actor=ACTOR, on=ago(150), referred_by="POLICE")
     ref = imrs.reference
+    step(ref, "notify_ofsted", 149)
     step(ref, "recommend", 140, recommendation="scr", criteria=["death"])
     step(ref, "decide", 135, outcome="scr", criteria=["death"], chair="Board chair",
          rationale="a child died; neglect is suspected")
@@ -87,6 +95,7 @@ def build_demo(service: CaseService) -> list[str]:
     # 5. Held for criminal proceedings: paused, its clock stopped.
     held = service.refer_scr("Bethany and Cameron", actor=ACTOR, on=ago(100),
                              referred_by="CSC")
+    step(held.reference, "notify_ofsted", 98)
     step(held.reference, "recommend", 95, recommendation="scr",
          criteria=["sexual_abuse"])
     step(held.reference, "decide", 92, outcome="scr", criteria=["sexual_abuse"],
@@ -98,6 +107,7 @@ def build_demo(service: CaseService) -> list[str]:
     # 6. Endorsed eight months ago: actions under way, one late, the audit overdue.
     plan = service.refer_scr("Child E", actor=ACTOR, on=ago(420), referred_by="ACUTE")
     ref = plan.reference
+    step(ref, "notify_ofsted", 418)
     step(ref, "recommend", 410, recommendation="scr", criteria=["permanent_impairment"])
     step(ref, "decide", 400, outcome="scr", criteria=["permanent_impairment"],
          chair="Board chair", rationale="serious and permanent impairment through neglect")
@@ -172,6 +182,7 @@ def _child_deaths(service: CaseService, ago, step) -> list[str]:
          parenting="3", environment="3", services="2", modifiable="yes",
          recommendation=["Share the learning on bruising in non-mobile children"])
     step(reviewed, "refer_for_scr", at_meeting, reason="abuse may have caused the death")
+    step(service.case(reviewed).data["scr_referral"], "notify_ofsted", at_meeting)
 
     elsewhere = notify("Child J", 12, 12, "expected", residence="Medway", age_band="15-17y")
     step(elsewhere, "transfer", 11, to_panel="Medway CDOP")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from casework.dates import parse_date
+from casework.dates import parse_date, parse_moment
 from casework.errors import InvalidInput
-from workflows.definition import Option, Step
+from workflows.definition import Moment, Option, Step
 
+_TIME_GIVEN = re.compile(r"[ T]\d{1,2}:\d{2}$")
 AgencyCheck = Callable[[str], str]  # returns the canonical code or raises UnknownAgency
 
 
@@ -69,12 +71,16 @@ def _convert(option: Option, value: Any, checks: Mapping[str, AgencyCheck]) -> A
         raise InvalidInput(f"{option.flag} needs a value")
     if option.kind == "choice":
         choice = text.lower().replace("-", "_")
+        if choice not in option.choices:  # choices written with hyphens: age bands, 1-4y
+            choice = text.lower()
         if choice not in option.choices:
             raise InvalidInput(f"{option.flag} must be one of: {', '.join(option.choices)} "
                                f"(not {text!r})")
         return choice
     if option.kind == "date":
         return parse_date(text, what=option.flag)
+    if option.kind == "moment":
+        return Moment(parse_moment(text, what=option.flag), bool(_TIME_GIVEN.search(text)))
     if option.kind == "number":
         digits = text.upper().removeprefix("A")
         if not digits.isdigit():

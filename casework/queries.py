@@ -167,7 +167,8 @@ def caseload(service: CaseService, as_of: dt.date, *, kind: str | None = None,
     overdue = _overdue_count(as_of)
     query = (
         select(Case.id, Case.reference, Case.kind, Case.pseudonym, Case.state,
-               Case.opened_on, Case.paused_on, Case.closed_on,
+               Case.opened_on, Case.paused_on, Case.closed_on, Case.workflow_key,
+               Case.workflow_version,
                next_due.label("next_due"), overdue.label("overdue"))
         .select_from(Case)
         .outerjoin(Deadline, col(Deadline.case_id) == Case.id)
@@ -190,8 +191,9 @@ def caseload(service: CaseService, as_of: dt.date, *, kind: str | None = None,
             query = query.limit(limit)
     from workflows import registry
 
-    rows = []
+    rows, flows = [], {}
     for row in service.session.exec(query):
+        flows[row.id] = registry.version(row.workflow_key, row.workflow_version)
         summary = CaseSummary(
             reference=row.reference, kind=row.kind, pseudonym=row.pseudonym, stage=row.state,
             stage_title="", opened_on=row.opened_on, next_due=row.next_due,
@@ -200,8 +202,8 @@ def caseload(service: CaseService, as_of: dt.date, *, kind: str | None = None,
         rows.append((row.id, summary))
     if past:
         rows = _as_it_stood(service, rows, as_of, wanted, overdue_only, limit)
-    for _, summary in rows:
-        row_flow = registry.current(summary.kind)
+    for case_id, summary in rows:
+        row_flow = flows[case_id]
         summary.stage_title = row_flow.stage(summary.stage).title if row_flow else summary.stage
     return [summary for _, summary in rows]
 
@@ -250,7 +252,7 @@ def _standing(service: CaseService, as_of: dt.date,
 def _known_stage(stage: str, kind: str | None) -> str:
     from workflows import registry
 
-    flows = [w for w in registry.WORKFLOWS.values() if kind in (None, w.kind)]
+    flows = [w for w in registry.ALL if kind in (None, w.kind)]
     names = list(dict.fromkeys(s.name for w in flows for s in w.stages))
     wanted = stage.strip().lower()
     if wanted not in names:

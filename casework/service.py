@@ -56,8 +56,8 @@ from workflows.definition import Step, Workflow, open_deadlines
 AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 # Who the board is, by role, for requests' replies and escalations.
-BOARD_ROLES = {"chair": "Board chair", "scr_panel_chair": "SCR panel chair",
-               "cdop_chair": "CDOP chair", "mailbox": "Board mailbox"}
+BOARD_ROLES = {"chair": "Board chair", "mailbox": "Board mailbox",
+               **{role: title for w in registry.ALL for role, title in w.roles.items()}}
 T = TypeVar("T")
 
 
@@ -212,7 +212,7 @@ class CaseHandle:
     def open_linked(self, workflow_key: str, *, note: str, **data: Any) -> str:
         """Open a new case linked to this one, in the same transaction as the step."""
         linked = self._service.open_in_transaction(
-            workflow_key, self.row.pseudonym, actor=self.actor, effective=self.effective_at,
+            workflow_key, self.row.pseudonym, {}, actor=self.actor, effective=self.effective_at,
             data={"linked_case": self.row.reference, **data}, note=note)
         return linked.reference
 
@@ -405,27 +405,26 @@ class CaseService:
     # -- opening a case -------------------------------------------------------------------
 
     def refer_scr(self, pseudonym: str, *, actor: str, on: str | dt.datetime | None = None,
-                  referred_by: str | None = None, note: str | None = None) -> Case:
-        """Record the referral of a serious incident: a new SCR at screening."""
-        data = {"referred_by": self.active_agency_code(referred_by)} if referred_by else {}
-        return self.open_case("scr", pseudonym, actor=actor, on=on, data=data, note=note)
+                  referred_by: str | None = None, note: str | None = None,
+                  **options: Any) -> Case:
+        """Record the referral of a serious incident: `case open scr` by its own name."""
+        from casework.regimes import open_case
+
+        if referred_by:
+            options["referred_by"] = referred_by
+        return open_case(self, "scr", pseudonym, options, actor=actor, on=on, note=note)
 
     @atomic
-    def open_case(self, workflow_key: str, pseudonym: str, *, actor: str,
-                  on: str | dt.datetime | None = None, data: dict[str, Any] | None = None,
-                  note: str | None = None, events: Mapping[str, dt.datetime] | None = None,
-                  opens: Sequence[str] = (), meets: Sequence[str] = (),
-                  stage: str | None = None,
-                  dues: Mapping[str, tuple[dt.date, str]] | None = None) -> Case:
-        """Open a case: its reference, its opening event (and any earlier ones given in
-        `events`, such as the death), and the deadlines the workflow opens with (`dues` gives
-        some of them a date of their own, with how it is described)."""
-        effective = self.effective(on, not_before=None)
+    def open_case(self, workflow: Workflow, pseudonym: str, options: Mapping[str, Any], *,
+                  actor: str, effective: pendulum.DateTime, note: str | None = None,
+                  different: bool = False) -> Case:
+        """Open a case under a chosen version (`casework.regimes.open_case` chooses): its
+        reference, and what the version's intake makes of `options`."""
         for attempt in range(5):
             try:
-                case = self.open_in_transaction(
-                    workflow_key, pseudonym, actor=actor, effective=effective, data=data,
-                    note=note, events=events, opens=opens, meets=meets, stage=stage, dues=dues)
+                case = self.open_in_transaction(workflow, pseudonym, options, actor=actor,
+                                                effective=effective, note=note,
+                                                different=different)
                 self._commit()
                 return case
             except IntegrityError:  # another coordinator opened the first case of the year
@@ -434,16 +433,20 @@ class CaseService:
                     raise Conflict("could not allocate a case reference: try again") from None
         raise AssertionError("unreachable")
 
-    def open_in_transaction(self, workflow_key: str, pseudonym: str, *, actor: str,
+    def open_in_transaction(self, workflow: str | Workflow, pseudonym: str,
+                            options: Mapping[str, Any], *, actor: str,
                             effective: pendulum.DateTime, data: dict[str, Any] | None = None,
-                            note: str | None = None,
-                            events: Mapping[str, dt.datetime] | None = None,
-                            opens: Sequence[str] = (), meets: Sequence[str] = (),
-                            stage: str | None = None,
-                            dues: Mapping[str, tuple[dt.date, str]] | None = None) -> Case:
-        workflow = registry.current(workflow_key)
-        if workflow is None:
-            raise UnknownWorkflow(f"no workflow {workflow_key!r}")
+                            note: str | None = None, different: bool = False) -> Case:
+        """Open a case in the caller's transaction: a key (a referral made by a step) runs
+        under the version in force on `effective`; `data` adds facts of the caller's."""
+        from casework.regimes import in_force, take_intake
+
+        if isinstance(workflow, str):
+            workflow = in_force(self.settings, workflow, local_date(effective))
+        taken = take_intake(self, workflow, options, effective, different)
+        data = {**taken.data, **(data or {})}
+        events, opens, meets = taken.events, taken.opens, taken.meets
+        stage, dues = taken.stage, taken.dues
         rules = effective_rules(workflow, self.settings.timescales.get(workflow.key),
                                 f"config file {self.settings.config_path}")
         pseudonym = required(pseudonym, "--pseudonym")

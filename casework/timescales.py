@@ -119,6 +119,8 @@ def effective_rules(workflow: Any, overrides: Mapping[str, Any] | None,
     for key, value in (overrides or {}).items():
         where = f"{source}: [timescales.{workflow.key}] {key}"
         deadline = workflow.deadline(key)
+        if deadline is None and key in _elsewhere(workflow):
+            continue  # another version of the process has it: the table serves them all
         if deadline is None:
             known = ", ".join(d.key for d in workflow.deadlines)
             raise InvalidInput(f"{where}: no such deadline (known: {known})")
@@ -143,6 +145,24 @@ def effective_rules(workflow: Any, overrides: Mapping[str, Any] | None,
                                f"is set (choose from: {', '.join(allowed)})")
         rules[key] = Rule(key, duration, anchor, deadline.set_by)
     return rules
+
+
+def _elsewhere(workflow: Any) -> set[str]:
+    """The deadlines the other versions of the workflow's process have."""
+    from workflows import registry
+
+    return {d.key for w in registry.versions(workflow.key) for d in w.deadlines}
+
+
+def strength_of(workflow: Any, rule: Rule) -> str:
+    """How sure a case's timescale is: its source's strength, or the board's own where the
+    board's config changed it from the definition's."""
+    deadline = workflow.deadline(rule.key)
+    default = Rule.from_data(rule.key, {"duration": deadline.duration,
+                                        "anchor": deadline.anchor, "set_by": deadline.set_by})
+    if default.describe() != rule.describe():
+        return "the board's own timescale (its config file)"
+    return deadline.strength_text
 
 
 def _anchors_before(workflow: Any, key: str) -> list[str]:

@@ -34,9 +34,67 @@ def case() -> None:
     """List, show, advance, pause, resume and extend cases of any kind."""
 
 
+@case.command("open", context_settings={"ignore_unknown_options": True})
+@click.argument("workflow")
+@click.option("--pseudonym", required=True,
+              help="How the child is known in the review, e.g. 'Child A'. Never a real name.")
+@click.argument("intake_options", nargs=-1, type=click.UNPROCESSED)
+@click.option("--different-child", is_flag=True,
+              help="Confirm this is a different child from a matching open case.")
+@click.option("--note", default=None, help="A note for the history (no identifying details).")
+@on_option
+@actor_option
+@json_option
+@pass_app
+def open_(app: App, workflow: str, pseudonym: str, intake_options: tuple[str, ...],
+          different_child: bool, note: str | None, on: str | None, actor: str | None,
+          as_json: bool) -> None:
+    """Open a case of WORKFLOW (scr, cdr, ...), with the options its intake declares.
+
+    \b
+    e.g. casework case open scr --pseudonym "Child A" --referred-by POLICE --on 2008-03-20
+
+    The case runs for life under the version of WORKFLOW in force on its own key date
+    (`casework workflow list`); `casework workflow show WORKFLOW --on DATE` lists what
+    opening it asks for. Prints the new case's reference.
+    """
+    from casework.errors import InvalidInput
+
+    with app.service() as service:
+        options = parse_step_arguments(intake_options, InvalidInput)
+        case = open_case(service, workflow, pseudonym, options, actor=actor_name(actor),
+                         on=on, note=note, different=different_child)
+        report_opened(app, service, case, as_json)
+
+
+def open_case(service: Any, workflow: str, pseudonym: str, options: dict[str, Any],
+              **kwargs: Any) -> Any:
+    from casework.regimes import open_case as open_any
+
+    return open_any(service, workflow, pseudonym, options, **kwargs)
+
+
+def report_opened(app: App, service: Any, case: Any, as_json: bool) -> None:
+    """The new reference, the regime it runs under and what is now due."""
+    flow = service.workflow_of(case)
+    due = [d for d in service.deadlines_of(case) if d.status == "open"]
+    if as_json:
+        emit_json({"reference": case.reference, "pseudonym": case.pseudonym,
+                   "workflow": flow.key, "version": flow.version, "regime": flow.title,
+                   "stage": case.state, "opened_on": case.opened_on,
+                   "open_deadlines": {d.key: d.due_on.isoformat() for d in due}})
+        return
+    click.echo(case.reference)
+    click.echo(f"{case.pseudonym}: {flow.kind_name} opened {when(case.opened_on)}, under "
+               f"{flow.title}.")
+    for deadline in due:
+        click.echo(f"  {deadline.title} due {when(deadline.due_on)}")
+    echo_queued(app)
+
+
 @case.command("list")
-@click.option("--kind", type=click.Choice(["scr", "cdr"]), default=None,
-              help="Only cases of this kind.")
+@click.option("--kind", default=None, metavar="KIND",
+              help="Only cases of this kind (scr, cdr, ...).")
 @click.option("--stage", default=None, help="Only cases at this stage (e.g. imrs).")
 @click.option("--overdue", is_flag=True, help="Only cases with a late deadline.")
 @click.option("--open", "open_only", is_flag=True, help="Leave out closed cases.")
@@ -47,6 +105,14 @@ def case() -> None:
 def list_(app: App, kind: str | None, stage: str | None, overdue: bool, open_only: bool,
           limit: int | None, as_of: str | None, as_json: bool) -> None:
     """The caseload: each case's stage, next due date and how many deadlines are late."""
+    if kind is not None:
+        from casework.errors import InvalidInput
+        from workflows import registry
+
+        kind = kind.strip().lower()
+        if kind not in registry.kinds():
+            raise InvalidInput(f"--kind must be one of: {', '.join(registry.kinds())} "
+                               f"(not {kind!r})")
     print_caseload(app, as_of, kind=kind, stage=stage, overdue_only=overdue,
                    include_closed=not open_only, limit=limit, as_json=as_json)
 

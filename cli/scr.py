@@ -1,4 +1,4 @@
-"""`casework scr ...`: what only a serious case review has."""
+"""`casework scr refer`: the friendly name for `casework case open scr`."""
 
 from __future__ import annotations
 
@@ -13,28 +13,39 @@ def scr() -> None:
     """Serious case reviews: record a referral."""
 
 
-@scr.command()
+@scr.command(context_settings={"ignore_unknown_options": True})
 @click.option("--pseudonym", required=True,
               help="How the child is known in the review, e.g. 'Child A'. Never a real name.")
 @click.option("--referred-by", metavar="AGENCY", default=None,
               help="The agency that referred the serious incident.")
 @click.option("--note", default=None, help="A note for the history (no identifying details).")
+@click.argument("intake_options", nargs=-1, type=click.UNPROCESSED)
 @on_option
 @actor_option
 @json_option
 @pass_app
-def refer(app: App, pseudonym: str, referred_by: str | None, note: str | None, on: str | None,
-          actor: str | None, as_json: bool) -> None:
-    """Record the referral of a serious incident: opens an SCR at screening."""
+def refer(app: App, pseudonym: str, referred_by: str | None, note: str | None,
+          intake_options: tuple[str, ...], on: str | None, actor: str | None,
+          as_json: bool) -> None:
+    """Record the referral of a serious incident: opens an SCR at screening, under the
+    version of the process in force on the referral's date. Any other option its intake
+    declares (WT2013/15: --aware DATE) follows; `casework workflow show scr --on DATE`."""
+    from casework.errors import InvalidInput
+    from cli.case import open_case, parse_step_arguments
+
+    options = parse_step_arguments(intake_options, InvalidInput)
+    if referred_by is not None:
+        options["referred_by"] = referred_by
     with app.service() as service:
-        case = service.refer_scr(pseudonym, actor=actor_name(actor), on=on,
-                                 referred_by=referred_by, note=note)
-        decision = next(d for d in service.deadlines_of(case) if d.kind == "decision")
+        case = open_case(service, "scr", pseudonym, options, actor=actor_name(actor), on=on,
+                         note=note)
+        decision = next(d for d in service.deadlines_of(case) if d.key == "decision")
+        flow = service.workflow_of(case)
         if as_json:
             emit_json({"reference": case.reference, "pseudonym": case.pseudonym,
                        "stage": case.state, "referred_on": case.opened_on,
-                       "decision_due": decision.due_on})
+                       "decision_due": decision.due_on, "version": flow.version})
             return
         click.echo(case.reference)
         click.echo(f"{case.pseudonym}: referred {when(case.opened_on)}; the decision whether "
-                   f"to hold a review is due by {when(decision.due_on)}.")
+                   f"to hold a review is due by {when(decision.due_on)} ({flow.short_title}).")

@@ -1,73 +1,109 @@
-"""`casework workflow ...`: the processes, their steps and timescales, and a diagram."""
+"""`casework workflow ...`: the processes, every version of each, their steps and timescales."""
 
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import click
 
 from cli.app import App, json_option, pass_app
-from cli.output import WIDTH, emit_json, table
+from cli.output import WIDTH, emit_json, table, when
 
 
 @click.group()
 def workflow() -> None:
-    """Show a process definition and draw it."""
+    """List the regimes, show one, and draw it."""
 
 
-def _load(key: str):
-    from casework.errors import UnknownWorkflow
-    from workflows import registry
+def _in_force(app: App, key: str, on: str | None) -> Any:
+    """The version of a process in force on a key date (default: today)."""
+    from casework.dates import parse_date
+    from casework.regimes import in_force, process
 
-    found = registry.current(key.lower())
-    if found is None:
-        raise UnknownWorkflow(f"no workflow {key!r} (known: {', '.join(registry.WORKFLOWS)})")
-    return found
+    day = parse_date(on, what="--on") if on else app.today()
+    return in_force(app.settings, process(key).key, day)
 
 
 @workflow.command("list")
 @json_option
-def list_(as_json: bool) -> None:
-    """The workflows this casework runs."""
+@pass_app
+def list_(app: App, as_json: bool) -> None:
+    """Every regime: each version of each process, and the key dates it applies to."""
     from workflows import registry
 
+    spans = [s for key in registry.processes() for s in registry.spans(key, app.settings.switches)]
     if as_json:
-        emit_json([{"key": w.key, "version": w.version, "title": w.title}
-                   for w in registry.WORKFLOWS.values()])
+        emit_json([{"key": s.workflow.key, "version": s.workflow.version,
+                    "title": s.workflow.title, "in_force_from": s.start,
+                    "in_force_to": s.end, "key_date": s.workflow.selected_by,
+                    "switch_moved_by_board": s.moved,
+                    "in_force_source": s.workflow.in_force_source} for s in spans])
         return
-    click.echo(table(["Key", "Version", "Title"],
-                     [[w.key, w.version, w.title] for w in registry.WORKFLOWS.values()],
-                     flex=(2,)))
+    click.echo(table(["Key", "Version", "Title", "From", "To"],
+                     [[s.workflow.key, s.workflow.version, s.workflow.title,
+                       _start(s), when(s.end) or "-"] for s in spans], flex=(2,)))
+    moved = [s for s in spans if s.moved]
+    if moved:
+        click.echo("* the board's own switch date (config file [regimes])")
+
+
+def _start(span: Any) -> str:
+    text = when(span.start) if span.start else "-"
+    return f"{text}*" if span.moved else text
 
 
 @workflow.command()
 @click.argument("key")
+@click.option("--on", metavar="DATE", default=None,
+              help="The case's key date (an SCR's referral, a death's date): show the version "
+                   "in force then (default: today).")
 @json_option
 @pass_app
-def show(app: App, key: str, as_json: bool) -> None:
-    """Stages, steps (with their options) and timescales, as this board has set them."""
+def show(app: App, key: str, on: str | None, as_json: bool) -> None:
+    """The version of a process in force on a date: its stages, steps (with their options),
+    what opening a case asks for, and its timescales as this board has set them, each with
+    its source's strength."""
     from casework.timescales import effective_rules
+    from workflows import registry
 
-    flow = _load(key)
+    flow = _in_force(app, key, on)
     settings = app.settings
+    span = next(s for s in registry.spans(flow.key, settings.switches) if s.workflow is flow)
     rules = effective_rules(flow, settings.timescales.get(flow.key),
                             f"config file {settings.config_path}")
+    overlays = [o for o in settings.overlays
+                if any(t.startswith(f"{flow.key}.") for t in o.timescales)]
     if as_json:
         emit_json({
             "key": flow.key, "version": flow.version, "title": flow.title,
+            "in_force_from": span.start, "in_force_to": span.end,
+            "in_force_source": flow.in_force_source, "key_date": flow.selected_by,
+            "escalation_role": flow.escalation_role,
+            "intake": [_option(o) for o in flow.intake.options],
             "stages": [{"name": s.name, "title": s.title, "final": s.final}
                        for s in flow.stages],
             "steps": [{"name": s.name, "title": s.title, "from": list(s.sources),
                        "to": s.dest or {b.when: b.dest for b in s.branches} or None,
-                       "options": [{"name": o.flag, "help": o.help, "required": o.required,
-                                    "repeatable": o.multiple,
-                                    "choices": list(o.choices) or None} for o in s.options]}
+                       "options": [_option(o) for o in s.options]}
                       for s in flow.steps],
             "deadlines": {k: {"title": flow.deadline(k).title, **r.as_data(),
-                              "rule": r.describe()} for k, r in rules.items()},
+                              "rule": r.describe(), "strength": flow.deadline(k).strength,
+                              "strength_text": flow.deadline(k).strength_text}
+                          for k, r in rules.items()},
+            "overlays": [{"name": o.name, "from": o.start, "to": o.end, "effect": o.effect,
+                          "timescales": list(o.timescales)} for o in overlays],
         })
         return
-    click.echo(f"{flow.title}\n{flow.key} {flow.version}\n\nStages")
+    end = f" to {when(span.end)}" if span.end else ""
+    start = f"from {when(span.start)}" if span.start else "with no earlier limit"
+    click.echo(f"{flow.title}\n{flow.key} {flow.version}: cases whose "
+               f"{flow.selected_by.replace('_', ' ')} is {start}{end}"
+               + (" (the board's own date)" if span.moved else ""))
+    click.echo(textwrap.fill(f"Source: {flow.in_force_source}", WIDTH))
+    click.echo("\nOpening a case asks for\n      --pseudonym (required): how the child is known")
+    _options(flow.intake.options)
+    click.echo("\nStages")
     for stage in flow.stages:
         click.echo(f"  {stage.name:<20} {stage.title}")
     click.echo("\nSteps")
@@ -75,22 +111,43 @@ def show(app: App, key: str, as_json: bool) -> None:
         target = step.dest or ", ".join(f"{b.dest} ({b.when})" for b in step.branches) \
             or "(stays)"
         click.echo(textwrap.fill(f"{step.name:<20} {', '.join(step.sources)} -> {target}",
-                                 WIDTH, initial_indent="  ", subsequent_indent=" " * 23))
-        for option in step.options:
-            need = " (required)" if option.required else ""
-            more = " (repeatable)" if option.multiple else ""
-            choices = f" [{'|'.join(option.choices)}]" if option.choices else ""
-            click.echo(textwrap.fill(f"{option.flag}{choices}{need}{more}: {option.help}",
-                                     WIDTH, initial_indent=" " * 6,
-                                     subsequent_indent=" " * 10))
+                                 WIDTH, initial_indent="  ", subsequent_indent=" " * 23,
+                                 break_long_words=False))
+        _options(step.options)
     click.echo("\nDeadlines")
     click.echo(table(["Key", "What", "Timescale"],
                      [[k, flow.deadline(k).title, r.describe()] for k, r in rules.items()],
                      flex=(1,)))
+    click.echo("\nHow sure each timescale is")
+    for key in rules:
+        click.echo(textwrap.fill(f"{key}: {flow.deadline(key).strength_text}", WIDTH,
+                                 initial_indent="  ", subsequent_indent="    ",
+                                 break_long_words=False))
+    for overlay in overlays:
+        click.echo(textwrap.fill(f"Overlay: {', '.join(overlay.timescales)} "
+                                 f"{overlay.describe()}", WIDTH, break_long_words=False))
+
+
+def _option(option: Any) -> dict[str, Any]:
+    return {"name": option.flag, "help": option.help, "required": option.required,
+            "repeatable": option.multiple, "choices": list(option.choices) or None}
+
+
+def _options(options: Any) -> None:
+    for option in options:
+        need = " (required)" if option.required else ""
+        more = " (repeatable)" if option.multiple else ""
+        choices = f" [{' | '.join(option.choices)}]" if option.choices else ""
+        click.echo(textwrap.fill(f"{option.flag}{choices}{need}{more}: {option.help}",
+                                 WIDTH, initial_indent=" " * 6, subsequent_indent=" " * 10,
+                                 break_long_words=False))
 
 
 @workflow.command()
 @click.argument("key")
-def diagram(key: str) -> None:
+@click.option("--on", metavar="DATE", default=None,
+              help="Draw the version in force on this key date (default: today).")
+@pass_app
+def diagram(app: App, key: str, on: str | None) -> None:
     """The workflow as a mermaid state diagram (paste into any mermaid viewer)."""
-    click.echo(_load(key).diagram())
+    click.echo(_in_force(app, key, on).diagram())

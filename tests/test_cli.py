@@ -109,12 +109,12 @@ def test_refer_prints_the_reference_and_the_decision_due(run, agencies):
     result = run("scr", "refer", "--pseudonym", "Child A", "--on", "2008-03-20")
     assert result.stdout == (
         "SCR-2008-001\nChild A: referred 20 Mar 2008; the decision whether to hold a review "
-        "is due by 20 Apr 2008.\n")
+        "is due by 20 Apr 2008 (WT2006).\n")
     data = json.loads(run("scr", "refer", "--pseudonym", "Child B", "--on", "2008-03-21",
                           "--json").stdout)
     assert data == {"reference": "SCR-2008-002", "pseudonym": "Child B",
                     "stage": "screening", "referred_on": "2008-03-21",
-                    "decision_due": "2008-04-21"}
+                    "decision_due": "2008-04-21", "version": "2006.1"}
 
 
 def test_advance_reports_what_the_step_did(run, referred):
@@ -353,7 +353,9 @@ def test_workflow_show_and_diagram(run):
     data = json.loads(run("workflow", "show", "scr", "--json").stdout)
     assert data["deadlines"]["panel"] == {"title": "Review panel formed",
                                           "duration": "20 working days", "anchor": "decision",
-                                          "rule": "20 working days after decision"}
+                                          "rule": "20 working days after decision",
+                                          "strength": "default",
+                                          "strength_text": "default: no source confirms it"}
 
 
 def test_the_real_executable_and_python_m_both_run(tmp_path):
@@ -405,8 +407,9 @@ def test_small_things_a_coordinator_would_trip_over(run, referred, agencies):
     assert bad.stderr.startswith("Error: no stage 'imrz' (stages: screening, decision,")
     assert json.loads(run("case", "list", "--stage", "DECISION", "--json").stdout)["cases"][0][
         "reference"] == referred
-    assert [w["key"] for w in json.loads(run("workflow", "list", "--json").stdout)] == [
-        "scr", "cdr"]
+    assert [(w["key"], w["version"]) for w in json.loads(
+        run("workflow", "list", "--json").stdout)] == [
+        ("scr", "2006.1"), ("scr", "2010.1"), ("scr", "2013.1"), ("cdr", "2008.1")]
     run("agency", "add", "MEDWAY-CSC-FAMILIES", "--name", "Medway families", "--email",
         "f@medway.example.org")
     too_long = run("agency", "add", "LONG", "--name", "x" * 201, "--email", "a@b.org", expect=2)

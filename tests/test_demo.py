@@ -23,8 +23,10 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
                       r"due or late, and the board's mailbox its overdue listing \((\d+) items, "
                       r"with the CSV attached\)", out)
     assert swept is not None and int(swept[1]) > 0 and int(swept[2]) > 0  # soon due, late
-    assert int(swept[3]) == 9  # the late deadlines of the listing printed below
-    assert "Deadlines late as of" in out and ": 9 (9 late)" in out
+    # the late deadlines of the listing printed below (WT2013/15: Adam's review has six
+    # months to complete, not four, so its completion is not late yet)
+    assert int(swept[3]) == 8
+    assert "Deadlines late as of" in out and ": 8 (8 late)" in out
     emails = 17 + int(swept[1]) + int(swept[2]) + 1
     assert f"All {emails} emails are in {tmp_path / 'outbox'}/" in out
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == emails
@@ -40,7 +42,7 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
         ("cdr", "Child H"): "reviewed", ("scr", "Child H"): "screening",
         ("cdr", "Child J"): "transferred"}
     late = {(c["kind"], c["pseudonym"]): c["overdue"] for c in listing}
-    assert late[("scr", "Child B")] == 1 and late[("scr", "Adam")] == 4
+    assert late[("scr", "Child B")] == 1 and late[("scr", "Adam")] == 3
     assert late[("scr", "Child E")] == 2 and late[("cdr", "Child F")] == 2
     assert late[("scr", "Child D")] == 0 and late[("scr", "Bethany and Cameron")] == 0
     linked = {c["reference"]: c for c in listing if c["pseudonym"] == "Child H"}

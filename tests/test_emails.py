@@ -5,6 +5,7 @@ Dates are worked out by hand in the comments. The clock stands at Tuesday 1 Apri
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -202,6 +203,8 @@ def test_an_action_names_its_number_recommendation_and_date(service, agencies):
 def test_a_form_b_request_counts_working_days_over_easter(service, agencies):
     from casework.deaths import notify_death
 
+    # A pilot area's panel, reviewing deaths before the statutory start (1 April 2008).
+    service.settings.switches[("cdr", "2008.1")] = dt.date(2008, 3, 1)
     ref = notify_death(service, pseudonym="Child B", died="2008-03-14 08:00", age_band="1-4y",
                        place="hospital", notifier="Dr Jones", notifier_agency="HEALTH",
                        residence="Kent", death="expected", actor="coordinator",

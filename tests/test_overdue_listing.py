@@ -72,6 +72,9 @@ def story(service: CaseService, agencies, clock: FixedClock) -> CaseService:
     a = commissioned(service)  # SCR-2007-001, with its IMRs commissioned on 18 January
     b = service.refer_scr("Child B", actor="coordinator", on="2008-01-07").reference
     clock.set(london(2008, 2, 1, 15))
+    # A board whose panel reviewed deaths before the statutory start of 1 April 2008 (a
+    # pilot area) says so in its config file; casework would otherwise refuse this death.
+    service.settings.switches[("cdr", "2008.1")] = D(2008, 1, 1)
     d = notify_death(service, pseudonym="Child D", died="2008-01-31 20:00", age_band="1-4y",
                      place="hospital", notifier="Dr N", notifier_agency="HEALTH",
                      residence="Kent", death="expected", actor="coordinator",

@@ -15,7 +15,7 @@ import pytest
 from casework.calendar import WorkingCalendar
 from casework.errors import InvalidInput
 from casework.timescales import Duration, Rule, effective_rules
-from workflows.scr import SCR
+from workflows.scr2006 import SCR_2006 as SCR
 
 D = dt.date
 

@@ -22,11 +22,17 @@ Deadlines (defaults; a board overrides them in its config file):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from workflows.definition import (
     Branch,
     CaseLike,
     Deadline,
+    Intake,
+    IntakeLike,
+    Opening,
     Option,
     Options,
     Stage,
@@ -209,6 +215,85 @@ def refer_for_scr(case: CaseLike, opts: Options) -> None:
     case.record(scr_referral=reference)
 
 
+# The notification (Form A): what opening a child death review asks for.
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _local(instant: dt.datetime) -> dt.datetime:
+    return instant.astimezone(LONDON)
+
+
+def died_before_notification(intake: IntakeLike, opts: Options) -> str | None:
+    died, notified = opts["died"], intake.effective_at
+    if died.at > notified or (not died.time_known
+                              and _local(died.at).date() > _local(notified).date()):
+        return (f"--died {_moment(died.at, died.time_known)} is after the notification "
+                f"({_moment(notified, True)})")
+    return None
+
+
+def _moment(instant: dt.datetime, with_time: bool) -> str:
+    local = _local(instant)
+    return f"{day_text(local.date())} {local:%H:%M}" if with_time else day_text(local.date())
+
+
+def notification(intake: IntakeLike, opts: Options) -> Opening:
+    """Form A: how promptly the death was notified (24 hours; by the end of the next day
+    when its time is not known), and whether the child lived in the board's area (else it
+    is marked for transfer to that area's panel)."""
+    died, notified = opts["died"], intake.effective_at
+    died_on = _local(died.at).date()
+    data: dict[str, Any] = {"died_on": died_on.isoformat(), "notified_as": opts["death"],
+                            "death": None}
+    dues = {}
+    if died.time_known:
+        hours = (notified - died.at).total_seconds() / 3600
+        data["hours_to_notify"] = round(hours, 1)
+        data["notified_late"] = hours > 24
+    else:  # 24 hours from an unknown time: by the end of the day after the death at the latest
+        next_day = died_on + dt.timedelta(days=1)
+        data["time_of_death_known"] = False
+        data["notified_late"] = _local(notified).date() > next_day
+        dues["notification"] = (next_day, "by the day after the death (time not given)")
+    areas = {a.lower() for a in intake.areas}
+    local = not areas or opts["residence"].lower() in areas
+    if not local:
+        data["transfer_to_area"] = opts["residence"]
+    return Opening(data=data, events={"death": died.at},
+                   opens=RAPID_RESPONSE if opts["death"] == "unexpected" and local else (),
+                   meets=("notification",), stage=None if local else "transfer_pending",
+                   dues=dues)
+
+
+def notified_twice(reference: str, pseudonym: str, data: Mapping[str, Any]) -> str:
+    died = dt.date.fromisoformat(data["died_on"])
+    return (f"this death may already be notified as {reference} ({pseudonym}, died "
+            f"{day_text(died)}, age {data['age_band']}, notified by "
+            f"{data.get('notifier_agency')}): if it is a different child, notify again with "
+            "--different-child")
+
+
+INTAKE = Intake(
+    options=(
+        Option("died", "date and time of the death: 'YYYY-MM-DD HH:MM' (or a date alone)",
+               kind="moment", required=True, event="death"),
+        Option("age_band", "the child's age band (no date of birth)", kind="choice",
+               choices=AGE_BANDS, required=True),
+        Option("place", "where the child died", kind="choice", choices=PLACES,
+               required=True),
+        Option("notifier", "the professional who notified: name and role", required=True),
+        Option("notifier_agency", "the notifying professional's agency", kind="agency",
+               required=True),
+        Option("residence", "the area the child normally lived in (e.g. Kent)",
+               required=True),
+        Option("death", "expected or unexpected, as the notifier sees it", kind="choice",
+               choices=EXPECTATION, required=True),
+    ),
+    prepare=notification, guards=(died_before_notification,),
+    duplicate_on=("died_on", "age_band"), duplicate_message=notified_twice)
+
+
 REFERRAL = Step(
     "refer_for_scr", "Referred for a serious case review", ("triage", *OPEN_STAGES),
     options=(Option("reason", "why the SCR criteria may be met", required=True),),
@@ -231,8 +316,11 @@ REPORT_STEPS = (
 )
 
 CDR = Workflow(
-    key="cdr", version="2008.1", kind="cdr",
-    title="Child death review (Working Together 2006, chapter 7)",
+    key="cdr", version="2008.1", kind="cdr", kind_name="child death review",
+    title="Child death review (Working Together 2006, chapter 7)", short_title="WT2006",
+    key_date="death", in_force_from=dt.date(2008, 4, 1),
+    in_force_source="LSCB child death functions from 1 April 2008 [P] SI 2006/90 reg 6",
+    escalation_role="cdop_chair", roles={"cdop_chair": "CDOP chair"}, intake=INTAKE,
     stages=(
         Stage("triage", "Triage: expected or unexpected"),
         Stage("transfer_pending", "Resident elsewhere: to transfer to that area's panel"),

@@ -12,6 +12,7 @@ the case's row in a plain object and fires `machine.events[step].trigger(wrapper
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -69,29 +70,54 @@ class Option:
 
     name: str
     help: str
-    # text | choice | date | number | flag | agency (one that may be asked: active) |
-    # asked_agency (any agency, for answers to what it was asked) | agency_due (CODE[=DATE])
+    # text | choice | date | moment (a date, or 'DATE HH:MM') | number | flag |
+    # agency (one that may be asked: active) | asked_agency (any agency, for answers to what
+    # it was asked) | agency_due (CODE[=DATE])
     kind: str = "text"
     choices: tuple[str, ...] = ()
     required: bool = False
     multiple: bool = False
+    event: str = ""  # an intake option whose value is the date of this event (the death)
 
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
 
 
+# How firmly a source sets a timescale, weakest last. What a person reads beside it.
+STRENGTHS = {
+    "statutory": "statutory limit",
+    "should": "statutory guidance: should",
+    "normally": "statutory guidance: normally",
+    "local": "local practice default",
+    "default": "default: no source confirms it",
+}
+
+
 @dataclass(frozen=True)
 class Deadline:
-    """A timescale: what is owed, by when, counted from which event (day 0 = the anchor)."""
+    """A timescale: what is owed, by when, counted from which event (day 0 = the anchor).
+
+    `before`: counted back from the anchor, a planned event ("7 working days before
+    publication"): the due date is set when the event is planned and moves when the plan
+    moves. `strength` and `source` say how sure the timescale is, wherever it is shown."""
 
     key: str
     title: str
-    duration: str  # "1 month", "5 working days", "6 weeks", "24 hours"; "" = set when opened
+    duration: str  # "1 month", "5 working days", "14 days", "24 hours"; "" = set when opened
     anchor: str  # an event the workflow records ("referral", "decision"); "" with no duration
     per_agency: bool = False
     set_by: str = "date set when commissioned"  # how a date given by hand is described
     fixed: str = ""  # why neither a pause nor an extension may move it (it is an event's date)
+    strength: str = "default"  # a key of STRENGTHS
+    source: str = ""  # where the figure comes from, with its tag: "Hansard 23 Feb 2010 [P]"
+    before: bool = False
+
+    @property
+    def strength_text(self) -> str:
+        """`statutory limit (Hansard 23 Feb 2010 [P])`, or the default's own label."""
+        label = STRENGTHS[self.strength]
+        return f"{label} ({self.source})" if self.source else label
 
 
 @dataclass(frozen=True)
@@ -155,17 +181,90 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Moment:
+    """A `moment` option's value: an instant, and whether a time of day was given with it."""
+
+    at: dt.datetime
+    time_known: bool
+
+
+@dataclass
+class Opening:
+    """What an intake makes of its options: the facts a new case keeps, earlier events (the
+    death), the deadlines it opens beyond the workflow's own and those it meets at once, the
+    stage it starts in, and due dates of their own (with how each is described)."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    events: dict[str, Any] = field(default_factory=dict)  # event -> aware datetime
+    opens: tuple[str, ...] = ()
+    meets: tuple[str, ...] = ()
+    stage: str | None = None
+    dues: dict[str, tuple[Any, str]] = field(default_factory=dict)
+
+
+class IntakeLike(Protocol):
+    """What an intake may ask of the engine while a case is being opened."""
+
+    @property
+    def effective_at(self) -> Any: ...  # when the case is recorded as opened (`--on`)
+
+    @property
+    def effective_on(self) -> dt.date: ...  # that moment's local date
+
+    @property
+    def areas(self) -> Sequence[str]: ...  # the board's own areas ([board] areas)
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What opening a case asks for: its options (beyond the pseudonym, `--on` and a note),
+    what it makes of them, and which recorded facts, matching an open case of the same
+    process, mean the same child may have been notified twice."""
+
+    options: tuple[Option, ...] = ()
+    prepare: Callable[[IntakeLike, Options], Opening] | None = None
+    guards: tuple[Callable[[IntakeLike, Options], str | None], ...] = ()
+    duplicate_on: tuple[str, ...] = ()
+    # What the refusal says, given the matching case's reference, pseudonym and facts.
+    duplicate_message: Callable[[str, str, Mapping[str, Any]], str] | None = None
+
+    def as_step(self, name: str) -> Step:
+        """The intake as a step, so its options are read like any step's."""
+        return Step(name, "open a case", (), options=self.options)
+
+
+@dataclass(frozen=True)
 class Workflow:
+    """One version of one process: everything particular to it, in one place.
+
+    The registry picks the version a new case runs under by the case's own key date (the
+    date of the event `key_date` names), from `in_force_from`; a board may move that date in
+    its config file. A case keeps its version for life."""
+
     key: str
     version: str
     title: str
-    kind: str  # the kind of case it runs: "scr", "cdr"
+    kind: str  # the kind of case it runs, and its references' prefix: "scr" -> SCR-2008-001
     stages: tuple[Stage, ...]
     steps: tuple[Step, ...]
     deadlines: tuple[Deadline, ...]
     initial_records: str  # the event that opens a case ("referral", "notification")
     initial_opens: tuple[str, ...] = ()
     events: tuple[str, ...] = field(default=())  # anchors in the order they happen
+    kind_name: str = ""  # what a person calls such a case: "serious case review"
+    short_title: str = ""  # the regime, briefly: "WT2006"
+    key_date: str = ""  # the event whose date chooses the version (default: the opening)
+    in_force_from: dt.date | None = None  # the first key date it applies to
+    in_force_source: str = ""  # where that date comes from, with its tag
+    escalation_role: str = ""  # the board role copied on escalations ("scr_panel_chair")
+    roles: Mapping[str, str] = field(default_factory=dict)  # board roles it adds: role -> title
+    intake: Intake = field(default_factory=Intake)
+    figures: Any = None  # what it contributes to the board's figures (workflows.figures)
+    notes: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None  # case show
+
+    @property
+    def selected_by(self) -> str:
+        return self.key_date or self.initial_records
 
     def stage(self, name: str) -> Stage:
         return next(s for s in self.stages if s.name == name)
@@ -239,6 +338,13 @@ class Workflow:
         for deadline in self.deadlines:
             if deadline.duration and deadline.anchor not in self.events:
                 raise ValueError(f"{self.key}: deadline {deadline.key} has unknown anchor")
+            if deadline.strength not in STRENGTHS:
+                raise ValueError(f"{self.key}: deadline {deadline.key} has unknown strength")
+        if self.selected_by not in self.events:
+            raise ValueError(f"{self.key} {self.version}: key date {self.selected_by} is not "
+                             "an event it records")
+        if self.escalation_role and self.escalation_role not in self.roles:
+            raise ValueError(f"{self.key}: escalation role {self.escalation_role} not in roles")
 
 
 def _option_is(name: str, value: str) -> Callable[[Any], bool]:

@@ -1,20 +1,98 @@
-"""Which process definitions exist, by key and version."""
+"""Every version of every process, and which one a case runs under.
+
+A new case runs under the version in force on its own key date (an SCR: the referral; a child
+death: the date of death), never today's; it keeps that version for life. Each version says
+from when it applies (`in_force_from`, sourced in its module); it applies until the day before
+the next version of its process does. A board whose own arrangements changed on another day
+moves a switch date in its config file (`switches`: (key, version) -> first key date).
+
+Adding a regime is one line here: its definition in `ALL`.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from workflows.cdr import CDR
 from workflows.definition import Workflow
-from workflows.scr import SCR
+from workflows.scr2006 import SCR_2006
+from workflows.scr2010 import SCR_2010
+from workflows.scr2013 import SCR_2013
 
-WORKFLOWS: dict[str, Workflow] = {SCR.key: SCR, CDR.key: CDR}
-VERSIONS: dict[tuple[str, str], Workflow] = {(w.key, w.version): w for w in WORKFLOWS.values()}
+ALL: tuple[Workflow, ...] = (SCR_2006, SCR_2010, SCR_2013, CDR)
 
-
-def current(key: str) -> Workflow | None:
-    """The definition new cases of this kind start under."""
-    return WORKFLOWS.get(key)
+Switches = Mapping[tuple[str, str], dt.date]
 
 
-def version(key: str, version: str) -> Workflow | None:
+@dataclass(frozen=True)
+class Span:
+    """The key dates a version applies to: from (None: no earlier limit) to (None: still)."""
+
+    workflow: Workflow
+    start: dt.date | None
+    end: dt.date | None
+    moved: bool = False  # the board's config moved its start
+
+
+def processes() -> list[str]:
+    """The processes, in the order they were registered."""
+    return list(dict.fromkeys(w.key for w in ALL))
+
+
+def kinds() -> list[str]:
+    return list(dict.fromkeys(w.kind for w in ALL))
+
+
+def versions(key: str) -> list[Workflow]:
+    return [w for w in ALL if w.key == key]
+
+
+def latest(key: str) -> Workflow | None:
+    """The newest version of a process: what its help and intake options are read from."""
+    found = versions(key)
+    return found[-1] if found else None
+
+
+def version(key: str, number: str) -> Workflow | None:
     """The definition an existing case started under."""
-    return VERSIONS.get((key, version))
+    return next((w for w in ALL if w.key == key and w.version == number), None)
+
+
+def spans(key: str, switches: Switches | None = None) -> list[Span]:
+    """Each version of a process with the key dates it applies to, oldest first."""
+    switches = switches or {}
+    starts = [(w, switches.get((w.key, w.version), w.in_force_from)) for w in versions(key)]
+    found = []
+    for index, (workflow, start) in enumerate(starts):
+        following = starts[index + 1][1] if index + 1 < len(starts) else None
+        end = following - dt.timedelta(days=1) if following else None
+        found.append(Span(workflow, start, end, (workflow.key, workflow.version) in switches))
+    return found
+
+
+def in_force(key: str, on: dt.date, switches: Switches | None = None) -> Workflow | None:
+    """The version of a process that applies to a case whose key date is `on`; None when
+    no version does (before the process began)."""
+    for span in reversed(spans(key, switches)):
+        if span.start is None or on >= span.start:
+            return span.workflow
+    return None
+
+
+def check_switches(switches: Switches) -> str | None:
+    """Why a board's switch dates cannot be used (an unknown version, dates out of order),
+    or None."""
+    for key, number in switches:
+        if version(key, number) is None:
+            known = ", ".join(w.version for w in versions(key)) or "none"
+            return f"no version {number!r} of workflow {key!r} (versions: {known})"
+    for key in processes():
+        starts = [s.start for s in spans(key, switches)]
+        given = [s for s in starts if s is not None]
+        if given != sorted(given) or len(set(given)) != len(given):
+            return (f"the versions of {key} would no longer start in order: "
+                    + ", ".join(f"{s.workflow.version} from {s.start}" for s in spans(
+                        key, switches)))
+    return None

@@ -1,4 +1,8 @@
-"""Serious case review under Working Together 2006, chapter 8 (DOMAIN.md §1).
+"""The serious case review: what its three versions (WT2006, WT2010, WT2013/15) share.
+
+Each version is its own module (`scr2006`, `scr2010`, `scr2013`) holding its timescales, their
+sources and strengths, and its differences; this module holds the stages, steps, guards and
+effects common to them (DOMAIN.md §1, REGIMES.md §2-3). The WT2006 shape:
 
     screening ─recommend→ decision ─decide→ notification ─notify_inspectorate→ panel_formation
                                       ├──(non-statutory)──────────────────────→ panel_formation
@@ -8,29 +12,26 @@
     publication ⇄ publication_held (hold / release) ; publication ─publish→ implementation
     implementation ─close→ closed       (the six-month audit and the actions run alongside)
 
-Deadlines (defaults; a board overrides them in its config file):
-    decision      1 month after the referral        met by decide
-    notification  5 working days after the decision met by notify_inspectorate
-    panel         20 working days after the decision met by form_panel
-    imr           6 weeks after commissioning, one per agency (the panel may set each date)
-    completion    4 months after the decision       met by endorse
-    audit         6 months after endorsement        met by record_audit
-    action        the date the board sets for each action in the action plan
+The deadlines each version sets are in its module; a board overrides their durations in its
+config file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from workflows.definition import (
     Branch,
     CaseLike,
     Deadline,
+    Effect,
+    Intake,
     Option,
     Options,
     Stage,
     Step,
-    Workflow,
     day_text,
     open_deadlines,
 )
@@ -179,43 +180,100 @@ def record_audit(case: CaseLike, opts: Options) -> None:
     case.record(audit_outcome=opts["outcome"])
 
 
-SCR = Workflow(
-    key="scr", version="2006.1", kind="scr",
-    title="Serious case review (Working Together 2006, chapter 8)",
-    stages=(
-        Stage("screening", "Screening against the SCR criteria"),
-        Stage("decision", "Awaiting the chair's decision"),
-        Stage("notification", "Notifying the inspectorate of the decision"),
-        Stage("panel_formation", "Forming the review panel"),
-        Stage("terms_of_reference", "Terms of reference; commissioning IMRs"),
-        Stage("imrs", "Individual management reviews awaited"),
-        Stage("overview", "Overview report and executive summary"),
-        Stage("endorsement", "Board endorsement and action plan"),
-        Stage("publication", "Publication of the executive summary"),
-        Stage("publication_held", "Publication held"),
-        Stage("implementation", "Action plan implementation"),
-        Stage("closed", "Closed", final=True),
-        Stage("no_review", "Closed: no review", final=True),
-    ),
-    deadlines=(
-        Deadline("decision", "Decision whether to hold a review", "1 month", "referral"),
-        Deadline("notification", "Inspectorate notified of the decision", "5 working days",
-                 "decision"),
-        Deadline("panel", "Review panel formed", "20 working days", "decision"),
-        Deadline("imr", "Individual management review", "6 weeks", "commissioning",
-                 per_agency=True),
-        Deadline("completion", "Review complete: overview report endorsed", "4 months",
-                 "decision"),
-        Deadline("audit", "Six-month audit of the action plan", "6 months", "endorsement"),
-        Deadline("action", "Action plan action", "", "", per_agency=True,
-                 set_by="date set in the action plan"),
-    ),
-    initial_records="referral",
-    initial_opens=("decision",),
-    events=("referral", "recommendation", "decision", "notification", "panel_formed",
-            "commissioning", "overview_commissioned", "overview_submitted", "endorsement",
-            "publication", "audit", "closure"),
-    steps=(
+
+def keep_published(months: int):
+    """An effect for `publish`: the date until which the report must stay on the board's
+    website (WT2013/15: at least 12 months)."""
+    def effect(case: CaseLike, opts: Options) -> None:
+        case.record(keep_published_until=_months_after(case.effective_on, months).isoformat())
+    return effect
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    """Month arithmetic that clamps to the month's end (31 Aug + 6 months = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def publication_notes(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What `case show` says of the published report, where the version records it."""
+    notes = []
+    if data.get("publishes"):
+        notes.append(("Publishes", data["publishes"]))
+    if data.get("keep_published_until"):
+        until = dt.date.fromisoformat(data["keep_published_until"])
+        notes.append(("Keep published until", f"{day_text(until)} at least"))
+    return notes
+
+
+# The parts every version shares.
+
+STAGES = (
+    Stage("screening", "Screening against the SCR criteria"),
+    Stage("decision", "Awaiting the chair's decision"),
+    Stage("notification", "Notifying the inspectorate of the decision"),
+    Stage("panel_formation", "Forming the review panel"),
+    Stage("terms_of_reference", "Terms of reference; commissioning IMRs"),
+    Stage("imrs", "Individual management reviews awaited"),
+    Stage("overview", "Overview report and executive summary"),
+    Stage("endorsement", "Board endorsement and action plan"),
+    Stage("publication", "Publication of the executive summary"),
+    Stage("publication_held", "Publication held"),
+    Stage("implementation", "Action plan implementation"),
+    Stage("closed", "Closed", final=True),
+    Stage("no_review", "Closed: no review", final=True),
+)
+EVENTS = ("referral", "recommendation", "decision", "notification", "panel_formed",
+          "commissioning", "overview_commissioned", "overview_submitted", "endorsement",
+          "publication", "audit", "closure")
+ACTION_DEADLINE = Deadline("action", "Action plan action", "", "", per_agency=True,
+                           set_by="date set in the action plan", strength="local",
+                           source="the board's action plan")
+IMR_DEADLINE = Deadline("imr", "Individual management review", "6 weeks", "commissioning",
+                        per_agency=True, strength="default",
+                        source="set per agency by the panel (DOMAIN.md §1)")
+PANEL_DEADLINE = Deadline("panel", "Review panel formed", "20 working days", "decision")
+AUDIT_DEADLINE = Deadline(
+    "audit", "Six-month audit of the action plan", "6 months", "endorsement", strength="local",
+    source="Kent and Medway LSCB, seed 002 objective 3.3 [L]")
+INTAKE = Intake(options=(
+    Option("referred_by", "the agency that referred the serious incident", kind="agency"),))
+ROLES = {"scr_panel_chair": "SCR panel chair"}
+
+
+def common(**differences: Any) -> dict[str, Any]:
+    """What every version of the SCR is, with a version's own differences on top."""
+    return {"key": "scr", "kind": "scr", "kind_name": "serious case review",
+            "initial_records": "referral", "initial_opens": ("decision",), "events": EVENTS,
+            "stages": STAGES, "key_date": "referral", "escalation_role": "scr_panel_chair",
+            "roles": ROLES, "intake": INTAKE, **differences}
+
+
+NOTIFY = Step(
+    "notify_inspectorate", "Inspectorate notified", ("notification",), "panel_formation",
+    options=(Option("to", "who was notified (default: Ofsted and the Government Office)"),
+             NOTE),
+    records="notification", meets=("notification",), effect=record_options(to="notified"),
+    needs="--to (optional)")
+NO_REVIEW = Branch("no_review", "no_review")
+
+
+def steps(*, notify: Step = NOTIFY, no_review: Branch = NO_REVIEW,
+          decided: Effect | None = None, publish: Step | None = None,
+          extra: tuple[Step, ...] = ()) -> tuple[Step, ...]:
+    """The SCR's steps, with a version's own notification, no-review branch, decision effect
+    and publication step."""
+    decided_effect = record_options(outcome="outcome", criteria="criteria",
+                                    rationale="rationale", chair="decided_by")
+
+    def decide_effect(case: CaseLike, opts: Options) -> None:
+        decided_effect(case, opts)
+        if decided is not None:
+            decided(case, opts)
+
+    return (
         Step("recommend", "Panel recommends to the chair", ("screening",), "decision",
              options=(
                  Option("recommendation", "what the panel recommends", kind="choice",
@@ -225,13 +283,13 @@ SCR = Workflow(
                  NOTE),
              guards=(death_means_scr,), records="recommendation",
              effect=record_options(recommendation="recommendation",
-                                          criteria="recommended_criteria"),
+                                   criteria="recommended_criteria"),
              needs="--recommendation scr|non_statutory|no_review"),
         Step("decide", "Chair decides", ("decision",), branch_on="outcome",
              branches=(
                  Branch("scr", "notification", ("notification", "panel", "completion")),
                  Branch("non_statutory", "panel_formation", ("panel", "completion")),
-                 Branch("no_review", "no_review"),
+                 no_review,
              ),
              options=(
                  Option("outcome", "the chair's decision", kind="choice", choices=OUTCOMES,
@@ -242,16 +300,9 @@ SCR = Workflow(
                         required=True),
                  Option("chair", "the board chair who decided", required=True)),
              guards=(death_means_scr, scr_needs_criteria),
-             records="decision", meets=("decision",),
-             effect=record_options(outcome="outcome", criteria="criteria",
-                                  rationale="rationale", chair="decided_by"),
+             records="decision", meets=("decision",), effect=decide_effect,
              needs="--outcome, --rationale, --chair; --criteria for an SCR"),
-        Step("notify_inspectorate", "Inspectorate notified", ("notification",),
-             "panel_formation",
-             options=(Option("to", "who was notified (default: Ofsted and the Government "
-                                   "Office)"), NOTE),
-             records="notification", meets=("notification",),
-             effect=record_options(to="notified"), needs="--to (optional)"),
+        notify,
         Step("form_panel", "Review panel formed", ("panel_formation",), "terms_of_reference",
              options=(
                  Option("chair", "the panel's independent chair", required=True),
@@ -261,7 +312,7 @@ SCR = Workflow(
                         required=True)),
              records="panel_formed", meets=("panel",),
              effect=record_options(chair="panel_chair", member="panel_members",
-                                  conflicts="conflicts_declared"),
+                                   conflicts="conflicts_declared"),
              needs="--chair, --member (repeat), --conflicts"),
         Step("commission_imrs", "Terms of reference agreed; IMRs commissioned",
              ("terms_of_reference",), "imrs",
@@ -315,8 +366,8 @@ SCR = Workflow(
         Step("release_publication", "Hold on publication lifted", ("publication_held",),
              "publication", options=(NOTE,),
              effect=lambda case, opts: case.record(publication_held_for=None)),
-        Step("publish", "Executive summary published", ("publication",), "implementation",
-             options=(NOTE,), records="publication"),
+        publish or Step("publish", "Executive summary published", ("publication",),
+                        "implementation", options=(NOTE,), records="publication"),
         Step("update_action", "Progress on an action", AFTER_ENDORSEMENT,
              options=(ACTION, Option("progress", "where it stands", kind="choice",
                                      choices=PROGRESS, required=True)),
@@ -339,6 +390,10 @@ SCR = Workflow(
         Step("close", "Review closed", ("implementation",), "closed", options=(NOTE,),
              preconditions=(ready_to_close,), records="closure",
              needs="audit recorded; every action complete or carried forward"),
-    ),
-)
-SCR.check()
+        *extra,
+    )
+
+
+def retitled(stages: tuple[Stage, ...] = STAGES, **titles: str) -> tuple[Stage, ...]:
+    """The stages with some of them named as a version names them."""
+    return tuple(Stage(s.name, titles.get(s.name, s.title), s.final, s.awaits) for s in stages)
