@@ -101,6 +101,8 @@ class Deadline(Record, table=True):
     detail: str | None = None
     agency_code: str | None = Field(default=None, foreign_key="agency.code", max_length=20)
     rule: str = Field(max_length=100)
+    # what it is counted in: hours | days | working_days | weeks | months | date (set by hand)
+    unit: str = Field(default="date", max_length=20)
     anchor_on: dt.date
     original_due_on: dt.date
     due_on: dt.date

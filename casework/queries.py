@@ -20,7 +20,9 @@ from casework.clock import today
 from casework.dates import end_of_day, local_date, short
 from casework.errors import InvalidInput
 from casework.models import Case, Deadline, History
+from casework.overlays import covering
 from casework.service import CaseService
+from casework.timescales import strength_of
 
 DEADLINES: Table = Deadline.__table__  # type: ignore[assignment]
 CASES: Table = Case.__table__  # type: ignore[assignment]
@@ -48,6 +50,8 @@ class DeadlineView:
     case_paused: bool = False
     number: int | None = None
     closed_late: bool = False  # met or waived after it ran out (to the hour, for hour rules)
+    strength: str = ""  # how sure its timescale is (case show)
+    overlay: str = ""  # the relaxation it ran under, if a board declared one (case show)
 
     @property
     def label(self) -> str:
@@ -95,6 +99,9 @@ class CaseDetail:
     steps: list[StepView]
     as_of: dt.date
     timescales: dict[str, str] = field(default_factory=dict)
+    strengths: dict[str, str] = field(default_factory=dict)  # how sure each timescale is
+    regime: str = ""  # the version's title: the rules the case runs under for life
+    notes: list[tuple[str, str]] = field(default_factory=list)  # what its version adds
     waiting_for: str = ""  # an outside event the stage waits on, with no deadline
     waiting_since: dt.date | None = None
 
@@ -289,12 +296,21 @@ def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDet
         overdue=sum(1 for v in views if v.days_late), paused_on=paused_on,
         closed_on=closed_on)
     timescales = {key: rule.describe() for key, rule in handle.rules.items()}
+    strengths = {key: strength_of(workflow, rule) for key, rule in handle.rules.items()}
+    for view, row in zip(views, asked, strict=True):
+        view.strength = strengths.get(row.kind, "")
+        relaxed = covering(service.settings.overlays, workflow.key, row.kind, row.anchor_on,
+                           row.due_on)
+        view.overlay = relaxed.describe() if relaxed else ""
     stage = workflow.stage(stage_name)
     entered = _entered(service, case_row, stage_name, as_of) if stage.awaits else None
     return CaseDetail(summary=summary, workflow=workflow.key,
                       workflow_version=workflow.version, pause_reason=case_row.pause_reason,
                       key_dates=key_dates, record=record, deadlines=views, steps=steps,
-                      as_of=as_of, timescales=timescales, waiting_for=stage.awaits,
+                      as_of=as_of, timescales=timescales, strengths=strengths,
+                      regime=workflow.title,
+                      notes=workflow.notes(case_row.data) if workflow.notes else [],
+                      waiting_for=stage.awaits,
                       waiting_since=entered)
 
 

@@ -161,12 +161,6 @@ def _levels(values: Any, where: str) -> tuple[Level, ...]:
     return levels
 
 
-def timed(due_at: dt.datetime) -> bool:
-    """Whether a deadline runs to a time of day (hours), rather than to the end of a day."""
-    local = pendulum.instance(due_at).in_timezone(LOCAL_TZ)
-    return (local.hour, local.minute) != (23, 59)
-
-
 def ordered(levels: Sequence[Level], due_on: dt.date, due_at: dt.datetime,
             calendar: WorkingCalendar) -> list[tuple[Level, pendulum.DateTime]]:
     """The levels with their instants, earliest first."""

@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, cast, or_
 from sqlmodel import Session, col, select
 
 from casework.dates import end_of_day, local_date
@@ -49,8 +48,7 @@ class Standing:
 def standing(session: Session, as_of: dt.date, case_ids: Any) -> Standing:
     """Replay the rows that move deadlines, pause cases and issue levels, for the cases in
     `case_ids` (a subquery or a list), up to the end of `as_of`."""
-    moving = or_(col(History.step).in_(("extend", *PAUSES, *LEVELS)),
-                 cast(History.data, String).like('%"moved"%'))  # a deferral inside a step
+    moving = col(History.step).in_(("extend", *PAUSES, *LEVELS, *_moving_steps()))
     query = (select(History.case_id, History.step, History.effective_at, History.data)
              .where(col(History.case_id).in_(case_ids), moving,
                     col(History.effective_at) <= end_of_day(as_of))
@@ -59,6 +57,13 @@ def standing(session: Session, as_of: dt.date, case_ids: Any) -> Standing:
     for case_id, step, effective_at, data in session.connection().execute(query):
         _apply(result, case_id, step, effective_at, data or {})
     return result
+
+
+def _moving_steps() -> set[str]:
+    """The steps that may move a deadline (a deferral), as their definitions declare."""
+    from workflows import registry
+
+    return {step.name for w in registry.ALL for step in w.steps if step.moves}
 
 
 def _apply(result: Standing, case_id: int, step: str, effective_at: dt.datetime,

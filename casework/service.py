@@ -48,7 +48,7 @@ from casework.models import (
     ReferenceCounter,
 )
 from casework.options import parse_options
-from casework.reminders import after, ordered, timed
+from casework.reminders import after, ordered
 from casework.timescales import Due, Duration, Rule, effective_rules
 from workflows import registry
 from workflows.definition import Step, Workflow, open_deadlines
@@ -56,8 +56,9 @@ from workflows.definition import Step, Workflow, open_deadlines
 AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 # Who the board is, by role, for requests' replies and escalations.
-BOARD_ROLES = {"chair": "Board chair", "mailbox": "Board mailbox",
-               **{role: title for w in registry.ALL for role, title in w.roles.items()}}
+BOARD_ROLES = {"chair": "Board chair",
+               **{role: title for w in registry.ALL for role, title in w.roles.items()},
+               "mailbox": "Board mailbox"}  # the chair, each process's own, the mailbox
 T = TypeVar("T")
 
 
@@ -97,6 +98,7 @@ class CaseHandle:
         self.actor = actor
         self.changes: list[dict[str, Any]] = []
         self._data = dict(case.data)
+        self.step: Step | None = None  # the step being taken, if any
 
     @property
     def effective_on(self) -> dt.date:
@@ -158,11 +160,12 @@ class CaseHandle:
             if due < anchor_on:
                 raise InvalidInput(f"due date {short(due)} is before {short(anchor_on)}, "
                                    "the day it was set")
-            when, rule_text = Due.on_date(due), described or rule.set_by
+            when, rule_text, unit = Due.on_date(due), described or rule.set_by, "date"
         elif rule.duration is None:
             raise InvalidInput(f"{spec.title}: a due date is needed")
         else:
             when, rule_text = rule.duration.due(anchor, self._service.calendar), rule.describe()
+            unit = rule.duration.unit
         if key == "action":
             number = 1 + max((d.number or 0 for d in self.deadlines("action")), default=0)
             unique = f"action:{number}"
@@ -171,7 +174,7 @@ class CaseHandle:
         deadline = Deadline(
             case_id=self.row.id, key=unique, kind=key, number=number,
             title=title or spec.title, detail=detail, agency_code=agency, rule=rule_text,
-            anchor_on=anchor_on, original_due_on=when.on, due_on=when.on, due_at=when.at,
+            unit=unit, anchor_on=anchor_on, original_due_on=when.on, due_on=when.on, due_at=when.at,
             created_at=self._service.clock.now(),
         )
         self._deadlines.append(deadline)
@@ -195,7 +198,10 @@ class CaseHandle:
         return deadline
 
     def move_deadline(self, kind: str, due: dt.date, reason: str) -> Deadline:
-        """Move an open deadline to a new date as part of a step (a deferral, say)."""
+        """Move an open deadline to a new date as part of a step (a deferral, say): only a
+        step that declares it (`Step.moves`), so the replay knows which rows to read."""
+        if self.step is not None and kind not in self.step.moves:
+            raise KeyError(f"step {self.step.name} moves {kind} without declaring it")
         deadline = self._find_open(kind, None, None)
         self.changes.append({"moved": deadline.key, "from": deadline.due_on.isoformat(),
                              "to": due.isoformat(), "reason": reason})
@@ -518,6 +524,7 @@ class CaseService:
             opts["note"] = note
         effective = self.effective(on, not_before=case.last_step_on)
         handle = CaseHandle(self, case, self.deadlines_of(case), effective, actor)
+        handle.step = step
         reason = step.refusal(handle, opts)
         if reason:
             raise StepRefused(f"{case.reference}: cannot {step.name}: {reason}")
@@ -611,8 +618,7 @@ class CaseService:
 
     def _shifted(self, case: Case, deadline: Deadline, days: int) -> Due:
         """A deadline moved on by `days` of pause, in the unit its rule counts in."""
-        rule = Rule.from_data(deadline.kind, case.timescales.get(deadline.kind, {}))
-        unit = rule.duration.unit if rule.duration and deadline.rule == rule.describe() else ""
+        unit = deadline.unit
         if unit == "hours":
             instant = pendulum.instance(deadline.due_at).add(days=days)
             return Due(local_date(instant), instant)
@@ -740,7 +746,7 @@ class CaseService:
             deadline.next_level_at = None  # a paused case's clock, and its reminders, stop
             return
         levels = self.settings.reminders.levels(case.workflow_key, deadline.kind,
-                                                timed(deadline.due_at))
+                                                deadline.unit == "hours")
         pending = after(ordered(levels, deadline.due_on, deadline.due_at, self.calendar),
                         deadline.level_reached)
         if not_before is not None:

@@ -8,23 +8,23 @@ import click
 from cli.app import App, actor_name, actor_option, json_option, pass_app
 from cli.output import emit_json
 
-ROLES = ["chair", "scr-panel-chair", "cdop-chair", "mailbox"]
-
 
 @click.group()
 def board() -> None:
-    """The board's chair, SCR panel chair, CDOP chair and mailbox."""
+    """The board's chair, each process's panel chair, and its mailbox."""
 
 
 @board.command("set-contact")
-@click.argument("role", type=click.Choice(ROLES, case_sensitive=False))
+@click.argument("role")
 @click.option("--email", required=True, help="The address.")
 @click.option("--name", default=None, help="The person's or mailbox's name, as emails show it.")
 @actor_option
 @pass_app
 def set_contact(app: App, role: str, email: str, name: str | None, actor: str | None) -> None:
-    """Set who ROLE is: requests to agencies ask for replies to the mailbox; escalations
-    copy the panel chairs and, later, the board chair."""
+    """Set who ROLE is (chair, mailbox, or a process's panel chair such as the one
+    escalations of its cases copy: `casework board contacts` lists them). Requests to
+    agencies ask for replies to the mailbox; escalations copy the panel chair and, later,
+    the board chair."""
     with app.service() as service:
         row = service.set_board_contact(role, email, name=name, actor=actor_name(actor))
     shown = f"{row.name} <{row.email}>" if row.name else row.email

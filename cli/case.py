@@ -164,7 +164,8 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
         ("Pseudonym", s.pseudonym),
         ("Stage" if day >= app.today() else f"Stage on {when(day)}",
          f"{s.stage}: {s.stage_title}"),
-        ("Workflow", f"{detail.workflow} {detail.workflow_version}"),
+        ("Regime", f"{detail.regime} ({detail.workflow} {detail.workflow_version})"),
+        *detail.notes,
     ]
     if s.paused_on:
         pairs.append(("Paused", f"since {when(s.paused_on)}: {detail.pause_reason}"))
@@ -189,6 +190,7 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
                           for d in open_rows], flex=(0, 4)))
         if any(d.due_on != d.original_due_on for d in open_rows):
             click.echo(MOVED_NOTE)
+        _how_sure(open_rows)
     if done_rows:
         click.echo("\nDone")
         click.echo(table(["Deadline", "Agency", "Due", "Closed", "Status"],
@@ -207,6 +209,18 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
         if more:
             click.echo(textwrap.fill(more, WIDTH, initial_indent=" " * 24,
                                      subsequent_indent=" " * 26))
+
+
+def _how_sure(rows: list[Any]) -> None:
+    """Each open timescale's strength (a statutory limit, guidance, or a default no source
+    confirms), and any relaxation a deadline ran under."""
+    lines = dict.fromkeys(f"{d.key.partition(':')[0]}: {d.strength}" for d in rows
+                          if d.strength)
+    lines.update(dict.fromkeys(f"{d.label} ran while its timescale was {d.overlay}"
+                               for d in rows if d.overlay))
+    for line in lines:
+        click.echo(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="    ",
+                                 break_long_words=False))
 
 
 def _closed_status(row: Any) -> str:

@@ -19,14 +19,12 @@ from sqlmodel import select
 from casework.dates import LOCAL_TZ, in_words
 from casework.events import MOVED, OPENED, WITHDRAWN, DeadlineChange
 from casework.models import BoardContact, Case, Deadline, OutboxEmail
-from casework.reminders import timed
 
 if TYPE_CHECKING:
     from casework.config import Settings
     from casework.service import CaseService
     from notifications.render import Renderer
 
-KIND_NAMES = {"scr": "serious case review", "cdr": "child death review"}
 FALLBACK_SENDER = "casework@localhost"
 
 
@@ -111,8 +109,11 @@ def queue_email(service: CaseService, renderer: Renderer, *, key: str, kind: str
 def case_context(case: Case) -> dict[str, str]:
     """All an email may say of a case: its reference and pseudonym, never the child's
     name, address or date of birth (casework does not hold them)."""
+    from workflows import registry
+
+    workflow = registry.version(case.workflow_key, case.workflow_version)
     return {"reference": case.reference, "pseudonym": case.pseudonym,
-            "kind_name": KIND_NAMES.get(case.kind, "review")}
+            "kind_name": workflow.kind_name if workflow else "review"}
 
 
 def request_context(deadline: Deadline, previous_due: dt.date | None = None) -> dict[str, Any]:
@@ -123,7 +124,7 @@ def request_context(deadline: Deadline, previous_due: dt.date | None = None) -> 
         "detail": deadline.detail,
         "label": f"A{deadline.number}" if deadline.number else None,
         "due": in_words(deadline.due_on),
-        "due_time": local.format("HH:mm") if timed(deadline.due_at) else None,  # in hours
+        "due_time": local.format("HH:mm") if deadline.unit == "hours" else None,
         "original_due": in_words(deadline.original_due_on),
         "previous_due": in_words(previous_due) if previous_due else None,
     }

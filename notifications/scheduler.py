@@ -34,8 +34,9 @@ from sqlmodel import select
 from casework.dates import LOCAL_TZ, local_date, short
 from casework.db import claim, first_line, retryable
 from casework.models import Agency, BoardContact, Case, Deadline, OutboxEmail
-from casework.reminders import Level, after, due_now, ordered, timed
+from casework.reminders import Level, after, due_now, ordered
 from notifications.notifier import queue_email, request_context
+from workflows import registry
 
 if TYPE_CHECKING:
     from casework.service import CaseService
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("casework.scheduler")
 BATCH = 200
 RETRIES = 5  # a batch whose connection failed is tried again after 1, 2, 4, 8, 16 s
-PANEL_CHAIR = {"scr": "scr_panel_chair", "cdr": "cdop_chair"}
 
 
 @dataclass
@@ -143,7 +143,7 @@ def _issue(service: CaseService, renderer: Renderer, case: Case, deadline: Deadl
         deadline.next_level_at = None
         return
     levels = service.settings.reminders.levels(case.workflow_key, deadline.kind,
-                                               timed(deadline.due_at))
+                                               deadline.unit == "hours")
     pending = after(ordered(levels, deadline.due_on, deadline.due_at, service.calendar),
                     deadline.level_reached)
     issue, overtaken = due_now(pending, now)
@@ -206,7 +206,8 @@ def recipients(level: Level, case: Case, agency: Agency | None,
         return row.email if row else None
 
     mailbox = address("mailbox")
-    panel_chair = address(PANEL_CHAIR.get(case.kind, "scr_panel_chair"))
+    workflow = registry.version(case.workflow_key, case.workflow_version)
+    panel_chair = address(workflow.escalation_role) if workflow else None
     if level.who == "owner":
         to, cc = (agency.contact_email if agency else mailbox), None
     elif level.who == "escalation":

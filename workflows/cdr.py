@@ -395,7 +395,8 @@ CDR = Workflow(
              needs="every Form B received or waived; a meeting scheduled"),
         Step("defer", "Deferred to the following CDOP meeting", ("awaiting_panel",),
              options=(Option("reason", "why the panel deferred it", required=True),),
-             guards=(later_meeting_scheduled,), effect=defer, needs="--reason"),
+             guards=(later_meeting_scheduled,), effect=defer, moves=("panel_review",),
+             needs="--reason"),
         Step("review", "Reviewed by the panel (Form C)", ("awaiting_panel",), "reviewed",
              options=(
                  Option("category", "category of death (the highest that applies)",

@@ -141,6 +141,7 @@ class Step:
     opens: tuple[str, ...] = ()  # deadlines opened (anchored on `records` or earlier events)
     meets: tuple[str, ...] = ()  # deadlines this step satisfies
     records: str | None = None  # the event this step is, for anchors and key dates
+    moves: tuple[str, ...] = ()  # deadlines its effect may move to a new date (a deferral)
     branch_on: str | None = None
     branches: tuple[Branch, ...] = ()
     effect: Effect | None = None
@@ -332,7 +333,8 @@ class Workflow:
             for name in [*step.sources, *targets]:
                 if name not in names:
                     raise ValueError(f"{self.key}: step {step.name} names unknown stage {name}")
-            for key in [*step.opens, *step.meets, *(k for b in step.branches for k in b.opens)]:
+            for key in [*step.opens, *step.meets, *step.moves,
+                        *(k for b in step.branches for k in b.opens)]:
                 if key not in keys:
                     raise ValueError(f"{self.key}: step {step.name} names unknown deadline {key}")
         for deadline in self.deadlines:

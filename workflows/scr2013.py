@@ -28,6 +28,7 @@ import datetime as dt
 from workflows import scr
 from workflows.definition import (
     Branch,
+    CaseLike,
     Deadline,
     Intake,
     IntakeLike,
@@ -37,6 +38,7 @@ from workflows.definition import (
     Stage,
     Step,
     Workflow,
+    open_deadlines,
 )
 
 KEEP_PUBLISHED_MONTHS = 12  # [P] Hansard written answer 27 Mar 2017; [S] Nottinghamshire
@@ -51,6 +53,12 @@ def aware_first(intake: IntakeLike, opts: Options) -> Opening:
 def aware_not_after_referral(intake: IntakeLike, opts: Options) -> str | None:
     if opts.get("aware") is not None and opts["aware"] > intake.effective_on:
         return "--aware is after the referral: the local authority was aware of it first"
+    return None
+
+
+def not_yet_notified(case: CaseLike, opts: Options) -> str | None:
+    if not open_deadlines(case, "incident_notification"):
+        return "Ofsted and the board have already been notified of the incident"
     return None
 
 
@@ -70,7 +78,8 @@ INFORM_PANEL = Step(
     meets=("no_scr_notice",))
 NOTIFY_OFSTED = Step(
     "notify_ofsted", "Ofsted and the board notified of the incident",
-    ("screening", "decision"), options=(scr.NOTE,), records="incident_notified",
+    ("screening", "decision"), options=(scr.NOTE,), preconditions=(not_yet_notified,),
+    records="incident_notified",
     meets=("incident_notification",), needs="within 5 working days of becoming aware")
 PUBLISH = Step("publish", "Final report published", ("publication",), "implementation",
                options=(scr.NOTE,), records="publication",
