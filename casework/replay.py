@@ -63,7 +63,7 @@ def _moving_steps() -> set[str]:
     """The steps that may move a deadline (a deferral), as their definitions declare."""
     from workflows import registry
 
-    return {step.name for w in registry.ALL for step in w.steps if step.moves}
+    return {step.name for w in registry.ALL for step in w.steps if step.moving}
 
 
 def _apply(result: Standing, case_id: int, step: str, effective_at: dt.datetime,

@@ -25,7 +25,15 @@ from sqlmodel import Session, select
 from casework.calendar import WorkingCalendar
 from casework.clock import Clock, SystemClock, today
 from casework.config import Settings
-from casework.dates import as_date, in_range, local_date, parse_date, parse_moment, short
+from casework.dates import (
+    as_date,
+    in_range,
+    local_date,
+    parse_date,
+    parse_moment,
+    short,
+    start_of_day,
+)
 from casework.db import busy
 from casework.errors import (
     Conflict,
@@ -155,6 +163,9 @@ class CaseHandle:
             anchor = self.event_at(rule.anchor)
             if anchor is None:
                 raise InvalidInput(f"{key} counts from {rule.anchor}, which has not happened")
+        if rule.before and rule.duration is not None:  # the anchor is a planned event
+            when = rule.duration.before(local_date(anchor), self._service.calendar)
+            anchor = self.effective_at  # asked from the day the event was planned
         anchor_on = local_date(anchor)
         if due is not None:
             if due < anchor_on:
@@ -164,8 +175,9 @@ class CaseHandle:
         elif rule.duration is None:
             raise InvalidInput(f"{spec.title}: a due date is needed")
         else:
-            when, rule_text = rule.duration.due(anchor, self._service.calendar), rule.describe()
-            unit = rule.duration.unit
+            if not rule.before:
+                when = rule.duration.due(anchor, self._service.calendar)
+            rule_text, unit = rule.describe(), rule.duration.unit
         if key == "action":
             number = 1 + max((d.number or 0 for d in self.deadlines("action")), default=0)
             unique = f"action:{number}"
@@ -211,6 +223,26 @@ class CaseHandle:
         deadline.extensions += 1
         self._announce(MOVED, deadline, previous)
         return deadline
+
+    def plan(self, event: str, on: dt.date) -> None:
+        """Record the date an event is planned for (publication) and move every open
+        deadline counted back from it, as the new plan puts it."""
+        self.record_event(event, start_of_day(on))
+        for deadline in self._deadlines:
+            rule = self.rules.get(deadline.kind)
+            if (deadline.status != "open" or rule is None or not rule.before
+                    or rule.anchor != event or rule.duration is None
+                    or deadline.rule != rule.describe()):
+                continue
+            due = rule.duration.before(on, self._service.calendar)
+            if due.on != deadline.due_on:
+                self.changes.append({"moved": deadline.key,
+                                     "from": deadline.due_on.isoformat(),
+                                     "to": due.on.isoformat(),
+                                     "reason": f"{event.replace('_', ' ')} now {short(on)}"})
+                previous = deadline.due_on
+                deadline.due_on, deadline.due_at = due.on, due.at
+                self._announce(MOVED, deadline, previous)
 
     def next_meeting(self, after: dt.date) -> dt.date | None:
         return self._service.next_meeting(after)
@@ -534,6 +566,9 @@ class CaseService:
         branch = step.branch(opts)
         if step.records:
             handle.record_event(step.records)
+        for option in step.options:  # a planned event's date (publication on D)
+            if option.event and opts.get(option.name) is not None:
+                handle.plan(option.event, opts[option.name])
         if step.effect:
             step.effect(handle, opts)
         for key in step.meets:

@@ -60,18 +60,25 @@ class Duration:
             return Due(instant.in_timezone(LOCAL_TZ).date(), instant)
         return Due.on_date(self.from_date(local.date(), calendar))
 
-    def from_date(self, day: dt.date, calendar: WorkingCalendar) -> pendulum.Date:
-        """The due date for a rule counted from a local date (hours round up to whole days)."""
-        day = as_date(day)
+    def from_date(self, day: dt.date, calendar: WorkingCalendar,
+                  sign: int = 1) -> pendulum.Date:
+        """The due date for a rule counted from a local date (hours round up to whole days);
+        `sign` -1 counts back from it ("7 working days before publication")."""
+        day, amount = as_date(day), self.amount * sign
         if self.unit == "working_days":
-            return as_date(calendar.add_working_days(day, self.amount))
+            return as_date(calendar.add_working_days(day, amount))
         if self.unit == "weeks":
-            return day.add(weeks=self.amount)
+            return day.add(weeks=amount)
         if self.unit == "months":
-            return day.add(months=self.amount)
+            return day.add(months=amount)
         if self.unit == "hours":
-            return day.add(days=-(-self.amount // 24))
-        return day.add(days=self.amount)
+            return day.add(days=sign * -(-self.amount // 24))
+        return day.add(days=amount)
+
+    def before(self, event_on: dt.date, calendar: WorkingCalendar) -> Due:
+        """When something due this long before a planned event (on `event_on`) falls due:
+        by the end of that earlier day."""
+        return Due.on_date(self.from_date(event_on, calendar, sign=-1))
 
 
 @dataclass(frozen=True)
@@ -92,30 +99,31 @@ class Rule:
     duration: Duration | None
     anchor: str
     set_by: str = "date set when commissioned"  # a date given when the item is asked for
+    before: bool = False  # counted back from the anchor, a planned event
 
     def describe(self) -> str:
         if self.duration is None:
             return self.set_by
-        return f"{self.duration} after {self.anchor.replace('_', ' ')}"
+        return f"{self.duration} {'before' if self.before else 'after'} " \
+               f"{self.anchor.replace('_', ' ')}"
 
-    def as_data(self) -> dict[str, str]:
+    def as_data(self) -> dict[str, Any]:
         if self.duration is None:
             return {"duration": "", "anchor": self.anchor, "set_by": self.set_by}
-        return {"duration": str(self.duration), "anchor": self.anchor}
+        data: dict[str, Any] = {"duration": str(self.duration), "anchor": self.anchor}
+        return {**data, "before": True} if self.before else data
 
     @classmethod
     def from_data(cls, key: str, data: Mapping[str, Any]) -> Rule:
         text = data.get("duration") or ""
         return cls(key, Duration.parse(text) if text else None, data.get("anchor") or "",
-                   data.get("set_by") or cls.set_by)
+                   data.get("set_by") or cls.set_by, bool(data.get("before")))
 
 
 def effective_rules(workflow: Any, overrides: Mapping[str, Any] | None,
                     source: str = "config file") -> dict[str, Rule]:
     """The workflow's default timescales with a board's overrides applied and checked."""
-    rules = {d.key: Rule.from_data(d.key, {"duration": d.duration, "anchor": d.anchor,
-                                           "set_by": d.set_by})
-             for d in workflow.deadlines}
+    rules = {d.key: _default(d) for d in workflow.deadlines}
     for key, value in (overrides or {}).items():
         where = f"{source}: [timescales.{workflow.key}] {key}"
         deadline = workflow.deadline(key)
@@ -136,6 +144,9 @@ def effective_rules(workflow: Any, overrides: Mapping[str, Any] | None,
         except InvalidInput as error:
             raise InvalidInput(f"{where}: {error}") from None
         anchor = str(value.get("anchor") or deadline.anchor)
+        if deadline.before and anchor != deadline.anchor:
+            raise InvalidInput(f"{where}: counts back from the planned {deadline.anchor}; "
+                               "only the duration can change")
         if deadline.per_agency and anchor != deadline.anchor:
             raise InvalidInput(f"{where}: counts from its own commissioning; only the duration "
                                "can change")
@@ -143,8 +154,15 @@ def effective_rules(workflow: Any, overrides: Mapping[str, Any] | None,
         if anchor not in allowed:
             raise InvalidInput(f"{where}: anchor {anchor!r} has not happened when this deadline "
                                f"is set (choose from: {', '.join(allowed)})")
-        rules[key] = Rule(key, duration, anchor, deadline.set_by)
+        rules[key] = Rule(key, duration, anchor, deadline.set_by, deadline.before)
     return rules
+
+
+def _default(deadline: Any) -> Rule:
+    """A definition's own timescale for one deadline, as a case would hold it."""
+    return Rule.from_data(deadline.key, {"duration": deadline.duration,
+                                         "anchor": deadline.anchor, "set_by": deadline.set_by,
+                                         "before": deadline.before})
 
 
 def _elsewhere(workflow: Any) -> set[str]:
@@ -158,9 +176,7 @@ def strength_of(workflow: Any, rule: Rule) -> str:
     """How sure a case's timescale is: its source's strength, or the board's own where the
     board's config changed it from the definition's."""
     deadline = workflow.deadline(rule.key)
-    default = Rule.from_data(rule.key, {"duration": deadline.duration,
-                                        "anchor": deadline.anchor, "set_by": deadline.set_by})
-    if default.describe() != rule.describe():
+    if _default(deadline).describe() != rule.describe():
         return "the board's own timescale (its config file)"
     return deadline.strength_text
 

@@ -150,6 +150,12 @@ class Step:
     def option(self, name: str) -> Option | None:
         return next((o for o in self.options if o.name == name), None)
 
+    @property
+    def moving(self) -> bool:
+        """Whether taking it may move a deadline: a deferral, or a planned event re-planned
+        (the deadlines counted back from it move with it). The replay reads these steps."""
+        return bool(self.moves) or any(o.event for o in self.options)
+
     def branch(self, options: Options) -> Branch | None:
         if not self.branch_on:
             return None
@@ -342,6 +348,10 @@ class Workflow:
                 raise ValueError(f"{self.key}: deadline {deadline.key} has unknown anchor")
             if deadline.strength not in STRENGTHS:
                 raise ValueError(f"{self.key}: deadline {deadline.key} has unknown strength")
+            planners = [s for s in self.steps for o in s.options if o.event == deadline.anchor]
+            if deadline.before and not planners:
+                raise ValueError(f"{self.key}: deadline {deadline.key} counts back from "
+                                 f"{deadline.anchor}, but no step plans {deadline.anchor}")
         if self.selected_by not in self.events:
             raise ValueError(f"{self.key} {self.version}: key date {self.selected_by} is not "
                              "an event it records")
