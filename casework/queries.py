@@ -102,6 +102,7 @@ class CaseDetail:
     strengths: dict[str, str] = field(default_factory=dict)  # how sure each timescale is
     regime: str = ""  # the version's title: the rules the case runs under for life
     notes: list[tuple[str, str]] = field(default_factory=list)  # what its version adds
+    labels: dict[str, str] = field(default_factory=dict)  # how its facts are named
     waiting_for: str = ""  # an outside event the stage waits on, with no deadline
     waiting_since: dt.date | None = None
 
@@ -310,6 +311,7 @@ def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDet
                       as_of=as_of, timescales=timescales, strengths=strengths,
                       regime=workflow.title,
                       notes=workflow.notes(case_row.data) if workflow.notes else [],
+                      labels=dict(workflow.labels),
                       waiting_for=stage.awaits,
                       waiting_since=entered)
 

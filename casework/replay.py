@@ -14,12 +14,12 @@ or after a day cannot have been late on it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from casework.changes import Moved, recorded
 from casework.dates import end_of_day, local_date
 from casework.models import History
 
@@ -80,16 +80,11 @@ def _apply(result: Standing, case_id: int, step: str, effective_at: dt.datetime,
         if "level" in data and "deadline" in data:
             result.level[case_id, data["deadline"]] = (data["level"], data.get("due", ""))
     else:
-        for change in _changes(data):
-            if "moved" in change:
-                _moved(result, case_id, change["moved"], change["to"])
+        for change in recorded(data):
+            if isinstance(change, Moved):
+                _moved(result, case_id, change.deadline, change.to.isoformat())
 
 
 def _moved(result: Standing, case_id: int, key: str, to: str) -> None:
     result.due[case_id, key] = dt.date.fromisoformat(to)
     result.moves[case_id, key] = result.moves.get((case_id, key), 0) + 1
-
-
-def _changes(data: dict[str, Any]) -> Iterable[dict[str, Any]]:
-    changes = data.get("deadlines")
-    return [c for c in changes if isinstance(c, dict)] if isinstance(changes, list) else ()

@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from casework.calendar import WorkingCalendar
+from casework.changes import Change, Closed, Moved, Opened, Progressed, as_data
 from casework.clock import Clock, SystemClock, today
 from casework.config import Settings
 from casework.dates import (
@@ -104,7 +105,7 @@ class CaseHandle:
         self._deadlines = deadlines
         self.effective_at = effective_at
         self.actor = actor
-        self.changes: list[dict[str, Any]] = []
+        self.changes: list[Change] = []
         self._data = dict(case.data)
         self.step: Step | None = None  # the step being taken, if any
 
@@ -191,7 +192,7 @@ class CaseHandle:
         )
         self._deadlines.append(deadline)
         self._service.session.add(deadline)
-        self.changes.append({"opened": unique, "due": when.on.isoformat()})
+        self.changes.append(Opened(unique, when.on))
         self._announce(OPENED, deadline)
         return deadline
 
@@ -204,8 +205,7 @@ class CaseHandle:
         if note:
             deadline.note = note
         late = (deadline.closed_on - deadline.due_on).days
-        self.changes.append({status: deadline.key, "due": deadline.due_on.isoformat(),
-                             "days_late": max(late, 0)})
+        self.changes.append(Closed(status, deadline.key, deadline.due_on, max(late, 0)))
         self._announce(WITHDRAWN if status == "waived" else CLOSED, deadline)
         return deadline
 
@@ -215,8 +215,7 @@ class CaseHandle:
         if self.step is not None and kind not in self.step.moves:
             raise KeyError(f"step {self.step.name} moves {kind} without declaring it")
         deadline = self._find_open(kind, None, None)
-        self.changes.append({"moved": deadline.key, "from": deadline.due_on.isoformat(),
-                             "to": due.isoformat(), "reason": reason})
+        self.changes.append(Moved(deadline.key, deadline.due_on, due, reason))
         when = Due.on_date(due)
         previous = deadline.due_on
         deadline.due_on, deadline.due_at = when.on, when.at
@@ -236,10 +235,8 @@ class CaseHandle:
                 continue
             due = rule.duration.before(on, self._service.calendar)
             if due.on != deadline.due_on:
-                self.changes.append({"moved": deadline.key,
-                                     "from": deadline.due_on.isoformat(),
-                                     "to": due.on.isoformat(),
-                                     "reason": f"{event.replace('_', ' ')} now {short(on)}"})
+                self.changes.append(Moved(deadline.key, deadline.due_on, due.on,
+                                          f"{event.replace('_', ' ')} now {short(on)}"))
                 previous = deadline.due_on
                 deadline.due_on, deadline.due_at = due.on, due.at
                 self._announce(MOVED, deadline, previous)
@@ -256,8 +253,7 @@ class CaseHandle:
 
     def set_progress(self, kind: str, *, number: int, progress: str) -> Deadline:
         deadline = self._find_open(kind, None, number)
-        self.changes.append({"progress": deadline.key, "from": deadline.progress,
-                             "to": progress})
+        self.changes.append(Progressed(deadline.key, deadline.progress, progress))
         deadline.progress = progress
         return deadline
 
@@ -286,7 +282,7 @@ class StepOutcome:
     from_state: str | None
     to_state: str
     effective_on: dt.date
-    changes: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
 
 class CaseService:
@@ -517,7 +513,7 @@ class CaseService:
         handle.save_data()
         self._history(case, workflow.initial_records, actor, effective=effective, note=note,
                       to_state=case.state, data={"pseudonym": pseudonym, **_jsonable(data),
-                                                 "deadlines": handle.changes})
+                                                 "deadlines": as_data(handle.changes)})
         return case
 
     def _next_number(self, kind: str, year: int) -> int:
@@ -582,7 +578,7 @@ class CaseService:
         case.last_step_on = max(case.last_step_on, local_date(effective))
         self._history(case, step.name, actor, effective=effective, from_state=from_state,
                       to_state=case.state, note=opts.get("note") or opts.get("reason") or note,
-                      data={"options": _jsonable(opts), "deadlines": handle.changes})
+                      data={"options": _jsonable(opts), "deadlines": as_data(handle.changes)})
         self._commit(case)
         return StepOutcome(case, step.name, from_state, case.state, local_date(effective),
                            handle.changes)

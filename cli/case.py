@@ -173,7 +173,8 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
         days = (detail.as_of - detail.waiting_since).days
         pairs.append(("Waiting", f"for {detail.waiting_for}; since "
                                  f"{when(detail.waiting_since)} ({days} days)"))
-    pairs += [(LABELS.get(key, key.replace("_", " ").capitalize()), _value(value))
+    labels = {"linked_case": "Linked case", **detail.labels}
+    pairs += [(labels.get(key, key.replace("_", " ").capitalize()), _value(value))
               for key, value in detail.record.items()]
     click.echo(wrap_pairs(pairs))
     if detail.key_dates:
@@ -232,10 +233,6 @@ def _closed_status(row: Any) -> str:
     return status
 
 
-LABELS = {"scr_referral": "Referred for SCR as", "linked_case": "Linked case",
-          "hours_to_notify": "Hours to notify", "died_on": "Died on"}
-
-
 def _value(value: Any) -> Any:
     if isinstance(value, dict):
         return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
@@ -272,7 +269,8 @@ def advance(app: App, reference: str, step: str | None, step_options: tuple[str,
     if as_json:
         emit_json({"reference": outcome.case.reference, "step": outcome.step,
                    "from": outcome.from_state, "to": outcome.to_state,
-                   "on": outcome.effective_on, "deadlines": outcome.changes,
+                   "on": outcome.effective_on,
+                   "deadlines": [change.as_data() for change in outcome.changes],
                    "emails_queued": [e.key for e in app.notifier.queued]
                    if app.notifier else []})
         return
@@ -281,7 +279,7 @@ def advance(app: App, reference: str, step: str | None, step_options: tuple[str,
     click.echo(f"{outcome.case.reference}: {outcome.step} on {when(outcome.effective_on)}; "
                f"{moved} ({workflow.stage(outcome.to_state).title})")
     for change in outcome.changes:
-        click.echo("  " + _describe_change(change))
+        click.echo("  " + change.describe())
     echo_queued(app)
 
 
@@ -289,23 +287,6 @@ def echo_queued(app: App) -> None:
     note = app.queued_note()
     if note:
         click.echo(note)
-
-
-def _describe_change(change: dict[str, Any]) -> str:
-    import datetime as dt
-
-    due = change.get("due")
-    due_text = when(dt.date.fromisoformat(due)) if due else ""
-    if "opened" in change:
-        return f"opened {change['opened']}: due {due_text}"
-    if "progress" in change:
-        return f"{change['progress']}: {change['from'] or 'no progress'} -> {change['to']}"
-    if "moved" in change:
-        return (f"moved {change['moved']}: {when(dt.date.fromisoformat(change['from']))} -> "
-                f"{when(dt.date.fromisoformat(change['to']))} ({change['reason']})")
-    status = next(k for k in ("met", "waived", "carried_forward") if k in change)
-    late = f", {change['days_late']} days late" if change.get("days_late") else ""
-    return f"{status.replace('_', ' ')} {change[status]} (due {due_text}{late})"
 
 
 def parse_step_arguments(tokens: tuple[str, ...], invalid: type[Exception]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, text
 
+from casework.changes import Moved
 from casework.db import MIGRATIONS, init_database
 from casework.models import Deadline
 from casework.regimes import open_case
@@ -76,8 +77,10 @@ def test_a_deadline_counted_back_from_a_planned_date_moves_when_the_plan_moves(
     # Moved to Tuesday 27 May (Monday 26 May is the spring bank holiday): Fri 23 (1) ...
     # Mon 19 (5), Fri 16 (6), Thu 15 May (7).
     outcome = step(service, ref, "replan", "2008-04-14", date="2008-05-27")
-    assert outcome.changes == [{"moved": "final_report", "from": "2008-04-24",
-                                "to": "2008-05-15", "reason": "publication now 27 May 2008"}]
+    assert outcome.changes == [Moved("final_report", dt.date(2008, 4, 24),
+                                     dt.date(2008, 5, 15), "publication now 27 May 2008")]
+    assert outcome.changes[0].describe() == (
+        "moved final_report: 24 Apr 2008 -> 15 May 2008 (publication now 27 May 2008)")
     assert due(service, ref, "final_report").due_on == dt.date(2008, 5, 15)
     # The replay knows the plan as it stood: on the 13th the report was due on the 24th.
     case_id = service.case(ref).id

@@ -321,6 +321,8 @@ CDR = Workflow(
     key_date="death", in_force_from=dt.date(2008, 4, 1),
     in_force_source="LSCB child death functions from 1 April 2008 [P] SI 2006/90 reg 6",
     escalation_role="cdop_chair", roles={"cdop_chair": "CDOP chair"}, intake=INTAKE,
+    labels={"scr_referral": "Referred for SCR as", "hours_to_notify": "Hours to notify",
+            "died_on": "Died on"},
     stages=(
         Stage("triage", "Triage: expected or unexpected"),
         Stage("transfer_pending", "Resident elsewhere: to transfer to that area's panel"),

@@ -268,6 +268,7 @@ class Workflow:
     intake: Intake = field(default_factory=Intake)
     figures: Any = None  # what it contributes to the board's figures (workflows.figures)
     notes: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None  # case show
+    labels: Mapping[str, str] = field(default_factory=dict)  # how case show names its facts
 
     @property
     def selected_by(self) -> str:
