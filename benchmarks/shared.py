@@ -25,6 +25,7 @@ from casework.models import Case, Deadline, History
 from casework.service import CaseService
 from notifications.notifier import Notifier
 from notifications.scheduler import SweepReport, sweep
+from workflows import registry
 
 
 def pseudonym(number: int) -> str:
@@ -134,6 +135,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], aligns: str) ->
 SCR_CRITERIA = ("death", "life_threatening_injury", "permanent_impairment", "sexual_abuse",
                 "parent_murdered", "killed_by_parent_mental_illness")
 SCR_FINAL = ("closed", "no_review")
+# The steps of the SCR regime the benchmarks' referrals run under: they are dated within the
+# last decade, so the one in force now (WT2013/15 since March 2013).
+REGIME_STEPS = frozenset(s.name for s in registry.in_force("scr", dt.date.today()).steps)
 PAUSE_REASONS = ("criminal proceedings: police asked the panel to wait",
                  "care proceedings under way", "coroner's inquest")
 ItemT = TypeVar("ItemT")
@@ -205,6 +209,8 @@ class ScrPlanner(Planner[ItemT], ABC):
     def plan(self, target: str) -> list[ItemT]:
         rng = self.rng
         self.items = [self._referral()]
+        if "notify_ofsted" in REGIME_STEPS:  # WT2013/15: the incident notified in 5 days
+            self.add(0, 4, "notify_ofsted")
         self._steps_to(target)
         if target not in SCR_FINAL and rng.random() < self.paused_share:
             gap, reason = rng.randint(1, 30), rng.choice(PAUSE_REASONS)
@@ -225,6 +231,8 @@ class ScrPlanner(Planner[ItemT], ABC):
             self.add(5, 25, "recommend", recommendation="no_review")
             self.add(3, 30, "decide", outcome="no_review", rationale="single-agency learning",
                      **chair)
+            if "inform_panel" in REGIME_STEPS:  # WT2013/15: the national panel told why
+                self.add(1, 12, "inform_panel")
             return
         statutory = target == "notification" or rng.random() < 0.75
         outcome = "scr" if statutory else "non_statutory"

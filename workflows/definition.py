@@ -356,6 +356,10 @@ class Workflow:
         if self.selected_by not in self.events:
             raise ValueError(f"{self.key} {self.version}: key date {self.selected_by} is not "
                              "an event it records")
+        if self.selected_by != self.initial_records and not any(
+                o.event == self.selected_by for o in self.intake.options):
+            raise ValueError(f"{self.key} {self.version}: no intake option gives its key date "
+                             f"({self.selected_by})")
         if self.escalation_role and self.escalation_role not in self.roles:
             raise ValueError(f"{self.key}: escalation role {self.escalation_role} not in roles")
 
