@@ -19,12 +19,15 @@ def option_names(step: Step) -> str:
 
 
 def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck,
-                  asked_agency: AgencyCheck | None = None) -> dict[str, Any]:
+                  asked_agency: AgencyCheck | None = None, *,
+                  subject: str | None = None) -> dict[str, Any]:
     """Check every option against the step's definition and convert it to its type.
 
     `agency` accepts agencies that may be asked for something new (active ones);
     `asked_agency` any agency already asked, so that an agency made inactive since can still
-    have its answer received or waived."""
+    have its answer received or waived. `subject` is what the errors name (default: the
+    step)."""
+    subject = subject or f"step {step.name}"
     checks = {"agency": agency, "asked_agency": asked_agency or agency}
     given = {name.replace("-", "_").lstrip("_"): value for name, value in raw.items()}
     parsed: dict[str, Any] = {}
@@ -32,18 +35,18 @@ def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck,
         option = step.option(name)
         if option is None:
             raise InvalidInput(
-                f"step {step.name} has no option --{name.replace('_', '-')} "
+                f"{subject} has no option --{name.replace('_', '-')} "
                 f"(its options: {option_names(step)})")
         values = value if isinstance(value, list | tuple) else [value]
         if len(values) > 1 and not option.multiple:
-            raise InvalidInput(f"{option.flag} may be given only once for step {step.name}")
+            raise InvalidInput(f"{option.flag} may be given only once for {subject}")
         converted = [_convert(option, v, checks) for v in values]
         if option.multiple:  # a value given twice counts once
             converted = list(dict.fromkeys(converted))
         parsed[name] = converted if option.multiple else converted[0]
     missing = [o.flag for o in step.options if o.required and not _given(parsed.get(o.name))]
     if missing:
-        raise InvalidInput(f"step {step.name} needs {', '.join(missing)}")
+        raise InvalidInput(f"{subject} needs {', '.join(missing)}")
     for option in step.options:
         if option.multiple:
             parsed.setdefault(option.name, [])

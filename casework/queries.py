@@ -102,6 +102,7 @@ class CaseDetail:
     strengths: dict[str, str] = field(default_factory=dict)  # how sure each timescale is
     regime: str = ""  # the version's title: the rules the case runs under for life
     notes: list[tuple[str, str]] = field(default_factory=list)  # what its version adds
+    noted: list[str] = field(default_factory=list)  # record keys the notes already say
     labels: dict[str, str] = field(default_factory=dict)  # how its facts are named
     waiting_for: str = ""  # an outside event the stage waits on, with no deadline
     waiting_since: dt.date | None = None
@@ -284,6 +285,7 @@ def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDet
     steps = [StepView(s.name, s.title, s.needs, s.blocked(handle))
              for s in service.allowed_steps(case_row)]
     record = {k: v for k, v in case_row.data.items() if k != "events"}
+    noted = workflow.notes(case_row.data) if workflow.notes else {}
     key_dates = {event: local_date(dt.datetime.fromisoformat(stamp))
                  for event, stamp in case_row.data.get("events", {}).items()}
     open_views = [v for v in views if v.status == "open"]
@@ -310,7 +312,7 @@ def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDet
                       key_dates=key_dates, record=record, deadlines=views, steps=steps,
                       as_of=as_of, timescales=timescales, strengths=strengths,
                       regime=workflow.title,
-                      notes=workflow.notes(case_row.data) if workflow.notes else [],
+                      notes=list(noted.values()), noted=list(noted),
                       labels=dict(workflow.labels),
                       waiting_for=stage.awaits,
                       waiting_since=entered)

@@ -100,8 +100,11 @@ def take_intake(service: CaseService, workflow: Workflow, options: Mapping[str, 
     """What the version's intake makes of the options: checked, prepared, and the facts
     to keep (refused when they match an open case, unless `different`)."""
     intake = workflow.intake
+    regime = workflow.short_title or workflow.version
+    key_date = f"{workflow.selected_by.replace('_', ' ')} {short(local_date(effective))}"
+    subject = f"a {workflow.kind_name or workflow.key} under {regime} ({key_date})"
     opts = parse_options(intake.as_step(f"open {workflow.key}"), dict(options),
-                         service.active_agency_code)
+                         service.active_agency_code, subject=subject)
     context = IntakeContext(effective, service.settings.areas)
     for guard in intake.guards:
         reason = guard(context, opts)

@@ -175,7 +175,7 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
                                  f"{when(detail.waiting_since)} ({days} days)"))
     labels = {"linked_case": "Linked case", **detail.labels}
     pairs += [(labels.get(key, key.replace("_", " ").capitalize()), _value(value))
-              for key, value in detail.record.items()]
+              for key, value in detail.record.items() if key not in detail.noted]
     click.echo(wrap_pairs(pairs))
     if detail.key_dates:
         click.echo("\nKey dates")

@@ -95,11 +95,8 @@ def show(app: App, key: str, on: str | None, as_json: bool) -> None:
                           "timescales": list(o.timescales)} for o in overlays],
         })
         return
-    end = f" to {when(span.end)}" if span.end else ""
-    start = f"from {when(span.start)}" if span.start else "with no earlier limit"
     click.echo(f"{flow.title}\n{flow.key} {flow.version}: cases whose "
-               f"{flow.selected_by.replace('_', ' ')} is {start}{end}"
-               + (" (the board's own date)" if span.moved else ""))
+               f"{flow.selected_by.replace('_', ' ')} is {_span_text(span)}")
     click.echo(textwrap.fill(f"Source: {flow.in_force_source}", WIDTH))
     click.echo("\nOpening a case asks for\n      --pseudonym (required): how the child is known")
     _options(flow.intake.options)
@@ -126,6 +123,19 @@ def show(app: App, key: str, on: str | None, as_json: bool) -> None:
     for overlay in overlays:
         click.echo(textwrap.fill(f"Overlay: {', '.join(overlay.timescales)} "
                                  f"{overlay.describe()}", WIDTH, break_long_words=False))
+
+
+def _span_text(span: Any) -> str:
+    """"from 1 Dec 2009 to 28 Feb 2013", "on or before 30 Nov 2009", "on or after ...",
+    naming a date the board's config moved."""
+    own = " (the board's own date)"
+    start = when(span.start) + (own if span.moved else "") if span.start else ""
+    end = when(span.end) + (own if span.end_moved else "") if span.end else ""
+    if start and end:
+        return f"from {start} to {end}"
+    if end:
+        return f"on or before {end}"
+    return f"on or after {start}" if start else "any date"
 
 
 def _option(option: Any) -> dict[str, Any]:

@@ -18,11 +18,11 @@ import pendulum
 import pytest
 
 from casework.calendar import WorkingCalendar
-from casework.errors import InvalidInput, StepNotAllowed, StepRefused
+from casework.errors import InvalidInput, StepRefused
 from casework.models import Case, Deadline
 from casework.regimes import open_case
 from casework.service import CaseService
-from workflows.scr2010 import OVERVIEW, SUMMARY
+from workflows.scr import OVERVIEW, SUMMARY
 
 D = dt.date
 
@@ -103,19 +103,15 @@ def test_a_case_keeps_its_version_when_decided_after_the_switch(service):
     assert (completion.due_on, completion.rule) == (D(2010, 5, 12), "4 months after decision")
 
 
-def test_a_wt2006_case_decided_after_9_june_2010_records_nothing_of_publication(service):
-    # The version, not the decision's date, holds the 10 June 2010 rule: a WT2006 case
-    # records no `publishes` (see the xfail below for whether it should).
+def test_a_wt2006_case_initiated_before_10_june_2010_records_nothing_of_publication(service):
+    # WT2006's own stage already says "executive summary": nothing more to record.
     ref = refer(service, "2009-11-30").reference
-    decide(service, ref, "2010-06-10")
+    decide(service, ref, "2010-06-09")
     assert "publishes" not in service.case(ref).data
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "REGIMES.md §1 makes the SCR initiation (decision) date the selection key for the "
-    "10 June 2010 publication rule, whatever the referral's date; casework holds the rule "
-    "in WT2010 only, so a WT2006 case initiated on or after 10 June 2010 records nothing "
-    "and its stage still says 'Publication of the executive summary'"))
+# REGIMES.md §1: the initiation (decision) date selects the 10 June 2010 publication rule,
+# whatever the referral's date.
 def test_a_wt2006_case_initiated_from_10_june_2010_publishes_the_overview_report(service):
     ref = refer(service, "2009-11-30").reference
     decide(service, ref, "2010-06-10")
@@ -194,10 +190,6 @@ def test_case_show_prints_what_a_wt2010_review_publishes(run):
             "                      2010)\n") in out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "case show prints a fact a regime's notes already print a second time: `publishes` "
-    "(and `keep_published_until`, in ISO form) come from workflow.notes and again from the "
-    "case's record (casework/queries.py case_detail: record = every data key but events)"))
 def test_case_show_prints_the_publishes_line_once(run):
     ref = run("case", "open", "scr", "--pseudonym", "Child A",
               "--on", "2010-05-04").stdout.split()[0]
@@ -261,11 +253,11 @@ def test_awareness_after_the_referral_is_refused_and_nothing_is_written(run):
 
 
 def test_aware_is_not_an_option_of_the_older_versions(run):
-    # A referral on 22 December 2009 runs WT2006, whose intake has no --aware.
+    # A referral on 22 December 2009 runs WT2010, whose intake has no --aware.
     result = run("case", "open", "scr", "--pseudonym", "Child C", "--on", "2009-12-22",
                  "--aware", "2009-12-21", expect=2)
-    assert result.stderr == ("Error: step open scr has no option --aware (its options: "
-                             "--referred-by)\n")
+    assert result.stderr == ("Error: a serious case review under WT2010 (referral 22 Dec "
+                             "2009) has no option --aware (its options: --referred-by)\n")
     assert case_count(run) == 0
 
 
@@ -304,10 +296,6 @@ def test_an_scr_decision_opens_no_no_scr_notice(service):
     assert "no_scr_notice" not in deadlines(service, ref)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "notify_ofsted is allowed only at screening and decision: once the chair has decided "
-    "(even a day after the referral), the incident notification, due 5 working days after "
-    "awareness, can no longer be recorded and stays open and late for ever"))
 def test_the_incident_can_be_notified_after_the_chair_decided(service):
     ref = refer(service, "2017-01-09").reference  # Monday 9 January 2017; due Monday 16th
     decide(service, ref, "2017-01-10")
@@ -315,12 +303,15 @@ def test_the_incident_can_be_notified_after_the_chair_decided(service):
     assert deadlines(service, ref)["incident_notification"].status == "met"
 
 
-def test_the_incident_cannot_be_notified_after_the_decision_today(service):
-    """What happens now (the xfail above says why it is wrong)."""
-    ref = refer(service, "2017-01-09").reference
+def test_the_incident_can_be_notified_late_while_the_review_runs(service, agencies):
+    ref = refer(service, "2017-01-09").reference  # due Monday 16 January 2017
     decide(service, ref, "2017-01-10")
-    with pytest.raises(StepNotAllowed, match="step 'notify_ofsted' is not allowed here"):
-        step(service, ref, "notify_ofsted", "2017-01-11")
+    step(service, ref, "notify_inspectorate", "2017-01-11")
+    step(service, ref, "notify_ofsted", "2017-01-20")  # Friday: four working days late
+    notified = deadlines(service, ref)["incident_notification"]
+    assert (notified.status, notified.due_on) == ("met", D(2017, 1, 16))
+    with pytest.raises(StepRefused, match="already been notified"):
+        step(service, ref, "notify_ofsted", "2017-01-23")
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -377,9 +368,6 @@ def test_case_show_says_until_when_the_report_stays_published(run, service, agen
             "Keep published until  28 Feb 2017 at least\n") in out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "case show prints `keep_published_until` twice: the regime's note (`28 Feb 2017 at "
-    "least`) and the raw record (`2017-02-28`)"))
 def test_case_show_prints_keep_published_until_once(run, service, agencies):
     ref = _published_wt2013(service, "2016-02-29")
     out = run("case", "show", ref, "--as-of", "2016-03-01").stdout
@@ -457,18 +445,19 @@ def test_an_unknown_workflow_in_regimes_is_refused(run, tmp_path):
                              "(known: scr, cdr)\n")
 
 
-@pytest.mark.parametrize("table", [
-    '"2013.1" = 2009-06-01',  # WT2013 before WT2010's default 1 December 2009
-    '"2010.1" = 2013-03-01',  # the same day as WT2013's default
+@pytest.mark.parametrize(("table", "said"), [
+    # WT2013 before WT2010's default 1 December 2009
+    ('"2013.1" = 2009-06-01', "2010.1 from 1 Dec 2009, 2013.1 from 1 Jun 2009"),
+    # the same day as WT2013's default
+    ('"2010.1" = 2013-03-01', "2010.1 from 1 Mar 2013, 2013.1 from 1 Mar 2013"),
 ])
-def test_switch_dates_out_of_order_are_refused(run, tmp_path, table):
+def test_switch_dates_out_of_order_are_refused(run, tmp_path, table, said):
     config = _config(tmp_path, f"[regimes.scr]\n{table}\n")
     result = run("--config", config, "case", "open", "scr", "--pseudonym", "Child A",
                  "--on", "2010-01-04", expect=2)
     assert result.stderr.startswith(f"Error: config file {config}: [regimes]: the versions "
                                     "of scr would no longer start in order: ")
-    version, day = table.replace('"', "").split(" = ")
-    assert f"{version} from {day}" in result.stderr
+    assert result.stderr.endswith(f"2006.1 from the earliest, {said}\n")
     assert result.stdout == ""
 
 
@@ -541,7 +530,7 @@ def test_workflow_show_names_the_version_in_force_and_how_sure_each_timescale_is
     out = run("workflow", "show", "scr", "--on", "2014-01-01").stdout
     assert out.startswith(
         "Serious case review (Working Together 2013 and 2015)\n"
-        "scr 2013.1: cases whose referral is from 1 Mar 2013\n")
+        "scr 2013.1: cases whose referral is on or after 1 Mar 2013\n")
     assert ("      --aware: when the local authority became aware of the incident (default:\n"
             "          the referral)\n") in out
     assert ("\nHow sure each timescale is\n"
@@ -563,8 +552,8 @@ def test_workflow_show_of_wt2010_gives_its_span_and_strengths(run):
     assert ("  completion: statutory guidance: should (revised WT chapter 8, Hansard written\n"
             "    answer 23 Feb 2010 [P])\n") in out
     # Ofsted's "within one month" is an observation, not a rule: a default, with its source.
-    assert ("  decision: default: no source confirms it (Ofsted's observation, April 2010,\n"
-            "    via Community Care [S])\n") in out
+    assert ("  decision: default: no rule; taken from observed practice (Ofsted's\n"
+            "    observation, April 2010, via Community Care [S])\n") in out
 
 
 def test_workflow_show_json_gives_span_intake_and_strengths(run):
@@ -601,8 +590,11 @@ def test_workflow_show_with_a_board_switch_date(run, tmp_path):
     out = run("--config", config, "workflow", "show", "scr", "--on", "2010-01-04").stdout
     assert out.startswith(
         "Serious case review (Working Together 2010, revised chapter 8)\n"
-        "scr 2010.1: cases whose referral is from 4 Jan 2010 to 28 Feb 2013 (the board's "
-        "own date)\n")
+        "scr 2010.1: cases whose referral is from 4 Jan 2010 (the board's own date) to "
+        "28 Feb 2013\n")
+    before = run("--config", config, "workflow", "show", "scr", "--on", "2010-01-03").stdout
+    assert before.splitlines()[1] == ("scr 2006.1: cases whose referral is on or before "
+                                      "3 Jan 2010 (the board's own date)")
     data = json.loads(run("--config", config, "workflow", "show", "scr", "--on", "2010-01-03",
                           "--json").stdout)
     assert (data["version"], data["in_force_to"]) == ("2006.1", "2010-01-03")

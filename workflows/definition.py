@@ -90,6 +90,7 @@ STRENGTHS = {
     "should": "statutory guidance: should",
     "normally": "statutory guidance: normally",
     "local": "local practice default",
+    "observed": "default: no rule; taken from observed practice",
     "default": "default: no source confirms it",
 }
 
@@ -267,7 +268,8 @@ class Workflow:
     roles: Mapping[str, str] = field(default_factory=dict)  # board roles it adds: role -> title
     intake: Intake = field(default_factory=Intake)
     figures: Any = None  # what it contributes to the board's figures (workflows.figures)
-    notes: Callable[[Mapping[str, Any]], list[tuple[str, str]]] | None = None  # case show
+    # case show's lines for facts of the record it words itself: data key -> (label, text)
+    notes: Callable[[Mapping[str, Any]], dict[str, tuple[str, str]]] | None = None
     labels: Mapping[str, str] = field(default_factory=dict)  # how case show names its facts
 
     @property

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from workflows.cdr import CDR
-from workflows.definition import Workflow
+from workflows.definition import Workflow, day_text
 from workflows.scr2006 import SCR_2006
 from workflows.scr2010 import SCR_2010
 from workflows.scr2013 import SCR_2013
@@ -34,6 +34,7 @@ class Span:
     start: dt.date | None
     end: dt.date | None
     moved: bool = False  # the board's config moved its start
+    end_moved: bool = False  # ... or the next version's start, and so its end
 
 
 def processes() -> list[str]:
@@ -68,7 +69,9 @@ def spans(key: str, switches: Switches | None = None) -> list[Span]:
     for index, (workflow, start) in enumerate(starts):
         following = starts[index + 1][1] if index + 1 < len(starts) else None
         end = following - dt.timedelta(days=1) if following else None
-        found.append(Span(workflow, start, end, (workflow.key, workflow.version) in switches))
+        moved = [(w.key, w.version) in switches for w, _ in starts]
+        found.append(Span(workflow, start, end, moved[index],
+                          index + 1 < len(starts) and moved[index + 1]))
     return found
 
 
@@ -93,6 +96,7 @@ def check_switches(switches: Switches) -> str | None:
         given = [s for s in starts if s is not None]
         if given != sorted(given) or len(set(given)) != len(given):
             return (f"the versions of {key} would no longer start in order: "
-                    + ", ".join(f"{s.workflow.version} from {s.start}" for s in spans(
-                        key, switches)))
+                    + ", ".join(f"{s.workflow.version} from "
+                                f"{day_text(s.start) if s.start else 'the earliest'}"
+                                for s in spans(key, switches)))
     return None

@@ -181,6 +181,29 @@ def record_audit(case: CaseLike, opts: Options) -> None:
 
 
 
+# The 10 June 2010 letter (Loughton) changed what is published for reviews *initiated* from
+# that day, whatever chapter 8 their referral ran under: the rule's selection key is the
+# initiation (decision) date, not the referral's (REGIMES.md §1) [S Knowsley SIRG 8.1; CYP Now
+# 15 Sep 2010]. So WT2006 carries it too, for the rare review decided that late.
+OVERVIEW_PUBLISHED_FROM = dt.date(2010, 6, 10)
+OVERVIEW = "the overview report, anonymised (reviews initiated from 10 June 2010)"
+SUMMARY = "the executive summary (reviews initiated before 10 June 2010)"
+
+
+def what_is_published(*, record_summary: bool = True) -> Effect:
+    """An effect for `decide`: a review is initiated by the decision to hold it, and that
+    day says what is published. A version whose stages already say "executive summary"
+    records only the overview (`record_summary=False`)."""
+    def effect(case: CaseLike, opts: Options) -> None:
+        if opts["outcome"] == "no_review":
+            return
+        if case.effective_on >= OVERVIEW_PUBLISHED_FROM:
+            case.record(publishes=OVERVIEW)
+        elif record_summary:
+            case.record(publishes=SUMMARY)
+    return effect
+
+
 def keep_published(months: int):
     """An effect for `publish`: the date until which the report must stay on the board's
     website (WT2013/15: at least 12 months)."""
@@ -197,14 +220,15 @@ def _months_after(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
-def publication_notes(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """What `case show` says of the published report, where the version records it."""
-    notes = []
+def publication_notes(data: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """What `case show` says of the published report, where the version records it: for
+    each fact of the record it reads, the line that says it."""
+    notes = {}
     if data.get("publishes"):
-        notes.append(("Publishes", data["publishes"]))
+        notes["publishes"] = ("Publishes", data["publishes"])
     if data.get("keep_published_until"):
         until = dt.date.fromisoformat(data["keep_published_until"])
-        notes.append(("Keep published until", f"{day_text(until)} at least"))
+        notes["keep_published_until"] = ("Keep published until", f"{day_text(until)} at least")
     return notes
 
 

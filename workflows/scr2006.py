@@ -17,6 +17,9 @@ Deadlines (a board overrides the durations in its config file):
     audit         6 months after endorsement        met by record_audit     local (seed 002)
     action        the date the board sets for each action in the action plan
 
+Reviews decided on or after 10 June 2010 publish the overview report whatever version their
+referral ran under (scr.what_is_published); `case show` says so for such a review.
+
 It applies to referrals with no earlier limit (it is the oldest process casework has) until
 WT2010's revised chapter 8 takes over.
 """
@@ -45,7 +48,7 @@ SCR_2006 = Workflow(**scr.common(
         scr.AUDIT_DEADLINE,
         scr.ACTION_DEADLINE,
     ),
-    steps=scr.steps(),
+    steps=scr.steps(decided=scr.what_is_published(record_summary=False)),
     notes=scr.publication_notes,
 ))
 SCR_2006.check()

@@ -56,6 +56,8 @@ def aware_not_after_referral(intake: IntakeLike, opts: Options) -> str | None:
     return None
 
 
+# The incident is notified within 5 working days of awareness whatever the board decides and
+# however fast: a decision the day after the referral must not shut the step out.
 def not_yet_notified(case: CaseLike, opts: Options) -> str | None:
     if not open_deadlines(case, "incident_notification"):
         return "Ofsted and the board have already been notified of the incident"
@@ -78,8 +80,8 @@ INFORM_PANEL = Step(
     meets=("no_scr_notice",))
 NOTIFY_OFSTED = Step(
     "notify_ofsted", "Ofsted and the board notified of the incident",
-    ("screening", "decision"), options=(scr.NOTE,), preconditions=(not_yet_notified,),
-    records="incident_notified",
+    tuple(stage.name for stage in STAGES if not stage.final), options=(scr.NOTE,),
+    preconditions=(not_yet_notified,), records="incident_notified",
     meets=("incident_notification",), needs="within 5 working days of becoming aware")
 PUBLISH = Step("publish", "Final report published", ("publication",), "implementation",
                options=(scr.NOTE,), records="publication",
