@@ -3,7 +3,8 @@ their action plans and six-month audits. Shared by every SCR version (they all h
 decision, completion, action and audit deadlines).
 
 Due dates are those in force at the end of the period (an extension granted since does not
-rewrite the year), and "still open" means open on its last day.
+rewrite the year), and "still open" means open on its last day. A review completed late while
+the board had relaxed its timescale (an overlay) is counted apart from the other late ones.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class ScrFigures(Tally):
     completed: int = 0  # overview report endorsed: SCRs and non-statutory reviews
     completed_within_timescale: int = 0  # by the original due date (4 months, by default)
     completed_within_extension: int = 0  # later than that, by a date agreed since
+    completed_late_under_relaxation: int = 0  # later still, while an overlay relaxed it
     average_slippage_days: float = 0.0  # over the reviews completed (on time counts as 0)
     longest_slippage_days: int = 0
     longest_slippage_case: str | None = None
@@ -63,6 +65,7 @@ class ScrFigures(Tally):
             (0, "Reviews completed (overview report endorsed)", "completed"),
             (1, "within timescale", "completed_within_timescale"),
             (1, "later, within an agreed extension", "completed_within_extension"),
+            (1, "completed late under a relaxation", "completed_late_under_relaxation"),
             (1, "average slippage (days)", "average_slippage_days"),
             (1, "longest slippage (days)", "longest_slippage_days", longest),
             (0, "Action-plan actions due in the period", "actions_due"),
@@ -129,6 +132,9 @@ def _completed(figures: ScrFigures, ref: str, deadline: DeadlineRow) -> int:
     elif deadline.closed_on <= deadline.due_on:
         figures.completed_within_extension += 1
         figures.count("completed_within_extension", ref)
+    elif deadline.relaxed:
+        figures.completed_late_under_relaxation += 1
+        figures.count("completed_late_under_relaxation", ref)
     return slip
 
 
