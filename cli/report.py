@@ -124,9 +124,9 @@ def _overdue_text(listing: Any) -> str:
 @pass_app
 def figures(app: App, period_from: str | None, period_to: str | None, form: str,
             as_json: bool, output: str | None) -> None:
-    """Serious case reviews and child deaths: the figures for the board's annual report."""
+    """The figures for the board's annual report: a section for each process."""
     from casework.dates import parse_date
-    from casework.reports import board_year, death_figures, scr_figures
+    from casework.reports import board_figures, board_year
     from notifications.reports import figure_lines, figures_csv, figures_html, figures_title
 
     # A date given alone brings the rest of its board year: --to 2009-03-31 is 2008/09.
@@ -136,15 +136,14 @@ def figures(app: App, period_from: str | None, period_to: str | None, form: str,
     start, end = start or year_start, end or year_end
     form = "json" if as_json else form
     with app.service() as service:
-        scr = scr_figures(service, start, end)
-        deaths = death_figures(service, start, end)
-        lines = figure_lines(scr, deaths)
+        sections = board_figures(service, start, end)
+        lines = figure_lines(sections)
         if form == "html":
             _emit(figures_html(service, lines, start, end), output)
             return
     if form == "json":
-        _emit_json({"period_from": start, "period_to": end, "scr": scr.as_dict(),
-                    "child_deaths": deaths.as_dict()}, output)
+        _emit_json({"period_from": start, "period_to": end,
+                    **{name: section.as_dict() for name, section in sections.items()}}, output)
     elif form == "csv":
         _emit(figures_csv(lines, start, end), output)
     else:

@@ -2,8 +2,8 @@
 paper (from `templates/report/`, which a board may override), and the overdue listing emailed
 to the board's mailbox with its CSV attached.
 
-The figures are one list of lines (`figure_lines`) that the terminal, the CSV and the HTML all
-print, so the three cannot disagree.
+The figures are one list of lines (`figure_lines`, each process's as its definition gives
+them) that the terminal, the CSV and the HTML all print, so the three cannot disagree.
 """
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from casework.dates import in_words, local_date, short
 from casework.errors import InvalidInput
 from casework.models import OutboxEmail
 from casework.overdue import OverdueListing, overdue_listing
-from casework.reports import DeathFigures, ScrFigures
+from workflows.figures import FigureLine
 
 if TYPE_CHECKING:
+    from casework.reports import Section
     from casework.service import CaseService
 
 OVERDUE_COLUMNS = ("Agency code", "Agency", "Case", "Pseudonym", "Case kind", "Item",
@@ -52,73 +52,10 @@ def overdue_html(service: CaseService, listing: OverdueListing) -> str:
         "listing": listing, "title": overdue_title(listing), "produced": _produced(service)})
 
 
-@dataclass(frozen=True)
-class FigureLine:
-    section: str
-    depth: int  # 0 a figure, 1 a part of the one above, 2 a part of that
-    label: str
-    value: int | float | str | None  # None: a heading for the lines below it
-    key: str = ""  # the figure's name in --json, for the CSV
-
-
-def figure_lines(scr: ScrFigures, deaths: DeathFigures) -> list[FigureLine]:
-    """Every figure of the board's year, in the order its annual report gives them."""
-    reviewed = deaths.reviewed
-    share = (f" ({100 * deaths.reviewed_within_12_months / reviewed:.0f}%)" if reviewed else "")
-    longest = (f"{scr.longest_slippage_days} ({scr.longest_slippage_case})"
-               if scr.longest_slippage_case else "0")
-    return [*_lines("Serious case reviews", "scr", scr, [
-        (0, "Referred", "referred"),
-        (0, "Decided", "decided", sum(scr.decided.values())),
-        (1, "serious case review", "decided.scr", scr.decided["scr"]),
-        (1, "non-statutory review", "decided.non_statutory", scr.decided["non_statutory"]),
-        (1, "no review", "decided.no_review", scr.decided["no_review"]),
-        (0, "Reviews completed (overview report endorsed)", "completed"),
-        (1, "within timescale", "completed_within_timescale"),
-        (1, "later, within an agreed extension", "completed_within_extension"),
-        (1, "average slippage (days)", "average_slippage_days"),
-        (1, "longest slippage (days)", "longest_slippage_days", longest),
-        (0, "Action-plan actions due in the period", "actions_due"),
-        (1, "completed on time", "actions_completed_on_time"),
-        (1, "completed late", "actions_completed_late"),
-        (1, "carried forward", "actions_carried_forward"),
-        (1, "still open at the end of the period", "actions_open"),
-        (0, "Action plans six months from endorsement", "plans_at_six_months"),
-        (1, "reviewed (audited) within 6 months", "plans_reviewed_within_six_months"),
-        (1, "their actions", "plan_actions"),
-        (1, "actions implemented within 6 months",
-         "plan_actions_implemented_within_six_months"),
-        (0, "Six-month audits due", "audits_due"),
-        (1, "done", "audits_done"),
-        (1, "done by the due date", "audits_done_on_time"),
-    ]), *_lines("Child deaths", "child_deaths", deaths, [
-        (0, "Deaths notified", "notified"),
-        (1, "expected", "expected"),
-        (1, "unexpected", "unexpected"),
-        (1, "not yet triaged", "not_yet_triaged"),
-        (1, "transferred to another area's panel", "transferred"),
-        (1, "notified more than 24 hours after the death", "notified_late"),
-        (0, "Deaths reviewed by the panel", "reviewed"),
-        (1, "within 12 months of the death", "reviewed_within_12_months",
-         f"{deaths.reviewed_within_12_months}{share}"),
-        (1, "by category:", "", None),
-        *((2, name.replace("_", " "), f"by_category.{name}", n)
-          for name, n in deaths.by_category.items()),
-        (1, "preventable (reviews before 1 Apr 2010): yes / no", "preventable",
-         f"{deaths.preventable['yes']} / {deaths.preventable['no']}"),
-        (1, "modifiable factors (from 1 Apr 2010): yes / no", "modifiable",
-         f"{deaths.modifiable['yes']} / {deaths.modifiable['no']}"),
-        (0, "Referred for a serious case review", "referred_for_scr"),
-    ])]
-
-
-def _lines(section: str, prefix: str, figures: Any,
-           rows: Sequence[tuple[Any, ...]]) -> list[FigureLine]:
-    """(depth, label, name) rows, the value the figure of that name; or (depth, label, name,
-    value) where it is shown otherwise. An empty name is a heading."""
-    return [FigureLine(section, depth, label, given[0] if given else getattr(figures, name),
-                       f"{prefix}.{name}" if name else "")
-            for depth, label, name, *given in rows]
+def figure_lines(sections: Mapping[str, Section]) -> list[FigureLine]:
+    """Every figure of the board's year: each process's section in the registry's order, its
+    lines (titles and labels) as its definition gives them."""
+    return [line for section in sections.values() for line in section.lines()]
 
 
 def figures_title(period_from: dt.date, period_to: dt.date) -> str:

@@ -35,10 +35,16 @@ import pytest
 
 from casework.config import Settings
 from casework.deaths import add_meeting, notify_death
-from casework.reports import board_year, death_figures
+from casework.reports import board_figures, board_year
 from casework.service import CaseService
+from workflows.cdr_figures import DeathFigures
 
 D = dt.date
+
+
+def death_figures(service: CaseService, period_from: D, period_to: D) -> DeathFigures:
+    """The child death section of the board's figures: what the cdr definition counts."""
+    return board_figures(service, period_from, period_to)["child_deaths"].figures
 
 
 @pytest.fixture

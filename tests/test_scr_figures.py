@@ -33,10 +33,16 @@ import pendulum
 import pytest
 
 from casework.clock import FixedClock
-from casework.reports import scr_figures
+from casework.reports import board_figures
 from casework.service import CaseService
+from workflows.scr_figures import ScrFigures
 
 D = pendulum.Date
+
+
+def scr_figures(service: CaseService, period_from: D, period_to: D) -> ScrFigures:
+    """The SCR's section of the board's figures: what the scr definition counts."""
+    return board_figures(service, period_from, period_to)["scr"].figures
 
 
 @pytest.fixture

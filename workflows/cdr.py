@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from workflows import cdr_figures
 from workflows.definition import (
     Branch,
     CaseLike,
@@ -321,6 +322,7 @@ CDR = Workflow(
     key_date="death", in_force_from=dt.date(2008, 4, 1),
     in_force_source="LSCB child death functions from 1 April 2008 [P] SI 2006/90 reg 6",
     escalation_role="cdop_chair", roles={"cdop_chair": "CDOP chair"}, intake=INTAKE,
+    figures=cdr_figures.figures(tuple(CATEGORIES), MODIFIABLE_FROM),
     labels={"scr_referral": "Referred for SCR as", "hours_to_notify": "Hours to notify",
             "died_on": "Died on"},
     stages=(

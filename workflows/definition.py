@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
+from workflows.figures import Figures
+
 
 class CaseLike(Protocol):
     """What guards and effects may ask of, and do to, the case they are handed."""
@@ -267,7 +269,7 @@ class Workflow:
     escalation_role: str = ""  # the board role copied on escalations ("scr_panel_chair")
     roles: Mapping[str, str] = field(default_factory=dict)  # board roles it adds: role -> title
     intake: Intake = field(default_factory=Intake)
-    figures: Any = None  # what it contributes to the board's figures (workflows.figures)
+    figures: Figures | None = None  # its section of the board's figures (workflows.figures)
     # case show's lines for facts of the record it words itself: data key -> (label, text)
     notes: Callable[[Mapping[str, Any]], dict[str, tuple[str, str]]] | None = None
     labels: Mapping[str, str] = field(default_factory=dict)  # how case show names its facts

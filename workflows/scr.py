@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from workflows import scr_figures
 from workflows.definition import (
     Branch,
     CaseLike,
@@ -47,6 +48,9 @@ CRITERIA = {
     "inter_agency_concerns": "the case gives rise to concerns about inter-agency working",
 }
 OUTCOMES = ("scr", "non_statutory", "no_review")
+FIGURES = scr_figures.figures({"scr": "serious case review",
+                               "non_statutory": "non-statutory review",
+                               "no_review": "no review"})
 PROGRESS = ("not_started", "on_track", "at_risk")
 AFTER_ENDORSEMENT = ("publication", "publication_held", "implementation")
 
@@ -272,7 +276,7 @@ def common(**differences: Any) -> dict[str, Any]:
     return {"key": "scr", "kind": "scr", "kind_name": "serious case review",
             "initial_records": "referral", "initial_opens": ("decision",), "events": EVENTS,
             "stages": STAGES, "key_date": "referral", "escalation_role": "scr_panel_chair",
-            "roles": ROLES, "intake": INTAKE, **differences}
+            "roles": ROLES, "intake": INTAKE, "figures": FIGURES, **differences}
 
 
 NOTIFY = Step(

@@ -1,0 +1,108 @@
+"""The child death review's figures: deaths notified, reviewed, by category, with preventable
+or modifiable factors, and how promptly. Each counts by the date it happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+import pendulum
+
+from workflows.figures import CaseRow, Figures, Row, Tally
+
+
+@dataclass
+class DeathFigures(Tally):
+    notified: int = 0
+    expected: int = 0
+    unexpected: int = 0
+    not_yet_triaged: int = 0
+    notified_late: int = 0
+    transferred: int = 0
+    reviewed: int = 0
+    reviewed_within_12_months: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    preventable: dict[str, int] = field(default_factory=lambda: {"yes": 0, "no": 0})
+    modifiable: dict[str, int] = field(default_factory=lambda: {"yes": 0, "no": 0})
+    referred_for_scr: int = 0
+
+    def rows(self) -> Sequence[Row]:
+        reviewed = self.reviewed
+        share = (f" ({100 * self.reviewed_within_12_months / reviewed:.0f}%)"
+                 if reviewed else "")
+        return [
+            (0, "Deaths notified", "notified"),
+            (1, "expected", "expected"),
+            (1, "unexpected", "unexpected"),
+            (1, "not yet triaged", "not_yet_triaged"),
+            (1, "transferred to another area's panel", "transferred"),
+            (1, "notified more than 24 hours after the death", "notified_late"),
+            (0, "Deaths reviewed by the panel", "reviewed"),
+            (1, "within 12 months of the death", "reviewed_within_12_months",
+             f"{self.reviewed_within_12_months}{share}"),
+            (1, "by category:", "", None),
+            *((2, name.replace("_", " "), f"by_category.{name}", n)
+              for name, n in self.by_category.items()),
+            (1, "preventable (reviews before 1 Apr 2010): yes / no", "preventable",
+             f"{self.preventable['yes']} / {self.preventable['no']}"),
+            (1, "modifiable factors (from 1 Apr 2010): yes / no", "modifiable",
+             f"{self.modifiable['yes']} / {self.modifiable['no']}"),
+            (0, "Referred for a serious case review", "referred_for_scr"),
+        ]
+
+
+def figures(categories: Sequence[str], modifiable_from: dt.date) -> Figures:
+    """The figures over the definition's categories of death, and the day modifiable factors
+    replaced preventability in the panel's findings."""
+    return Figures("child_deaths", "Child deaths", partial(
+        count, categories=tuple(categories), modifiable_from=modifiable_from))
+
+
+def count(period_from: dt.date, period_to: dt.date, cases: Sequence[CaseRow], *,
+          categories: tuple[str, ...], modifiable_from: dt.date) -> DeathFigures:
+    figures = DeathFigures(period_from, period_to, by_category=dict.fromkeys(categories, 0))
+    within = figures.within
+
+    def tally(name: str, case: CaseRow) -> None:
+        figures.count(name, case.reference)
+
+    for case in cases:
+        data = case.data
+        if within(case.opened_on):
+            figures.notified += 1
+            tally("notified", case)
+            # As triage classified it; until then (or while a transfer is pending) it is
+            # neither expected nor unexpected.
+            if case.state == "transferred":
+                figures.transferred += 1
+                tally("transferred", case)
+            elif data.get("classified") == "expected":
+                figures.expected += 1
+            elif data.get("classified") == "unexpected":
+                figures.unexpected += 1
+            else:
+                figures.not_yet_triaged += 1
+                tally("not_yet_triaged", case)
+            if data.get("notified_late"):
+                figures.notified_late += 1
+                tally("notified_late", case)
+        reviewed_on = case.on("review")
+        if reviewed_on is not None and within(reviewed_on):
+            figures.reviewed += 1
+            tally("reviewed", case)
+            figures.by_category[data["category"]] += 1
+            died = case.on("death")
+            if died and reviewed_on <= pendulum.Date(died.year, died.month, died.day).add(
+                    months=12):
+                figures.reviewed_within_12_months += 1
+                tally("reviewed_within_12_months", case)
+            if reviewed_on < modifiable_from:
+                figures.preventable[data["preventable"]] += 1
+            else:
+                figures.modifiable[data["modifiable"]] += 1
+        if within(case.on("scr_referral")):
+            figures.referred_for_scr += 1
+            tally("referred_for_scr", case)
+    return figures
