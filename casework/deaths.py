@@ -17,7 +17,8 @@ from casework.dates import parse_date, short
 from casework.errors import InvalidInput
 from casework.models import Case, CdopMeeting
 from casework.regimes import PossibleDuplicate, open_case
-from casework.service import CaseService, atomic
+from casework.service import CaseService
+from casework.transaction import atomic
 
 __all__ = ["PossibleDuplicate", "add_meeting", "meetings", "notify_death",
            "schedule_meetings"]
