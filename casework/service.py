@@ -37,7 +37,7 @@ from casework.events import MOVED, OPENED, DeadlineChange, Listener
 from casework.handle import CaseHandle
 from casework.models import Case, CdopMeeting, Deadline, History
 from casework.options import required
-from casework.reminders import after, ordered
+from casework.reminders import pending_levels
 from workflows import registry
 from workflows.definition import Step, Workflow
 
@@ -190,12 +190,8 @@ class CaseService:
         if deadline.status != "open" or case.paused_on:
             deadline.next_level_at = None  # a paused case's clock, and its reminders, stop
             return
-        levels = self.settings.reminders.levels(case.workflow_key, deadline.kind,
-                                                deadline.unit == "hours")
-        pending = after(ordered(levels, deadline.due_on, deadline.due_at, self.calendar),
-                        deadline.level_reached)
-        if not_before is not None:
-            pending = [(level, at) for level, at in pending if at >= not_before]
+        pending = pending_levels(self.settings.reminders, self.calendar, case, deadline,
+                                 not_before)
         deadline.next_level_at = pending[0][1] if pending else None
 
     def commit(self, case: Case | None = None) -> None:
