@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pendulum
 from sqlmodel import col, select
@@ -17,7 +18,10 @@ from casework.dates import parse_date, short
 from casework.errors import InvalidInput
 from casework.models import Case, CdopMeeting
 from casework.regimes import PossibleDuplicate, open_case
-from casework.service import CaseService, atomic
+from casework.transaction import atomic
+
+if TYPE_CHECKING:
+    from casework.service import CaseService
 
 __all__ = ["PossibleDuplicate", "add_meeting", "meetings", "notify_death",
            "schedule_meetings"]

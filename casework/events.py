@@ -2,7 +2,7 @@
 
 The core never sends mail; it announces the deadline changes an agency should hear about, and
 the listeners the service was built with turn them into outbox rows, in the same transaction
-as the change (`CaseService._commit` hands them over just before committing).
+as the change (`CaseService.commit` hands them over just before committing).
 """
 
 from __future__ import annotations

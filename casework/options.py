@@ -14,6 +14,14 @@ _TIME_GIVEN = re.compile(r"[ T]\d{1,2}:\d{2}$")
 AgencyCheck = Callable[[str], str]  # returns the canonical code or raises UnknownAgency
 
 
+def required(value: str | None, flag: str) -> str:
+    """The stripped text of an option that must not be empty."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"{flag} must not be empty")
+    return text
+
+
 def option_names(step: Step) -> str:
     return ", ".join(o.flag for o in step.options) or "none"
 

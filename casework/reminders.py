@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pendulum
 
@@ -34,6 +34,9 @@ from casework.calendar import WorkingCalendar
 from casework.clock import LOCAL_TZ, UTC
 from casework.errors import InvalidInput
 from casework.timescales import UNITS
+
+if TYPE_CHECKING:
+    from casework.models import Case, Deadline
 
 WHO = {"owner": "reminder", "escalation": "escalation", "board": "escalation"}
 DAY_TIME = 7  # levels counted in days fire at 07:00 on their day, before the working day
@@ -161,19 +164,22 @@ def _levels(values: Any, where: str) -> tuple[Level, ...]:
     return levels
 
 
-def ordered(levels: Sequence[Level], due_on: dt.date, due_at: dt.datetime,
-            calendar: WorkingCalendar) -> list[tuple[Level, pendulum.DateTime]]:
-    """The levels with their instants, earliest first."""
-    timed_levels = [(level, level.at(due_on, due_at, calendar)) for level in levels]
-    return sorted(timed_levels, key=lambda pair: pair[1])
-
-
-def after(schedule: list[tuple[Level, pendulum.DateTime]],
-          reached: str | None) -> list[tuple[Level, pendulum.DateTime]]:
-    """The levels after the one reached (all of them when none was, or it is not there)."""
+def pending_levels(policy: Policy, calendar: WorkingCalendar, case: Case, deadline: Deadline,
+                   not_before: dt.datetime | None = None
+                   ) -> list[tuple[Level, pendulum.DateTime]]:
+    """The reminders and escalations still to come for a deadline, with their instants,
+    earliest first: the levels the policy sets for its kind, after the one it reached (all
+    of them when none was, or it is not there), and none before `not_before` when given.
+    The one reckoning both the service (pointing a deadline at its next level) and the
+    sweep (issuing what is due) use."""
+    levels = policy.levels(case.workflow_key, deadline.kind, deadline.unit == "hours")
+    schedule = sorted(((level, level.at(deadline.due_on, deadline.due_at, calendar))
+                       for level in levels), key=lambda pair: pair[1])
     names = [level.name for level, _ in schedule]
-    if reached in names:
-        return schedule[names.index(reached) + 1:]
+    if deadline.level_reached in names:
+        schedule = schedule[names.index(deadline.level_reached) + 1:]
+    if not_before is not None:
+        schedule = [(level, at) for level, at in schedule if at >= not_before]
     return schedule
 
 

@@ -36,7 +36,7 @@ def set_contact(app: App, role: str, email: str, name: str | None, actor: str | 
 @pass_app
 def contacts(app: App, as_json: bool) -> None:
     """Who the board's roles are, and which are not set yet."""
-    from casework.service import BOARD_ROLES
+    from casework.agencies import BOARD_ROLES
 
     with app.service() as service:
         rows = service.board_contacts()

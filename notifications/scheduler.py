@@ -34,7 +34,7 @@ from sqlmodel import select
 from casework.dates import LOCAL_TZ, local_date, short
 from casework.db import claim, first_line, retryable
 from casework.models import Agency, BoardContact, Case, Deadline, OutboxEmail
-from casework.reminders import Level, after, due_now, ordered
+from casework.reminders import Level, due_now, pending_levels
 from notifications.notifier import queue_email, request_context
 from workflows import registry
 
@@ -142,10 +142,7 @@ def _issue(service: CaseService, renderer: Renderer, case: Case, deadline: Deadl
     if deadline.status != "open" or case.paused_on or closed:
         deadline.next_level_at = None
         return
-    levels = service.settings.reminders.levels(case.workflow_key, deadline.kind,
-                                               deadline.unit == "hours")
-    pending = after(ordered(levels, deadline.due_on, deadline.due_at, service.calendar),
-                    deadline.level_reached)
+    pending = pending_levels(service.settings.reminders, service.calendar, case, deadline)
     issue, overtaken = due_now(pending, now)
     report.overtaken += len(overtaken)
     for level in issue:
