@@ -18,7 +18,7 @@ from sqlmodel import col, select
 
 from casework.clock import today
 from casework.lateness import outstanding, past_due
-from casework.models import Agency, Case, Deadline
+from casework.models import Agency, Case, Deadline, deadline_label
 from casework.reminders import Level
 from casework.replay import Standing, standing
 from casework.service import CaseService
@@ -160,7 +160,7 @@ def _item(row: Any, as_of: dt.date, replayed: Standing | None) -> OverdueItem | 
         level = replayed.level_reached(row.case_id, row.key, due_on)
     if not past_due(due_on, as_of, paused_on):
         return None
-    label = f"A{row.number}" if row.number is not None else row.key
+    label = deadline_label(row.number, row.key)
     described = Level.from_name(level) if level else None
     return OverdueItem(
         reference=row.reference, pseudonym=row.pseudonym, case_kind=row.case_kind,

@@ -20,7 +20,7 @@ from casework.clock import today
 from casework.dates import local_date, short
 from casework.errors import InvalidInput
 from casework.lateness import outstanding, past_due, past_due_sql
-from casework.models import Case, Deadline
+from casework.models import Case, Deadline, deadline_label
 from casework.overlays import covering
 from casework.replay import standing
 from casework.service import CaseService
@@ -58,7 +58,7 @@ class DeadlineView:
     @property
     def label(self) -> str:
         """How people name it: `A3` for the third action, else its key (`imr:POLICE`)."""
-        return f"A{self.number}" if self.number is not None else self.key
+        return deadline_label(self.number, self.key)
 
     def as_dict(self) -> dict[str, Any]:
         return {**_plain(asdict(self)), "label": self.label}

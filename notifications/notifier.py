@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from casework.dates import LOCAL_TZ, in_words
 from casework.events import MOVED, OPENED, WITHDRAWN, DeadlineChange
-from casework.models import BoardContact, Case, Deadline, OutboxEmail
+from casework.models import BoardContact, Case, Deadline, OutboxEmail, action_label
 
 if TYPE_CHECKING:
     from casework.config import Settings
@@ -122,7 +122,7 @@ def request_context(deadline: Deadline, previous_due: dt.date | None = None) -> 
         "key": deadline.key,
         "title": deadline.title,
         "detail": deadline.detail,
-        "label": f"A{deadline.number}" if deadline.number else None,
+        "label": action_label(deadline.number),
         "due": in_words(deadline.due_on),
         "due_time": local.format("HH:mm") if deadline.unit == "hours" else None,
         "original_due": in_words(deadline.original_due_on),
