@@ -17,8 +17,9 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from casework.clock import today
-from casework.dates import local_date, short
+from casework.dates import local_date
 from casework.errors import InvalidInput
+from casework.formats import short
 from casework.lateness import outstanding, past_due, past_due_sql
 from casework.models import Case, Deadline, deadline_label
 from casework.overlays import covering

@@ -32,7 +32,6 @@ from casework.dates import (
     local_date,
     parse_date,
     parse_moment,
-    short,
     start_of_day,
 )
 from casework.db import busy
@@ -47,6 +46,7 @@ from casework.errors import (
     UnknownWorkflow,
 )
 from casework.events import CLOSED, MOVED, OPENED, WITHDRAWN, DeadlineChange, Listener
+from casework.formats import short
 from casework.models import (
     Agency,
     BoardContact,

@@ -7,8 +7,9 @@ from typing import Any
 
 import click
 
+from casework.formats import short
 from cli.app import App, json_option, pass_app
-from cli.output import WIDTH, emit_json, table, when
+from cli.output import WIDTH, emit_json, table
 
 
 @click.group()
@@ -42,14 +43,14 @@ def list_(app: App, as_json: bool) -> None:
         return
     click.echo(table(["Key", "Version", "Title", "From", "To"],
                      [[s.workflow.key, s.workflow.version, s.workflow.title,
-                       _start(s), when(s.end) or "-"] for s in spans], flex=(2,)))
+                       _start(s), short(s.end) or "-"] for s in spans], flex=(2,)))
     moved = [s for s in spans if s.moved]
     if moved:
         click.echo("* the board's own switch date (config file [regimes])")
 
 
 def _start(span: Any) -> str:
-    text = when(span.start) if span.start else "-"
+    text = short(span.start) if span.start else "-"
     return f"{text}*" if span.moved else text
 
 
@@ -95,8 +96,8 @@ def show(app: App, key: str, on: str | None, as_json: bool) -> None:
                           "timescales": list(o.timescales)} for o in overlays],
         })
         return
-    end = f" to {when(span.end)}" if span.end else ""
-    start = f"from {when(span.start)}" if span.start else "with no earlier limit"
+    end = f" to {short(span.end)}" if span.end else ""
+    start = f"from {short(span.start)}" if span.start else "with no earlier limit"
     click.echo(f"{flow.title}\n{flow.key} {flow.version}: cases whose "
                f"{flow.selected_by.replace('_', ' ')} is {start}{end}"
                + (" (the board's own date)" if span.moved else ""))

@@ -15,14 +15,13 @@ from casework.clock import FixedClock, today
 from casework.dates import (
     as_date,
     end_of_day,
-    in_words,
     local_date,
     parse_date,
     parse_moment,
-    short,
     start_of_day,
 )
 from casework.errors import InvalidInput
+from casework.formats import in_words, short
 
 D = dt.date
 
