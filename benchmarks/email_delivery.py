@@ -46,8 +46,8 @@ from shared import table
 from sqlalchemy import text
 
 from casework.config import Settings, SmtpSettings
-from casework.dates import in_words
 from casework.db import init_database, open_engine, session_scope
+from casework.formats import in_words
 from casework.service import CaseService
 from notifications.notifier import queue_email
 from notifications.outbox import BATCH, deliver

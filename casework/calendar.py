@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 
+from casework.formats import weekday
+
 DATA_FILE = "bank_holidays_england_wales.json"
 FIRST_YEAR, LAST_YEAR = 1995, 2060
 
@@ -64,7 +66,7 @@ class WorkingCalendar:
         """Why `day` is not a working day, or None when it is one."""
         day = _plain(day)
         if day.weekday() >= 5:
-            return day.strftime("%A")
+            return weekday(day)
         holidays = self._years.get(day.year)
         if holidays is None:
             holidays = self._years[day.year] = bank_holidays(day.year)

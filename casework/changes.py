@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from casework.dates import short
+from casework.formats import short
 
 CLOSED = ("met", "waived", "carried_forward")
 

@@ -1,4 +1,7 @@
-"""Reading the dates people type, and turning local dates into stored UTC instants."""
+"""Reading the dates people type, and turning local dates into stored UTC instants.
+
+Writing them for people is `casework.formats`.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pendulum.tz.exceptions import AmbiguousTime, NonExistingTime
 
 from casework.clock import LOCAL_TZ, UTC
 from casework.errors import InvalidInput
+from casework.formats import short
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -93,13 +97,3 @@ def end_of_day(day: dt.date) -> pendulum.DateTime:
 
 def as_date(value: dt.date) -> pendulum.Date:
     return pendulum.Date(value.year, value.month, value.day)
-
-
-def short(day: dt.date | None) -> str:
-    """`31 Mar 2008`: compact enough for an 80-column table, unambiguous in any locale."""
-    return "" if day is None else f"{day.day} {day:%b %Y}"
-
-
-def in_words(day: dt.date) -> str:
-    """`Monday 31 March 2008`, as a letter to an agency would put it."""
-    return f"{day:%A} {day.day} {day:%B %Y}"

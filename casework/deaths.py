@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import pendulum
 from sqlmodel import col, select
 
-from casework.dates import parse_date, short
+from casework.dates import parse_date
 from casework.errors import InvalidInput
+from casework.formats import short, typed_moment
 from casework.models import Case, CdopMeeting
 from casework.regimes import PossibleDuplicate, open_case
 from casework.transaction import atomic
@@ -33,7 +33,7 @@ def notify_death(service: CaseService, *, pseudonym: str, died: str | dt.datetim
                  different_child: bool = False, note: str | None = None) -> Case:
     """Record Form A: `casework case open cdr` under its own name (`death notify`)."""
     if isinstance(died, dt.datetime):
-        died = pendulum.instance(died).in_timezone("Europe/London").format("YYYY-MM-DD HH:mm")
+        died = typed_moment(died)
     options = {"died": died, "age_band": age_band, "place": place, "notifier": notifier,
                "notifier_agency": notifier_agency, "residence": residence, "death": death}
     return open_case(service, "cdr", pseudonym, options, actor=actor, on=on, note=note,

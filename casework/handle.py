@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 import pendulum
 
 from casework.changes import Change, Closed, Moved, Opened, Progressed
-from casework.dates import local_date, short, start_of_day
+from casework.dates import local_date, start_of_day
 from casework.errors import InvalidInput, UnknownDeadline
 from casework.events import CLOSED, MOVED, OPENED, WITHDRAWN, DeadlineChange
+from casework.formats import short
 from casework.models import Case, Deadline
 from casework.timescales import Due, Rule
 from workflows.definition import Step

@@ -17,8 +17,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from casework.clock import today
-from casework.models import Agency, Case, Deadline
-from casework.queries import _outstanding, _past_due
+from casework.lateness import outstanding, past_due
+from casework.models import Agency, Case, Deadline, deadline_label
 from casework.reminders import Level
 from casework.replay import Standing, standing
 from casework.service import CaseService
@@ -125,7 +125,7 @@ def overdue_listing(service: CaseService, as_of: dt.date, *,
     past = as_of < today(service.clock)
     # Due dates only move later, so what was due before the day was first due before it.
     due = col(Deadline.original_due_on) if past else col(Deadline.due_on)
-    candidates = (_outstanding(as_of), due < as_of)
+    candidates = (outstanding(as_of), due < as_of)
     query = (select(*_COLUMNS).join(Case, col(Deadline.case_id) == Case.id)
              .where(*candidates))
     if agency:
@@ -158,9 +158,9 @@ def _item(row: Any, as_of: dt.date, replayed: Standing | None) -> OverdueItem | 
         moves = replayed.moves.get((row.case_id, row.key), 0)
         paused_on = replayed.paused_on.get(row.case_id)
         level = replayed.level_reached(row.case_id, row.key, due_on)
-    if not _past_due(due_on, as_of, paused_on):
+    if not past_due(due_on, as_of, paused_on):
         return None
-    label = f"A{row.number}" if row.number is not None else row.key
+    label = deadline_label(row.number, row.key)
     described = Level.from_name(level) if level else None
     return OverdueItem(
         reference=row.reference, pseudonym=row.pseudonym, case_kind=row.case_kind,

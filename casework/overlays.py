@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from casework.errors import InvalidInput
+from casework.formats import short
 
 EFFECTS = ("relaxed", "suspended")
 
@@ -39,7 +40,7 @@ class Overlay:
 
     def describe(self) -> str:
         """`relaxed: Covid-19 (30 Mar 2020 to 31 Jul 2020)`."""
-        span = f"{self.start.day} {self.start:%b %Y} to {self.end.day} {self.end:%b %Y}"
+        span = f"{short(self.start)} to {short(self.end)}"
         return f"{self.effect}: {self.name} ({span})"
 
 

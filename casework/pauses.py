@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
-from casework.dates import as_date, in_range, local_date, parse_date, short
+from casework.dates import as_date, in_range, local_date, parse_date
 from casework.errors import InvalidInput, StepRefused, UnknownDeadline
 from casework.events import MOVED, DeadlineChange
+from casework.formats import short
 from casework.models import Case, Deadline
 from casework.options import required
 from casework.timescales import Due, Duration

@@ -2,7 +2,7 @@
 
 Plain dataclasses out, so the command line can print them as tables or JSON without knowing
 about the database. A deadline is late from the day after its due date; while a case is paused,
-only the deadlines that were already late when the pause began count as late.
+only the deadlines that were already late when the pause began count as late (`casework.lateness`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,13 @@ from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from casework.clock import today
-from casework.dates import end_of_day, local_date, short
+from casework.dates import local_date
 from casework.errors import InvalidInput
-from casework.models import Case, Deadline, History
+from casework.formats import short
+from casework.lateness import outstanding, past_due, past_due_sql
+from casework.models import Case, Deadline, deadline_label
 from casework.overlays import covering
+from casework.replay import standing
 from casework.service import CaseService
 from casework.timescales import strength_of
 
@@ -56,7 +59,7 @@ class DeadlineView:
     @property
     def label(self) -> str:
         """How people name it: `A3` for the third action, else its key (`imr:POLICE`)."""
-        return f"A{self.number}" if self.number is not None else self.key
+        return deadline_label(self.number, self.key)
 
     def as_dict(self) -> dict[str, Any]:
         return {**_plain(asdict(self)), "label": self.label}
@@ -117,13 +120,7 @@ class CaseDetail:
 def _late(deadline: Deadline, as_of: dt.date, paused_on: dt.date | None) -> bool:
     if deadline.status != "open" and (deadline.closed_on is None or deadline.closed_on <= as_of):
         return False
-    return _past_due(deadline.due_on, as_of, paused_on)
-
-
-def _past_due(due_on: dt.date, as_of: dt.date, paused_on: dt.date | None) -> bool:
-    """Late on as_of: due before it, and not caught by a pause begun on or before the due
-    date (the SQL twin is _overdue_count)."""
-    return due_on < as_of and (paused_on is None or due_on < paused_on)
+    return past_due(deadline.due_on, as_of, paused_on)
 
 
 def deadline_view(service: CaseService, deadline: Deadline, as_of: dt.date,
@@ -149,13 +146,6 @@ def deadline_view(service: CaseService, deadline: Deadline, as_of: dt.date,
     )
 
 
-def _outstanding(as_of: dt.date) -> Any:
-    """Asked for by `as_of` and not yet answered on it (even if answered since). Written on
-    the table's columns, so that it serves plain (Core) queries as well as ORM ones."""
-    d = DEADLINES.c
-    return and_(or_(d.status == "open", d.closed_on > as_of), d.anchor_on <= as_of)
-
-
 def _closed_late(deadline: Deadline) -> bool:
     """Met or waived after it ran out, to the hour for hour rules (listings of what is
     outstanding do not read the instants, and say no)."""
@@ -164,15 +154,15 @@ def _closed_late(deadline: Deadline) -> bool:
 
 
 def _overdue_count(as_of: dt.date) -> Any:
-    late = and_(_outstanding(as_of), col(Deadline.due_on) < as_of,
-                or_(col(Case.paused_on).is_(None), col(Deadline.due_on) < col(Case.paused_on)))
+    late = and_(outstanding(as_of),
+                past_due_sql(col(Deadline.due_on), as_of, col(Case.paused_on)))
     return func.coalesce(func.sum(case((late, 1), else_=0)), 0)
 
 
 def caseload(service: CaseService, as_of: dt.date, *, kind: str | None = None,
              stage: str | None = None, overdue_only: bool = False,
              include_closed: bool = True, limit: int | None = None) -> list[CaseSummary]:
-    next_due = func.min(case((_outstanding(as_of), Deadline.due_on), else_=None))
+    next_due = func.min(case((outstanding(as_of), Deadline.due_on), else_=None))
     overdue = _overdue_count(as_of)
     query = (
         select(Case.id, Case.reference, Case.kind, Case.pseudonym, Case.state,
@@ -222,40 +212,22 @@ def _as_it_stood(service: CaseService, rows: list[tuple[int, CaseSummary]], as_o
                  limit: int | None) -> list[tuple[int, CaseSummary]]:
     """The caseload on a past day: each case's stage and pause from its history, and its
     lateness counted against the pause it was in then."""
-    standing = _standing(service, as_of, [case_id for case_id, _ in rows])
-    outstanding = select(Deadline.case_id, Deadline.due_on).where(_outstanding(as_of))
+    replayed = standing(service.session, as_of, [case_id for case_id, _ in rows])
+    asked = select(Deadline.case_id, Deadline.due_on).where(outstanding(as_of))
     due_dates: dict[int, list[dt.date]] = {}
-    for case_id, due_on in service.session.exec(outstanding):
+    for case_id, due_on in service.session.exec(asked):
         due_dates.setdefault(case_id, []).append(due_on)
     kept = []
     for case_id, summary in rows:
-        summary.stage, summary.paused_on = standing.get(case_id, (summary.stage, None))
+        summary.stage = replayed.stage_of(case_id, summary.stage)
+        summary.paused_on = replayed.paused_on.get(case_id)
         dates = due_dates.get(case_id, [])
         summary.next_due = min(dates, default=None)
-        summary.overdue = sum(1 for due in dates if _past_due(due, as_of, summary.paused_on))
+        summary.overdue = sum(1 for due in dates if past_due(due, as_of, summary.paused_on))
         if (wanted is None or summary.stage == wanted) and (summary.overdue or
                                                             not overdue_only):
             kept.append((case_id, summary))
     return kept[:limit] if limit else kept
-
-
-def _standing(service: CaseService, as_of: dt.date,
-              case_ids: list[int]) -> dict[int, tuple[str, dt.date | None]]:
-    """Each case's stage, and the day its pause began if it was paused, at the end of as_of,
-    replayed from the history (steps cannot be dated before the last one, so the order the
-    rows were written is the order things happened)."""
-    query = (select(History.case_id, History.step, History.to_state, History.effective_at)
-             .where(col(History.case_id).in_(case_ids), History.effective_at <= end_of_day(as_of))
-             .order_by(History.case_id, History.id))
-    standing: dict[int, tuple[str, dt.date | None]] = {}
-    for case_id, step, to_state, at in service.session.exec(query):
-        state, paused = standing.get(case_id, ("", None))
-        if step == "pause":
-            paused = local_date(at)
-        elif step == "resume":
-            paused = None
-        standing[case_id] = (to_state or state, paused)
-    return standing
 
 
 def _known_stage(stage: str, kind: str | None) -> str:
@@ -278,7 +250,9 @@ def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDet
     deadlines = service.deadlines_of(case_row)
     stage_name, paused_on = case_row.state, case_row.paused_on
     if as_of < today(service.clock):
-        stage_name, paused_on = _standing(service, as_of, [case_row.id or 0])[case_row.id or 0]
+        replayed = standing(service.session, as_of, [case_row.id or 0])
+        stage_name = replayed.stage_of(case_row.id or 0, stage_name)
+        paused_on = replayed.paused_on.get(case_row.id or 0)
     asked = [d for d in deadlines if d.anchor_on <= as_of]
     views = [deadline_view(service, d, as_of, _Paused(case_row, paused_on)) for d in asked]
     handle = service.handle(case_row, deadlines)
@@ -359,7 +333,7 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
         core_select(*(d[name] for name in _VIEW_COLUMNS), c.reference, c.pseudonym,
                     c.paused_on)
         .select_from(DEADLINES.join(CASES, d.case_id == c.id))
-        .where(_outstanding(as_of), d.due_on < as_of if overdue_only else d.due_on <= horizon)
+        .where(outstanding(as_of), d.due_on < as_of if overdue_only else d.due_on <= horizon)
         .order_by(d.due_on, c.reference, d.key)
     )
     if agency:

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 import pendulum
 from sqlmodel import col, select
 
-from casework.dates import local_date, short, start_of_day
+from casework.dates import local_date, start_of_day
 from casework.errors import InvalidInput, StepRefused, UnknownWorkflow
+from casework.formats import short
 from casework.models import Case
 from casework.options import parse_options
 from workflows import registry

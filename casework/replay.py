@@ -1,4 +1,4 @@
-"""Deadlines as they stood at the end of a past day, replayed from the history.
+"""Cases and deadlines as they stood at the end of a past day, replayed from the history.
 
 A deadline row holds only where it stands now: its due date after every extension, deferral
 and pause, and the last reminder or escalation issued. The history holds how it got there, so
@@ -8,7 +8,9 @@ case was in, and the level it had reached, as they were that evening - not as ex
 Each history row counts from when it happened (`effective_at`: the `--on` date a coordinator
 gave, or when an extension was granted). Moves are absolute ("from" and "to"), so the last one
 that had happened by the day wins; due dates only ever move later, so a deadline first due on
-or after a day cannot have been late on it.
+or after a day cannot have been late on it. Steps cannot be dated before the last one, so the
+order the rows were written is the order things happened: a case's stage on the day is the
+last stage a row moved it to.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from casework.changes import Moved, recorded
@@ -31,11 +34,16 @@ LEVELS = ("reminder", "escalation")
 class Standing:
     """What the history says of some cases at the end of a day."""
 
+    stage: dict[int, str] = field(default_factory=dict)  # case id: the stage it was in
     due: dict[tuple[int, str], dt.date] = field(default_factory=dict)  # (case id, key)
     moves: dict[tuple[int, str], int] = field(default_factory=dict)  # extensions, deferrals
     paused_on: dict[int, dt.date | None] = field(default_factory=dict)
     # the last level issued for the due date the deadline had then: (level name, due date)
     level: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
+
+    def stage_of(self, case_id: int, current: str) -> str:
+        """Its stage on the day; `current` for a case with no history by then."""
+        return self.stage.get(case_id, current)
 
     def due_on(self, case_id: int, key: str, original: dt.date) -> dt.date:
         return self.due.get((case_id, key), original)
@@ -46,16 +54,21 @@ class Standing:
 
 
 def standing(session: Session, as_of: dt.date, case_ids: Any) -> Standing:
-    """Replay the rows that move deadlines, pause cases and issue levels, for the cases in
-    `case_ids` (a subquery or a list), up to the end of `as_of`."""
-    moving = col(History.step).in_(("extend", *PAUSES, *LEVELS, *_moving_steps()))
-    query = (select(History.case_id, History.step, History.effective_at, History.data)
-             .where(col(History.case_id).in_(case_ids), moving,
+    """Replay the rows that move a case's stage or deadlines, pause it and issue levels, for
+    the cases in `case_ids` (a subquery or a list), up to the end of `as_of`."""
+    moving_steps = _moving_steps()
+    moving = col(History.step).in_(("extend", *PAUSES, *LEVELS, *moving_steps))
+    query = (select(History.case_id, History.step, History.to_state, History.effective_at,
+                    History.data)
+             .where(col(History.case_id).in_(case_ids),
+                    or_(moving, col(History.to_state).is_not(None)),
                     col(History.effective_at) <= end_of_day(as_of))
              .order_by(History.id))
     result = Standing()
-    for case_id, step, effective_at, data in session.connection().execute(query):
-        _apply(result, case_id, step, effective_at, data or {})
+    for case_id, step, to_state, effective_at, data in session.connection().execute(query):
+        if to_state:
+            result.stage[case_id] = to_state
+        _apply(result, case_id, step, effective_at, data or {}, moving_steps)
     return result
 
 
@@ -67,7 +80,7 @@ def _moving_steps() -> set[str]:
 
 
 def _apply(result: Standing, case_id: int, step: str, effective_at: dt.datetime,
-           data: dict[str, Any]) -> None:
+           data: dict[str, Any], moving_steps: set[str]) -> None:
     if step == "pause":
         result.paused_on[case_id] = local_date(effective_at)
     elif step == "resume":
@@ -79,7 +92,7 @@ def _apply(result: Standing, case_id: int, step: str, effective_at: dt.datetime,
     elif step in LEVELS:
         if "level" in data and "deadline" in data:
             result.level[case_id, data["deadline"]] = (data["level"], data.get("due", ""))
-    else:
+    elif step in moving_steps:
         for change in recorded(data):
             if isinstance(change, Moved):
                 _moved(result, case_id, change.deadline, change.to.isoformat())

@@ -30,10 +30,11 @@ import casework.steps
 from casework.calendar import WorkingCalendar
 from casework.clock import Clock, SystemClock, today
 from casework.config import Settings
-from casework.dates import local_date, parse_moment, short
+from casework.dates import local_date, parse_moment
 from casework.db import busy
 from casework.errors import Conflict, InvalidInput, StepRefused, UnknownCase, UnknownWorkflow
 from casework.events import MOVED, OPENED, DeadlineChange, Listener
+from casework.formats import short
 from casework.handle import CaseHandle
 from casework.models import Case, CdopMeeting, Deadline, History
 from casework.options import required

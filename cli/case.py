@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from casework.formats import short
 from cli.app import (
     App,
     actor_name,
@@ -24,7 +25,6 @@ from cli.output import (
     emit_json,
     late_text,
     table,
-    when,
     wrap_pairs,
 )
 
@@ -85,10 +85,10 @@ def report_opened(app: App, service: Any, case: Any, as_json: bool) -> None:
                    "open_deadlines": {d.key: d.due_on.isoformat() for d in due}})
         return
     click.echo(case.reference)
-    click.echo(f"{case.pseudonym}: {flow.kind_name} opened {when(case.opened_on)}, under "
+    click.echo(f"{case.pseudonym}: {flow.kind_name} opened {short(case.opened_on)}, under "
                f"{flow.title}.")
     for deadline in due:
-        click.echo(f"  {deadline.title} due {when(deadline.due_on)}")
+        click.echo(f"  {deadline.title} due {short(deadline.due_on)}")
     echo_queued(app)
 
 
@@ -129,10 +129,10 @@ def print_caseload(app: App, as_of: str | None, *, as_json: bool = False, **filt
     if not rows:
         click.echo("No cases match.")
         return
-    click.echo(f"Caseload as of {when(day)}")
+    click.echo(f"Caseload as of {short(day)}")
     click.echo(table(
         ["Reference", "Pseudonym", "Stage", "Opened", "Next due", "Late"],
-        [[r.reference, r.pseudonym, r.stage, when(r.opened_on), when(r.next_due),
+        [[r.reference, r.pseudonym, r.stage, short(r.opened_on), short(r.next_due),
           _late_count(r)] for r in rows], flex=(1, 2)))
 
 
@@ -162,29 +162,29 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     click.echo(s.reference)
     pairs: list[tuple[str, Any]] = [
         ("Pseudonym", s.pseudonym),
-        ("Stage" if day >= app.today() else f"Stage on {when(day)}",
+        ("Stage" if day >= app.today() else f"Stage on {short(day)}",
          f"{s.stage}: {s.stage_title}"),
         ("Regime", f"{detail.regime} ({detail.workflow} {detail.workflow_version})"),
         *detail.notes,
     ]
     if s.paused_on:
-        pairs.append(("Paused", f"since {when(s.paused_on)}: {detail.pause_reason}"))
+        pairs.append(("Paused", f"since {short(s.paused_on)}: {detail.pause_reason}"))
     if detail.waiting_for:
         days = (detail.as_of - detail.waiting_since).days
         pairs.append(("Waiting", f"for {detail.waiting_for}; since "
-                                 f"{when(detail.waiting_since)} ({days} days)"))
+                                 f"{short(detail.waiting_since)} ({days} days)"))
     labels = {"linked_case": "Linked case", **detail.labels}
     pairs += [(labels.get(key, key.replace("_", " ").capitalize()), _value(value))
               for key, value in detail.record.items() if key not in detail.noted]
     click.echo(wrap_pairs(pairs))
     if detail.key_dates:
         click.echo("\nKey dates")
-        click.echo(wrap_pairs([(event.replace("_", " "), when(day_))
+        click.echo(wrap_pairs([(event.replace("_", " "), short(day_))
                                for event, day_ in detail.key_dates.items()]))
     open_rows = sorted((d for d in detail.deadlines if d.status == "open"),
                        key=lambda d: d.due_on)
     done_rows = [d for d in detail.deadlines if d.status != "open"]
-    click.echo(f"\nOpen deadlines as of {when(day)}" + ("" if open_rows else ": none"))
+    click.echo(f"\nOpen deadlines as of {short(day)}" + ("" if open_rows else ": none"))
     if open_rows:
         click.echo(table(["Deadline", "Agency", "Due", "Late", "Rule"],
                          [[d.label, d.agency or "", due_text(d), late_text(d), d.rule]
@@ -195,7 +195,7 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     if done_rows:
         click.echo("\nDone")
         click.echo(table(["Deadline", "Agency", "Due", "Closed", "Status"],
-                         [[d.label, d.agency or "", when(d.due_on), when(d.closed_on),
+                         [[d.label, d.agency or "", short(d.due_on), short(d.closed_on),
                            _closed_status(d)] for d in done_rows], flex=(0,)))
     if s.paused_on:
         click.echo(f"\nSteps allowed now: none while paused (casework case resume {s.reference})")
@@ -276,7 +276,7 @@ def advance(app: App, reference: str, step: str | None, step_options: tuple[str,
         return
     moved = (f"{outcome.from_state} -> {outcome.to_state}"
              if outcome.from_state != outcome.to_state else f"stays at {outcome.to_state}")
-    click.echo(f"{outcome.case.reference}: {outcome.step} on {when(outcome.effective_on)}; "
+    click.echo(f"{outcome.case.reference}: {outcome.step} on {short(outcome.effective_on)}; "
                f"{moved} ({workflow.stage(outcome.to_state).title})")
     for change in outcome.changes:
         click.echo("  " + change.describe())
@@ -325,7 +325,7 @@ def pause(app: App, reference: str, reason: str, on: str | None, actor: str | No
     """Pause a case: its clock stops until it is resumed."""
     with app.service() as service:
         row = service.pause(reference, reason, actor=actor_name(actor), on=on)
-        click.echo(f"{row.reference}: paused from {when(row.paused_on)} ({row.pause_reason}).")
+        click.echo(f"{row.reference}: paused from {short(row.paused_on)} ({row.pause_reason}).")
 
 
 @case.command()
@@ -344,8 +344,8 @@ def resume(app: App, reference: str, on: str | None, note: str | None,
 
     click.echo(f"{row.reference}: resumed after {last.data['days']} days paused.")
     for moved in last.data["moved"]:
-        click.echo(f"  {moved['deadline']}: {when(dt.date.fromisoformat(moved['from']))} -> "
-                   f"{when(dt.date.fromisoformat(moved['to']))}")
+        click.echo(f"  {moved['deadline']}: {short(dt.date.fromisoformat(moved['from']))} -> "
+                   f"{short(dt.date.fromisoformat(moved['to']))}")
     echo_queued(app)
 
 
@@ -364,8 +364,8 @@ def extend(app: App, reference: str, deadline: str, to: str | None, by: str | No
     with app.service() as service:
         row = service.extend(reference, deadline, to=to, by=by, reason=reason,
                              actor=actor_name(actor))
-        click.echo(f"{reference.upper()}: {row.key} now due {when(row.due_on)} "
-                   f"(originally {when(row.original_due_on)}; extension {row.extensions}).")
+        click.echo(f"{reference.upper()}: {row.key} now due {short(row.due_on)} "
+                   f"(originally {short(row.original_due_on)}; extension {row.extensions}).")
     echo_queued(app)
 
 
@@ -390,8 +390,8 @@ def history(app: App, reference: str, as_json: bool) -> None:
     for row in rows:
         moved = (row.to_state or "" if row.from_state in (None, row.to_state)
                  else f"{row.from_state} -> {row.to_state}")
-        click.echo(f"{when(local_date(row.effective_at)):<11}  {row.step}  {moved}".rstrip())
-        click.echo(textwrap.fill(f"by {row.actor}, recorded {when(local_date(row.at))}", WIDTH,
+        click.echo(f"{short(local_date(row.effective_at)):<11}  {row.step}  {moved}".rstrip())
+        click.echo(textwrap.fill(f"by {row.actor}, recorded {short(local_date(row.at))}", WIDTH,
                                  initial_indent=indent, subsequent_indent=indent))
         if row.note:
             click.echo(textwrap.fill(row.note, WIDTH, initial_indent=indent,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from casework.formats import short
 from cli.app import App, as_of_date, as_of_option, json_option, pass_app
-from cli.output import MOVED_NOTE, due_text, emit_json, late_text, table, when
+from cli.output import MOVED_NOTE, due_text, emit_json, late_text, table
 
 
 @click.command()
@@ -36,7 +37,7 @@ def print_deadlines(app: App, *, as_of: str | None, agency: str | None, within: 
         return
     late = sum(1 for r in rows if r.days_late)
     scope = "late" if overdue_only else f"late or due within {within} days"
-    click.echo(f"Deadlines {scope} as of {when(day)}: {len(rows)} ({late} late)")
+    click.echo(f"Deadlines {scope} as of {short(day)}: {len(rows)} ({late} late)")
     if rows:
         click.echo(table(
             ["Case", "Pseudonym", "Deadline", "Agency", "Due", "Late"],

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from casework.formats import short
 from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
-from cli.output import emit_json, table, when
+from cli.output import emit_json, table
 
 
 @click.group()
@@ -63,12 +64,12 @@ def notify(app: App, pseudonym: str, died: str, age_band: str, place: str, notif
     if "hours_to_notify" in data:
         notified = f"notified {data['hours_to_notify']:g} hours later"
     else:
-        notified = f"notified {when(case.opened_on)}, time of death not given"
-    click.echo(f"{case.pseudonym}: died {when(_died(data))}; {notified}{late}.")
+        notified = f"notified {short(case.opened_on)}, time of death not given"
+    click.echo(f"{case.pseudonym}: died {short(_died(data))}; {notified}{late}.")
     if case.state == "transfer_pending":
         click.echo(f"Lived in {data['residence']}: marked for transfer to that area's panel.")
     for kind, deadline in due.items():
-        click.echo(f"  {kind.replace('_', ' ')} due {when(deadline.due_on)}")
+        click.echo(f"  {kind.replace('_', ' ')} due {short(deadline.due_on)}")
 
 
 def _died(data: dict):
@@ -93,7 +94,7 @@ def meeting_add(app: App, held_on: str, note: str | None, actor: str | None) -> 
 
     with app.service() as service:
         added = add_meeting(service, held_on, actor=actor_name(actor), note=note)
-        click.echo(f"CDOP meeting on {when(added.held_on)} added.")
+        click.echo(f"CDOP meeting on {short(added.held_on)} added.")
 
 
 @meeting.command("schedule")
@@ -113,7 +114,7 @@ def meeting_schedule(app: App, first: str, count: int, every_months: int,
                                   every_months=every_months)
         plural = "" if len(added) == 1 else "s"
         click.echo(f"Added {len(added)} CDOP meeting{plural}: "
-                   + (", ".join(when(m.held_on) for m in added) or "none new"))
+                   + (", ".join(short(m.held_on) for m in added) or "none new"))
 
 
 @meeting.command("list")
@@ -135,5 +136,5 @@ def meeting_list(app: App, since: str | None, as_json: bool) -> None:
         click.echo("No CDOP meetings: add them with `casework death meeting schedule`.")
         return
     click.echo(table(["Meeting", "Listed", "Cases", "Note"],
-                     [[when(m.held_on), len(m.listed), ", ".join(m.listed), m.note or ""]
+                     [[short(m.held_on), len(m.listed), ", ".join(m.listed), m.note or ""]
                       for m in rows], wrap=(2,), flex=(3,)))

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from casework.formats import short_moment
 from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
 from cli.output import emit_json, table
 
@@ -13,14 +14,6 @@ from cli.output import emit_json, table
 @click.group()
 def outbox() -> None:
     """See, send, retry and preview the emails to agencies and the board."""
-
-
-def _local(instant: Any) -> str:
-    if instant is None:
-        return ""
-    import pendulum
-
-    return pendulum.instance(instant).in_timezone("Europe/London").format("D MMM YYYY HH:mm")
 
 
 def _status(row: Any) -> str:
@@ -93,16 +86,16 @@ def show(app: App, number: int, html: bool, as_json: bool) -> None:
         emit_json({**_as_dict(row, reference), "text": row.text_body, "html": row.html_body})
         return
     lines = [("Email", f"#{row.id} ({row.kind}, {reference or 'board'})"),
-             ("Status", f"sent {_local(row.sent_at)}" if row.sent_at else _status(row)),
+             ("Status", f"sent {short_moment(row.sent_at)}" if row.sent_at else _status(row)),
              ("From", row.sender), ("To", row.recipients)]
     if row.cc:
         lines.append(("Cc", row.cc))
     if row.reply_to:
         lines.append(("Reply-To", row.reply_to))
-    lines += [("Subject", row.subject), ("Queued", _local(row.created_at)),
+    lines += [("Subject", row.subject), ("Queued", short_moment(row.created_at)),
               ("Attempts", str(row.attempts))]
     if row.status == "pending" and row.attempts:
-        lines.append(("Next try", _local(row.next_attempt_at)))
+        lines.append(("Next try", short_moment(row.next_attempt_at)))
     if row.last_error:
         lines.append(("Last error", row.last_error))
     for attachment in row.attachments:

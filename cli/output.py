@@ -9,16 +9,9 @@ from typing import Any
 
 import click
 
+from casework.formats import short
+
 WIDTH = 80
-
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def when(day: dt.date | None) -> str:
-    """`31 Mar 2008`: short, and the same in any locale (no strftime, which is also slow
-    across a listing of thousands of rows)."""
-    return "" if day is None else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
@@ -111,7 +104,7 @@ MOVED_NOTE = "* moved by an extension or a pause"
 
 def due_text(row: Any) -> str:
     """A deadline's due date, starred when an extension or a pause moved it."""
-    return when(row.due_on) + ("*" if row.due_on != row.original_due_on else "")
+    return short(row.due_on) + ("*" if row.due_on != row.original_due_on else "")
 
 
 def late_text(row: Any, *, working_days: bool = False) -> str:

@@ -7,8 +7,9 @@ from typing import Any
 
 import click
 
+from casework.formats import key_stamp, short
 from cli.app import App, actor_name, actor_option, as_of_date, pass_app
-from cli.output import json_text, table, when
+from cli.output import json_text, table
 
 FORMATS = ("table", "csv", "html", "json")
 
@@ -76,12 +77,12 @@ def _email_board(app: App, day: Any, actor: str) -> None:
     from notifications.reports import email_overdue_listing
 
     with app.service() as service:
-        stamp = service.clock.now().format("YYYYMMDDTHHmmss")
+        stamp = key_stamp(service.clock.now())
         row, listing = email_overdue_listing(service, day, actor=actor,
                                              key=f"board/overdue/{day.isoformat()}/{stamp}")
         service.commit()
     assert row is not None  # the key is new: it has this instant in it
-    click.echo(f"Queued the overdue listing as of {when(day)} ({listing.total} item"
+    click.echo(f"Queued the overdue listing as of {short(day)} ({listing.total} item"
                f"{'s' if listing.total != 1 else ''}) to {row.recipients}, with "
                f"{row.attachments[0]['filename']} attached (outbox #{row.id}). It goes with "
                "the next `casework outbox send`, or the scheduler's next run.")
@@ -103,7 +104,7 @@ def _overdue_text(listing: Any) -> str:
         lines.append(table(
             ["Case", "Child", "Owed", "Due", "Late", "Reached"],
             [[i.reference, i.pseudonym, i.owed,
-              when(i.due_on) + ("*" if i.due_on != i.original_due_on else ""),
+              short(i.due_on) + ("*" if i.due_on != i.original_due_on else ""),
               f"{i.working_days_late}wd" + (" P" if i.case_paused else ""),
               i.reached or "-"]
              for i in group.items],

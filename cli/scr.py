@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
+from casework.formats import short
 from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
-from cli.output import emit_json, when
+from cli.output import emit_json
 
 
 @click.group()
@@ -47,5 +48,5 @@ def refer(app: App, pseudonym: str, referred_by: str | None, note: str | None,
                        "decision_due": decision.due_on, "version": flow.version})
             return
         click.echo(case.reference)
-        click.echo(f"{case.pseudonym}: referred {when(case.opened_on)}; the decision whether "
-                   f"to hold a review is due by {when(decision.due_on)} ({flow.short_title}).")
+        click.echo(f"{case.pseudonym}: referred {short(case.opened_on)}; the decision whether "
+                   f"to hold a review is due by {short(decision.due_on)} ({flow.short_title}).")

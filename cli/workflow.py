@@ -7,8 +7,9 @@ from typing import Any
 
 import click
 
+from casework.formats import short
 from cli.app import App, json_option, pass_app
-from cli.output import WIDTH, emit_json, table, when
+from cli.output import WIDTH, emit_json, table
 
 
 @click.group()
@@ -42,14 +43,14 @@ def list_(app: App, as_json: bool) -> None:
         return
     click.echo(table(["Key", "Version", "Title", "From", "To"],
                      [[s.workflow.key, s.workflow.version, s.workflow.title,
-                       _start(s), when(s.end) or "-"] for s in spans], flex=(2,)))
+                       _start(s), short(s.end) or "-"] for s in spans], flex=(2,)))
     moved = [s for s in spans if s.moved]
     if moved:
         click.echo("* the board's own switch date (config file [regimes])")
 
 
 def _start(span: Any) -> str:
-    text = when(span.start) if span.start else "-"
+    text = short(span.start) if span.start else "-"
     return f"{text}*" if span.moved else text
 
 
@@ -129,8 +130,8 @@ def _span_text(span: Any) -> str:
     """"from 1 Dec 2009 to 28 Feb 2013", "on or before 30 Nov 2009", "on or after ...",
     naming a date the board's config moved."""
     own = " (the board's own date)"
-    start = when(span.start) + (own if span.moved else "") if span.start else ""
-    end = when(span.end) + (own if span.end_moved else "") if span.end else ""
+    start = short(span.start) + (own if span.moved else "") if span.start else ""
+    end = short(span.end) + (own if span.end_moved else "") if span.end else ""
     if start and end:
         return f"from {start} to {end}"
     if end:

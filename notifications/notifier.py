@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from email.utils import formataddr
 from typing import TYPE_CHECKING, Any
 
-import pendulum
 from sqlmodel import select
 
-from casework.dates import LOCAL_TZ, in_words
 from casework.events import MOVED, OPENED, WITHDRAWN, DeadlineChange
-from casework.models import BoardContact, Case, Deadline, OutboxEmail
+from casework.formats import clock_time, in_words
+from casework.models import BoardContact, Case, Deadline, OutboxEmail, action_label
 
 if TYPE_CHECKING:
     from casework.config import Settings
@@ -117,14 +116,13 @@ def case_context(case: Case) -> dict[str, str]:
 
 
 def request_context(deadline: Deadline, previous_due: dt.date | None = None) -> dict[str, Any]:
-    local = pendulum.instance(deadline.due_at).in_timezone(LOCAL_TZ)
     return {
         "key": deadline.key,
         "title": deadline.title,
         "detail": deadline.detail,
-        "label": f"A{deadline.number}" if deadline.number else None,
+        "label": action_label(deadline.number),
         "due": in_words(deadline.due_on),
-        "due_time": local.format("HH:mm") if deadline.unit == "hours" else None,
+        "due_time": clock_time(deadline.due_at) if deadline.unit == "hours" else None,
         "original_due": in_words(deadline.original_due_on),
         "previous_due": in_words(previous_due) if previous_due else None,
     }

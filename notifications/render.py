@@ -22,8 +22,8 @@ from typing import Any
 import jinja2
 
 import templates as builtin_templates
-from casework.dates import in_words, short
 from casework.errors import InvalidInput
+from casework.formats import in_words, short
 
 BUILTIN = Path(builtin_templates.__file__).parent
 

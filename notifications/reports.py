@@ -14,8 +14,9 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from casework.dates import in_words, local_date, short
+from casework.dates import local_date
 from casework.errors import InvalidInput
+from casework.formats import clock_time, in_words, short
 from casework.models import OutboxEmail
 from casework.overdue import OverdueListing, overdue_listing
 from workflows.figures import FigureLine
@@ -112,7 +113,7 @@ def _renderer(service: CaseService, *, email: bool = False) -> Any:
 
 def _produced(service: CaseService) -> str:
     now = service.clock.now()
-    return f"{short(local_date(now))} at {now.in_timezone('Europe/London'):%H:%M}"
+    return f"{short(local_date(now))} at {clock_time(now)}"
 
 
 def _csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

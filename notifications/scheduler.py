@@ -31,8 +31,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
-from casework.dates import LOCAL_TZ, local_date, short
+from casework.dates import LOCAL_TZ, local_date
 from casework.db import claim, first_line, retryable
+from casework.formats import short, utc_stamp
 from casework.models import Agency, BoardContact, Case, Deadline, OutboxEmail
 from casework.reminders import Level, due_now, pending_levels
 from notifications.notifier import queue_email, request_context
@@ -67,7 +68,7 @@ class SweepReport:
         self.unaddressed += batch.unaddressed
 
     def line(self) -> str:
-        text = (f"sweep as of {self.as_of:%Y-%m-%d %H:%M} UTC: {self.deadlines} deadlines, "
+        text = (f"sweep as of {utc_stamp(self.as_of)}: {self.deadlines} deadlines, "
                 f"{self.reminders} reminders, {self.escalations} escalations queued")
         if self.overtaken:
             text += f", {self.overtaken} overtaken reminders skipped"

@@ -24,6 +24,7 @@ from typing import IO
 
 from casework.db import sqlite_path
 from casework.errors import AnotherScheduler
+from casework.formats import utc_stamp
 
 log = logging.getLogger("casework.scheduler")
 STANDBY_POLL = 2.0  # seconds between a standby's tries
@@ -60,7 +61,7 @@ class SoleWorker:
                 return False
         handle.seek(0)
         handle.truncate()
-        started = clock().astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        started = utc_stamp(clock())
         handle.write(f"pid {os.getpid()} on {socket.gethostname()}, since {started}\n")
         handle.flush()
         self.handle = handle

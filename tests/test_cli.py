@@ -440,10 +440,11 @@ def test_figures_take_the_board_year_of_a_date_given_alone(run):
 def test_a_table_cuts_its_flex_column_to_fit_and_dates_read_the_same_in_any_locale():
     import datetime as dt
 
-    from cli.output import table, when
+    from casework.formats import short
+    from cli.output import table
 
-    due = when(dt.date(2008, 3, 31))
-    assert (due, when(dt.date(2009, 1, 5)), when(None)) == ("31 Mar 2008", "5 Jan 2009", "")
+    due = short(dt.date(2008, 3, 31))
+    assert (due, short(dt.date(2009, 1, 5)), short(None)) == ("31 Mar 2008", "5 Jan 2009", "")
     # Widths 12, 31 and 11 need 58 columns: the flex column gives up 22 (down to its
     # header's 9); the 6 still over cannot be taken from the others.
     listed = table(["Case", "Pseudonym", "Due"],

@@ -15,14 +15,22 @@ from casework.clock import FixedClock, today
 from casework.dates import (
     as_date,
     end_of_day,
-    in_words,
     local_date,
     parse_date,
     parse_moment,
-    short,
     start_of_day,
 )
 from casework.errors import InvalidInput
+from casework.formats import (
+    clock_time,
+    in_words,
+    key_stamp,
+    short,
+    short_moment,
+    typed_moment,
+    utc_stamp,
+    weekday,
+)
 
 D = dt.date
 
@@ -289,6 +297,30 @@ def test_short(day, expected):
 )
 def test_in_words(day, expected, reasoning):
     assert in_words(day) == expected, reasoning
+
+
+@pytest.mark.parametrize(
+    ("instant", "london", "typed", "utc_text", "key"),
+    [
+        (utc(2008, 1, 7, 9, 5), "7 Jan 2008 09:05", "2008-01-07 09:05", "2008-01-07 09:05 UTC",
+         "20080107T090500"),  # winter: London is UTC
+        (utc(2008, 6, 30, 23, 30), "1 Jul 2008 00:30", "2008-07-01 00:30",
+         "2008-06-30 23:30 UTC", "20080630T233000"),  # summer: the London day is the next
+        (dt.datetime(2008, 6, 30, 6, 30), "30 Jun 2008 07:30", "2008-06-30 07:30",
+         "2008-06-30 06:30 UTC", "20080630T063000"),  # no zone: stored instants are UTC
+    ],
+)
+def test_the_named_formats_of_an_instant(instant, london, typed, utc_text, key):
+    assert short_moment(instant) == london
+    assert clock_time(instant) == london[-5:]
+    assert typed_moment(instant) == typed
+    assert parse_moment(typed_moment(instant)) == pendulum.instance(instant)
+    assert (utc_stamp(instant), key_stamp(instant)) == (utc_text, key)
+    assert short_moment(None) == ""
+
+
+def test_weekday_names_the_day_in_english():
+    assert [weekday(D(2008, 3, 29 + n)) for n in range(3)] == ["Saturday", "Sunday", "Monday"]
 
 
 def test_a_time_the_spring_clock_change_skips_is_refused():

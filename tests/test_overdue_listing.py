@@ -401,3 +401,11 @@ def test_notes_and_reasons_never_reach_the_listing(story, run, clock):
     for text in outputs:
         for detail in CHILD_DETAILS:
             assert detail.lower() not in text.lower()
+
+
+def test_an_action_is_named_by_its_number_and_anything_else_by_its_key():
+    from casework.models import action_label, deadline_label
+
+    assert (action_label(3), action_label(None)) == ("A3", None)
+    assert deadline_label(3, "action:3") == "A3"
+    assert deadline_label(None, "imr:POLICE") == "imr:POLICE"

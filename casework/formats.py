@@ -1,0 +1,71 @@
+"""How dates and times are written for people: the named formats, in one place.
+
+Only the standard library at the top, so the command line can import it without loading the
+database stack or pendulum (`casework --help` must answer at once). Month and day names come
+from tables, not strftime: the same in any locale, and quick across thousands of rows.
+Instants are shown in London time, unless a format says UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def short(day: dt.date | None) -> str:
+    """`31 Mar 2008`: compact enough for an 80-column table, unambiguous in any locale."""
+    return "" if day is None else f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def in_words(day: dt.date) -> str:
+    """`Monday 31 March 2008`, as a letter to an agency would put it."""
+    return f"{weekday(day)} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def weekday(day: dt.date) -> str:
+    """`Saturday`: why a day is not a working day."""
+    return DAYS[day.weekday()]
+
+
+def clock_time(instant: dt.datetime) -> str:
+    """`14:05`, the London time of an instant (a deadline counted in hours)."""
+    return f"{_london(instant):%H:%M}"
+
+
+def short_moment(instant: dt.datetime | None) -> str:
+    """`3 Jan 2011 14:05` in London: when an email was queued or sent."""
+    if instant is None:
+        return ""
+    local = _london(instant)
+    return f"{short(local.date())} {local:%H:%M}"
+
+
+def typed_moment(instant: dt.datetime) -> str:
+    """`2008-04-05 03:20` in London: the form a person types and `parse_moment` reads."""
+    return f"{_london(instant):%Y-%m-%d %H:%M}"
+
+
+def utc_stamp(instant: dt.datetime) -> str:
+    """`2008-06-30 06:30 UTC`: for logs and lock files, which several machines read."""
+    return f"{_utc(instant):%Y-%m-%d %H:%M} UTC"
+
+
+def key_stamp(instant: dt.datetime) -> str:
+    """`20080630T063000`, in UTC: an instant inside an outbox key or a file name."""
+    return f"{_utc(instant):%Y%m%dT%H%M%S}"
+
+
+def _utc(instant: dt.datetime) -> dt.datetime:
+    """A stored instant is UTC even when it comes back without its zone."""
+    if instant.tzinfo is None:
+        return instant.replace(tzinfo=dt.UTC)
+    return instant.astimezone(dt.UTC)
+
+
+def _london(instant: dt.datetime) -> dt.datetime:
+    from casework.clock import LOCAL_TZ  # pendulum: only when an instant is shown
+
+    return _utc(instant).astimezone(LOCAL_TZ)
