@@ -47,12 +47,12 @@ from sqlalchemy import text
 
 from casework.config import Settings, SmtpSettings
 from casework.db import init_database, open_engine, session_scope
-from casework.formats import in_words
 from casework.service import CaseService
 from notifications.notifier import queue_email
 from notifications.outbox import BATCH, deliver
 from notifications.render import Renderer
 from notifications.transports import SmtpTransport
+from workflows.formats import in_words
 
 TARGET_S = 10.0
 AGENCIES = [

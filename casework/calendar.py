@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 
-from casework.formats import weekday
+from workflows.formats import weekday
 
 DATA_FILE = "bank_holidays_england_wales.json"
 FIRST_YEAR, LAST_YEAR = 1995, 2060

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from casework.formats import short
+from workflows.formats import short
 
 CLOSED = ("met", "waived", "carried_forward")
 

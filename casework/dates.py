@@ -1,6 +1,6 @@
 """Reading the dates people type, and turning local dates into stored UTC instants.
 
-Writing them for people is `casework.formats`.
+Writing them for people is `workflows.formats`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pendulum.tz.exceptions import AmbiguousTime, NonExistingTime
 
 from casework.clock import LOCAL_TZ, UTC
 from casework.errors import InvalidInput
-from casework.formats import short
+from workflows.formats import short
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

@@ -15,10 +15,10 @@ from sqlmodel import col, select
 
 from casework.dates import parse_date
 from casework.errors import InvalidInput
-from casework.formats import short, typed_moment
 from casework.models import Case, CdopMeeting
 from casework.regimes import PossibleDuplicate, open_case
 from casework.transaction import atomic
+from workflows.formats import short, typed_moment
 
 if TYPE_CHECKING:
     from casework.service import CaseService

@@ -19,10 +19,10 @@ from casework.changes import Change, Closed, Moved, Opened, Progressed
 from casework.dates import local_date, start_of_day
 from casework.errors import InvalidInput, UnknownDeadline
 from casework.events import CLOSED, MOVED, OPENED, WITHDRAWN, DeadlineChange
-from casework.formats import short
 from casework.models import Case, Deadline
 from casework.timescales import Due, Rule
 from workflows.definition import Step
+from workflows.formats import short
 
 if TYPE_CHECKING:
     from casework.service import CaseService

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from casework.errors import InvalidInput
-from casework.formats import short
+from workflows.formats import short
 
 EFFECTS = ("relaxed", "suspended")
 

@@ -17,11 +17,11 @@ import pendulum
 from casework.dates import as_date, in_range, local_date, parse_date
 from casework.errors import InvalidInput, StepRefused, UnknownDeadline
 from casework.events import MOVED, DeadlineChange
-from casework.formats import short
 from casework.models import Case, Deadline
 from casework.options import required
 from casework.timescales import Due, Duration
 from casework.transaction import atomic
+from workflows.formats import short
 
 if TYPE_CHECKING:
     from casework.service import CaseService

@@ -17,11 +17,11 @@ from sqlmodel import col, select
 
 from casework.dates import local_date, start_of_day
 from casework.errors import InvalidInput, StepRefused, UnknownWorkflow
-from casework.formats import short
 from casework.models import Case
 from casework.options import parse_options
 from workflows import registry
 from workflows.definition import Moment, Opening, Option, Step, Workflow
+from workflows.formats import short
 
 if TYPE_CHECKING:
     from casework.config import Settings

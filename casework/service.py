@@ -34,13 +34,13 @@ from casework.dates import local_date, parse_moment
 from casework.db import busy
 from casework.errors import Conflict, InvalidInput, StepRefused, UnknownCase, UnknownWorkflow
 from casework.events import MOVED, OPENED, DeadlineChange, Listener
-from casework.formats import short
 from casework.handle import CaseHandle
 from casework.models import Case, CdopMeeting, Deadline, History
 from casework.options import required
 from casework.reminders import pending_levels
 from workflows import registry
 from workflows.definition import Step, Workflow
+from workflows.formats import short
 
 
 class CaseService:

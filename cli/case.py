@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from casework.formats import short
 from cli.app import (
     App,
     actor_name,
@@ -27,6 +26,7 @@ from cli.output import (
     table,
     wrap_pairs,
 )
+from workflows.formats import short
 
 
 @click.group()

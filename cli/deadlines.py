@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from casework.formats import short
 from cli.app import App, as_of_date, as_of_option, json_option, pass_app
 from cli.output import MOVED_NOTE, due_text, emit_json, late_text, table
+from workflows.formats import short
 
 
 @click.command()

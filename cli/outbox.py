@@ -6,9 +6,9 @@ from typing import Any
 
 import click
 
-from casework.formats import short_moment
 from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
 from cli.output import emit_json, table
+from workflows.formats import short_moment
 
 
 @click.group()

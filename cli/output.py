@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from casework.formats import short
+from workflows.formats import short
 
 WIDTH = 80
 

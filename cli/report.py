@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from casework.formats import key_stamp, short
 from cli.app import App, actor_name, actor_option, as_of_date, pass_app
 from cli.output import json_text, table
+from workflows.formats import key_stamp, short
 
 FORMATS = ("table", "csv", "html", "json")
 

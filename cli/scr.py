@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from casework.formats import short
 from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
 from cli.output import emit_json
+from workflows.formats import short
 
 
 @click.group()

@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
-from casework.formats import short
 from cli.app import App, json_option, pass_app
 from cli.output import WIDTH, emit_json, table
+from workflows.formats import short
 
 
 @click.group()

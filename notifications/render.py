@@ -23,7 +23,7 @@ import jinja2
 
 import templates as builtin_templates
 from casework.errors import InvalidInput
-from casework.formats import in_words, short
+from workflows.formats import in_words, short
 
 BUILTIN = Path(builtin_templates.__file__).parent
 

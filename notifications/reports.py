@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from casework.dates import local_date
 from casework.errors import InvalidInput
-from casework.formats import clock_time, in_words, short
 from casework.models import OutboxEmail
 from casework.overdue import OverdueListing, overdue_listing
 from workflows.figures import FigureLine
+from workflows.formats import clock_time, in_words, short
 
 if TYPE_CHECKING:
     from casework.reports import Section

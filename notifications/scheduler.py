@@ -33,11 +33,11 @@ from sqlmodel import select
 
 from casework.dates import LOCAL_TZ, local_date
 from casework.db import claim, first_line, retryable
-from casework.formats import short, utc_stamp
 from casework.models import Agency, BoardContact, Case, Deadline, OutboxEmail
 from casework.reminders import Level, due_now, pending_levels
 from notifications.notifier import queue_email, request_context
 from workflows import registry
+from workflows.formats import short, utc_stamp
 
 if TYPE_CHECKING:
     from casework.service import CaseService

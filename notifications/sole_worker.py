@@ -24,7 +24,7 @@ from typing import IO
 
 from casework.db import sqlite_path
 from casework.errors import AnotherScheduler
-from casework.formats import utc_stamp
+from workflows.formats import utc_stamp
 
 log = logging.getLogger("casework.scheduler")
 STANDBY_POLL = 2.0  # seconds between a standby's tries

@@ -440,8 +440,8 @@ def test_figures_take_the_board_year_of_a_date_given_alone(run):
 def test_a_table_cuts_its_flex_column_to_fit_and_dates_read_the_same_in_any_locale():
     import datetime as dt
 
-    from casework.formats import short
     from cli.output import table
+    from workflows.formats import short
 
     due = short(dt.date(2008, 3, 31))
     assert (due, short(dt.date(2009, 1, 5)), short(None)) == ("31 Mar 2008", "5 Jan 2009", "")

@@ -21,7 +21,7 @@ from casework.dates import (
     start_of_day,
 )
 from casework.errors import InvalidInput
-from casework.formats import (
+from workflows.formats import (
     clock_time,
     in_words,
     key_stamp,

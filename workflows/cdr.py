@@ -39,9 +39,9 @@ from workflows.definition import (
     Stage,
     Step,
     Workflow,
-    day_text,
     open_deadlines,
 )
+from workflows.formats import short, short_moment
 from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
 
 CATEGORIES = {
@@ -115,7 +115,7 @@ def some_reports_or_reason(case: CaseLike, opts: Options) -> str | None:
 
 def meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
     if case.next_meeting(case.effective_on) is None:
-        return (f"no CDOP meeting is scheduled on or after {day_text(case.effective_on)}: add one "
+        return (f"no CDOP meeting is scheduled on or after {short(case.effective_on)}: add one "
                 "with `casework death meeting add DATE`")
     return None
 
@@ -123,7 +123,7 @@ def meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
 def later_meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
     listed = dt.date.fromisoformat(case.data["meeting_on"])
     if case.next_meeting(listed + dt.timedelta(days=1)) is None:
-        return (f"no CDOP meeting is scheduled after {day_text(listed)}: add one with "
+        return (f"no CDOP meeting is scheduled after {short(listed)}: add one with "
                 "`casework death meeting add DATE`")
     return None
 
@@ -131,7 +131,7 @@ def later_meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
 def at_the_meeting(case: CaseLike, opts: Options) -> str | None:
     listed = dt.date.fromisoformat(case.data["meeting_on"])
     if case.effective_on < listed:
-        return (f"the case is listed for the CDOP meeting on {day_text(listed)}: record the "
+        return (f"the case is listed for the CDOP meeting on {short(listed)}: record the "
                 "review on or after that date (or defer it)")
     return None
 
@@ -235,8 +235,7 @@ def died_before_notification(intake: IntakeLike, opts: Options) -> str | None:
 
 
 def _moment(instant: dt.datetime, with_time: bool) -> str:
-    local = _local(instant)
-    return f"{day_text(local.date())} {local:%H:%M}" if with_time else day_text(local.date())
+    return short_moment(instant) if with_time else short(_local(instant).date())
 
 
 def notification(intake: IntakeLike, opts: Options) -> Opening:
@@ -270,7 +269,7 @@ def notification(intake: IntakeLike, opts: Options) -> Opening:
 def notified_twice(reference: str, pseudonym: str, data: Mapping[str, Any]) -> str:
     died = dt.date.fromisoformat(data["died_on"])
     return (f"this death may already be notified as {reference} ({pseudonym}, died "
-            f"{day_text(died)}, age {data['age_band']}, notified by "
+            f"{short(died)}, age {data['age_band']}, notified by "
             f"{data.get('notifier_agency')}): if it is a different child, notify again with "
             "--different-child")
 

@@ -56,11 +56,6 @@ def open_deadlines(case: CaseLike, kind: str) -> list[Any]:
     return [d for d in case.deadlines(kind) if d.status == "open"]
 
 
-def day_text(day: Any) -> str:
-    """`1 Mar 2009`, as the engine writes dates in its messages."""
-    return f"{day.day} {day:%b %Y}"
-
-
 Options = Mapping[str, Any]
 Guard = Callable[[CaseLike, Options], "str | None"]
 Effect = Callable[[CaseLike, Options], None]

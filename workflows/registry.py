@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from workflows.cdr import CDR
-from workflows.definition import Workflow, day_text
+from workflows.definition import Workflow
+from workflows.formats import short
 from workflows.scr2006 import SCR_2006
 from workflows.scr2010 import SCR_2010
 from workflows.scr2013 import SCR_2013
@@ -97,6 +98,6 @@ def check_switches(switches: Switches) -> str | None:
         if given != sorted(given) or len(set(given)) != len(given):
             return (f"the versions of {key} would no longer start in order: "
                     + ", ".join(f"{s.workflow.version} from "
-                                f"{day_text(s.start) if s.start else 'the earliest'}"
+                                f"{short(s.start) if s.start else 'the earliest'}"
                                 for s in spans(key, switches)))
     return None

@@ -33,9 +33,9 @@ from workflows.definition import (
     Options,
     Stage,
     Step,
-    day_text,
     open_deadlines,
 )
+from workflows.formats import short
 from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
 
 CRITERIA = {
@@ -119,8 +119,8 @@ def audit_is_due(case: CaseLike, opts: Options) -> str | None:
     for audit in open_deadlines(case, "audit"):
         earliest = _month_before(audit.due_on)
         if case.effective_on < earliest:
-            return (f"the six-month audit is due on {day_text(audit.due_on)}; it can be recorded "
-                    f"from {day_text(earliest)}")
+            return (f"the six-month audit is due on {short(audit.due_on)}; it can be recorded "
+                    f"from {short(earliest)}")
     return None
 
 
@@ -232,7 +232,7 @@ def publication_notes(data: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
         notes["publishes"] = ("Publishes", data["publishes"])
     if data.get("keep_published_until"):
         until = dt.date.fromisoformat(data["keep_published_until"])
-        notes["keep_published_until"] = ("Keep published until", f"{day_text(until)} at least")
+        notes["keep_published_until"] = ("Keep published until", f"{short(until)} at least")
     return notes
 
 

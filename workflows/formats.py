@@ -1,5 +1,8 @@
 """How dates and times are written for people: the named formats, in one place.
 
+It lives in the lowest layer so that a definition's own messages ("due on 3 Jan 2011") and the
+command line's tables write a date the same way.
+
 Only the standard library at the top, so the command line can import it without loading the
 database stack or pendulum (`casework --help` must answer at once). Month and day names come
 from tables, not strftime: the same in any locale, and quick across thousands of rows.
