@@ -14,7 +14,8 @@ from typing import Any
 
 from workflows.formats import short
 
-CLOSED = ("met", "waived", "carried_forward")
+# lapsed: still open when the case reached a final stage; nobody will meet it now
+CLOSED = ("met", "waived", "carried_forward", "lapsed")
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Opened:
 
 @dataclass(frozen=True)
 class Closed:
-    status: str  # met | waived | carried_forward
+    status: str  # met | waived | carried_forward | lapsed
     deadline: str
     due: dt.date
     days_late: int = 0

@@ -65,6 +65,11 @@ class CaseHandle:
     def deadlines(self, kind: str) -> Sequence[Deadline]:
         return [d for d in self._deadlines if d.kind == kind]
 
+    @property
+    def still_open(self) -> list[Deadline]:
+        """Every deadline of the case still waiting to be met."""
+        return [d for d in self._deadlines if d.status == "open"]
+
     def record(self, **values: Any) -> None:
         """Keep facts on the case; None forgets one (a hold lifted, a transfer undone)."""
         for key, value in values.items():
@@ -139,7 +144,7 @@ class CaseHandle:
             deadline.note = note
         late = (deadline.closed_on - deadline.due_on).days
         self.changes.append(Closed(status, deadline.key, deadline.due_on, max(late, 0)))
-        self._announce(WITHDRAWN if status == "waived" else CLOSED, deadline)
+        self._announce(CLOSED if status in ("met", "carried_forward") else WITHDRAWN, deadline)
         return deadline
 
     def move_deadline(self, kind: str, due: dt.date, reason: str) -> Deadline:

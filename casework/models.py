@@ -107,7 +107,7 @@ class Deadline(Record, table=True):
     original_due_on: dt.date
     due_on: dt.date
     due_at: dt.datetime
-    status: str = Field(default="open", max_length=20)  # open|met|waived|carried_forward
+    status: str = Field(default="open", max_length=20)  # open|met|waived|carried_forward|lapsed
     closed_on: dt.date | None = None
     closed_at: dt.datetime | None = None
     progress: str | None = Field(default=None, max_length=20)

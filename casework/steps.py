@@ -66,8 +66,13 @@ def advance(service: CaseService, reference: str, step_name: str,
             handle.close_deadline(key, status="met")
     for key in (*step.opens, *(branch.opens if branch else ())):
         handle.open_deadline(key)
-    if workflow.stage(case.state).final:
+    stage = workflow.stage(case.state)
+    if stage.final:  # what is still asked for lapses: the case can no longer meet it
         case.closed_on = local_date(effective)
+        for deadline in handle.still_open:
+            handle.close_deadline(deadline.kind, agency=deadline.agency_code,
+                                  number=deadline.number, status="lapsed",
+                                  note=f"the case ended at {stage.name}: {stage.title}")
     handle.save_data()
     case.last_step_on = max(case.last_step_on, local_date(effective))
     service.record_history(case, step.name, actor, effective=effective, from_state=from_state,

@@ -21,7 +21,7 @@ class DeadlineRow:
     kind: str
     key: str
     number: int | None
-    status: str  # open | met | waived | carried_forward
+    status: str  # open | met | waived | carried_forward | lapsed
     anchor_on: dt.date
     original_due_on: dt.date
     due_on: dt.date  # today's, after every extension and pause
