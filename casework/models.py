@@ -121,17 +121,6 @@ class Deadline(Record, table=True):
     level_reached: str | None = Field(default=None, max_length=40)
 
 
-def action_label(number: int | None) -> str | None:
-    """`A3` for the third action of a plan, as boards number them; None for a deadline that
-    is not an action. Plain arguments, so Core rows share it with ORM rows."""
-    return f"A{number}" if number is not None else None
-
-
-def deadline_label(number: int | None, key: str) -> str:
-    """How people name a deadline: `A3` for an action, else its key (`imr:POLICE`)."""
-    return action_label(number) or key
-
-
 class CdopMeeting(Record, table=True):
     """A Child Death Overview Panel meeting: cases ready for review are listed for the next."""
 

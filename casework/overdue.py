@@ -18,10 +18,11 @@ from sqlmodel import col, select
 
 from casework.clock import today
 from casework.lateness import outstanding, past_due
-from casework.models import Agency, Case, Deadline, deadline_label
+from casework.models import Agency, Case, Deadline
 from casework.reminders import Level
 from casework.replay import Standing, standing
 from casework.service import CaseService
+from workflows.formats import deadline_label
 
 _REACHED = (("owner", "reminded"), ("escalation", "escalated"), ("board", "chair"))
 BOARD = "The board"  # the group of the board's own deadlines (no agency owes them)

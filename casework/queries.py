@@ -20,12 +20,12 @@ from casework.clock import today
 from casework.dates import local_date
 from casework.errors import InvalidInput
 from casework.lateness import outstanding, past_due, past_due_sql
-from casework.models import Case, Deadline, deadline_label
+from casework.models import Case, Deadline
 from casework.overlays import covering
 from casework.replay import standing
 from casework.service import CaseService
 from casework.timescales import strength_of
-from workflows.formats import short
+from workflows.formats import deadline_label, short
 
 DEADLINES: Table = Deadline.__table__  # type: ignore[assignment]
 CASES: Table = Case.__table__  # type: ignore[assignment]

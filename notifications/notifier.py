@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import select
 
 from casework.events import MOVED, OPENED, WITHDRAWN, DeadlineChange
-from casework.models import BoardContact, Case, Deadline, OutboxEmail, action_label
-from workflows.formats import clock_time, in_words
+from casework.models import BoardContact, Case, Deadline, OutboxEmail
+from workflows.formats import action_label, clock_time, in_words
 
 if TYPE_CHECKING:
     from casework.config import Settings

@@ -207,7 +207,8 @@ def test_errors_are_one_line_with_a_stable_exit_code(run, referred):
         "Error: agency POLICE already exists (change it with `casework agency update`)")
     assert error("agency", "add", "PROB", "--name", "Probation", "--email", "not-an-email",
                  code=2) == "Error: --email 'not-an-email' is not an email address"
-    assert error("workflow", "show", "xyz", code=3) == "Error: no workflow 'xyz' (known: scr, cdr)"
+    assert error("workflow", "show", "xyz", code=3) == (
+        "Error: no workflow 'xyz' (known: scr, cdr, cspr)")
 
 
 def test_a_conflicting_database_lock_is_a_conflict_not_a_traceback(run, referred, db_url,
@@ -409,7 +410,8 @@ def test_small_things_a_coordinator_would_trip_over(run, referred, agencies):
         "reference"] == referred
     assert [(w["key"], w["version"]) for w in json.loads(
         run("workflow", "list", "--json").stdout)] == [
-        ("scr", "2006.1"), ("scr", "2010.1"), ("scr", "2013.1"), ("cdr", "2008.1")]
+        ("scr", "2006.1"), ("scr", "2010.1"), ("scr", "2013.1"), ("cdr", "2008.1"),
+        ("cspr", "2018.1"), ("cspr", "2023.1")]
     run("agency", "add", "MEDWAY-CSC-FAMILIES", "--name", "Medway families", "--email",
         "f@medway.example.org")
     too_long = run("agency", "add", "LONG", "--name", "x" * 201, "--email", "a@b.org", expect=2)

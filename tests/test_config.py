@@ -66,7 +66,7 @@ def test_the_config_file_is_found_in_the_user_config_directory(tmp_path):
     ('[calendar]\nclosed_days = "2008-12-29"\n', "closed_days must be a list of dates"),
     ('[timescales]\nscr = "1 week"\n', "timescales.scr must be a table of deadlines"),
     ('[timescales.SCR]\ndecision = "2 weeks"\n',
-     r"\[timescales.SCR\]: no workflow 'SCR' \(known: scr, cdr\)"),
+     r"\[timescales.SCR\]: no workflow 'SCR' \(known: scr, cdr, cspr\)"),
     ('[board]\nareas = "Kent"\n', "areas must be a list of area names"),
     ('[database]\npool = 5\n', r"\[database\]: unknown setting 'pool' \(known: url, pool_size,"),
     ('[database]\npool_size = 0\n', "pool_size must be a whole number from 1, not 0"),

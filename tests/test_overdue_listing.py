@@ -404,7 +404,7 @@ def test_notes_and_reasons_never_reach_the_listing(story, run, clock):
 
 
 def test_an_action_is_named_by_its_number_and_anything_else_by_its_key():
-    from casework.models import action_label, deadline_label
+    from workflows.formats import action_label, deadline_label
 
     assert (action_label(3), action_label(None)) == ("A3", None)
     assert deadline_label(3, "action:3") == "A3"

@@ -418,9 +418,11 @@ def test_workflow_list_shows_the_board_switch_date(run, tmp_path):
         ("scr", "2010.1"): ("2010-01-04", "2013-02-28", True),
         ("scr", "2013.1"): ("2013-03-01", None, False),
         ("cdr", "2008.1"): ("2008-04-01", None, False),
+        ("cspr", "2018.1"): ("2018-06-29", "2023-12-14", False),
+        ("cspr", "2023.1"): ("2023-12-15", None, False),
     }
     text = run("--config", config, "workflow", "list").stdout
-    assert "scr  2010.1   Serious case review (Working Together 2…  4 Jan 2010*  28 Feb 2013" \
+    assert "scr   2010.1   Serious case review (Working Together …  4 Jan 2010*  28 Feb 2013" \
         in text
     assert text.endswith("* the board's own switch date (config file [regimes])\n")
 
@@ -433,6 +435,8 @@ def test_workflow_list_without_a_config_file(run):
         ("2010.1", "2009-12-01", "2013-02-28", False, "referral"),
         ("2013.1", "2013-03-01", None, False, "referral"),
         ("2008.1", "2008-04-01", None, False, "death"),
+        ("2018.1", "2018-06-29", "2023-12-14", False, "aware"),
+        ("2023.1", "2023-12-15", None, False, "aware"),
     ]
 
 
@@ -448,7 +452,7 @@ def test_an_unknown_workflow_in_regimes_is_refused(run, tmp_path):
     config = _config(tmp_path, '[regimes.xyz]\n"1" = 2010-01-04\n')
     result = run("--config", config, "workflow", "list", expect=2)
     assert result.stderr == (f"Error: config file {config}: [regimes]: no workflow 'xyz' "
-                             "(known: scr, cdr)\n")
+                             "(known: scr, cdr, cspr)\n")
 
 
 @pytest.mark.parametrize(("table", "said"), [
@@ -492,7 +496,7 @@ def test_case_open_prints_the_reference_the_regime_and_the_decision_due(run, age
 
 def test_case_open_of_an_unknown_workflow_names_the_known_ones(run):
     result = run("case", "open", "xyz", "--pseudonym", "Child A", expect=3)
-    assert result.stderr == "Error: no workflow 'xyz' (known: scr, cdr)\n"
+    assert result.stderr == "Error: no workflow 'xyz' (known: scr, cdr, cspr)\n"
 
 
 def test_a_death_before_april_2008_has_no_process(run, agencies):

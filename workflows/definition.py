@@ -86,6 +86,7 @@ STRENGTHS = {
     "statutory": "statutory limit",
     "should": "statutory guidance: should",
     "normally": "statutory guidance: normally",
+    "expected": "non-statutory expectation",
     "local": "local practice default",
     "observed": "default: no rule; taken from observed practice",
     "default": "default: no source confirms it",

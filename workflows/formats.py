@@ -72,3 +72,14 @@ def _london(instant: dt.datetime) -> dt.datetime:
     from casework.clock import LOCAL_TZ  # pendulum: only when an instant is shown
 
     return _utc(instant).astimezone(LOCAL_TZ)
+
+
+def action_label(number: int | None) -> str | None:
+    """`A3` for the third action of a plan, as boards number them; None for a deadline that
+    is not an action."""
+    return f"A{number}" if number is not None else None
+
+
+def deadline_label(number: int | None, key: str) -> str:
+    """How people name a deadline: `A3` for an action, else its key (`imr:POLICE`)."""
+    return action_label(number) or key

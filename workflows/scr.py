@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from workflows import scr_figures
+from workflows import actions, scr_figures
 from workflows.definition import (
     Branch,
     CaseLike,
@@ -33,7 +33,6 @@ from workflows.definition import (
     Options,
     Stage,
     Step,
-    open_deadlines,
 )
 from workflows.formats import short
 from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
@@ -51,12 +50,9 @@ OUTCOMES = ("scr", "non_statutory", "no_review")
 FIGURES = scr_figures.figures({"scr": "serious case review",
                                "non_statutory": "non-statutory review",
                                "no_review": "no review"})
-PROGRESS = ("not_started", "on_track", "at_risk")
 AFTER_ENDORSEMENT = ("publication", "publication_held", "implementation")
 
-NOTE = Option("note", "a note for the history")
-ACTION = Option("action", "the action's number in the plan (A1 is 1)", kind="number",
-                required=True)
+NOTE = actions.NOTE
 
 
 # Guards: each returns the board's reason for refusing, or None.
@@ -90,56 +86,6 @@ def scr_needs_criteria(case: CaseLike, opts: Options) -> str | None:
     return None
 
 
-def has_action_plan(case: CaseLike, opts: Options) -> str | None:
-    if not case.deadlines("action") and not opts.get("no_actions_reason"):
-        return ("the board cannot endorse without an action plan: add at least one action "
-                "(add_action) or give --no-actions-reason")
-    return None
-
-
-def action_open(case: CaseLike, opts: Options) -> str | None:
-    numbers = [d.number for d in case.deadlines("action")]
-    if opts["action"] not in numbers:
-        listed = ", ".join(f"A{n}" for n in numbers) or "none"
-        return f"the action plan has no action A{opts['action']} (actions: {listed})"
-    if not any(d.number == opts["action"] for d in open_deadlines(case, "action")):
-        return f"action A{opts['action']} is already closed"
-    return None
-
-
-def audit_outstanding(case: CaseLike, opts: Options) -> str | None:
-    if not open_deadlines(case, "audit"):
-        return "the six-month audit has already been recorded"
-    return None
-
-
-def audit_is_due(case: CaseLike, opts: Options) -> str | None:
-    """The six-month audit looks back over six months of the plan: recorded days after the
-    endorsement it would be a mistake. It may be held up to a month before it is due."""
-    for audit in open_deadlines(case, "audit"):
-        earliest = _month_before(audit.due_on)
-        if case.effective_on < earliest:
-            return (f"the six-month audit is due on {short(audit.due_on)}; it can be recorded "
-                    f"from {short(earliest)}")
-    return None
-
-
-def _month_before(day: dt.date) -> dt.date:
-    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
-
-
-def ready_to_close(case: CaseLike, opts: Options) -> str | None:
-    if open_deadlines(case, "audit"):
-        return "the six-month audit of the action plan has not been recorded (record_audit)"
-    still_open = [f"A{d.number}" for d in open_deadlines(case, "action")]
-    if still_open:
-        return (f"actions still open: {', '.join(still_open)}; complete them or carry them "
-                "forward by a recorded decision (carry_forward)")
-    return None
-
-
 # Effects: what a step does beyond moving stage and opening/meeting its deadlines.
 
 def record_options(**keys: str):
@@ -157,32 +103,9 @@ def commission(case: CaseLike, opts: Options) -> None:
     ask("imr")(case, opts)
 
 
-def add_action(case: CaseLike, opts: Options) -> None:
-    case.open_deadline("action", agency=opts["agency"], due=opts["due"], title=opts["action"],
-                       detail=opts["recommendation"])
-
-
 def endorse(case: CaseLike, opts: Options) -> None:
     if opts.get("no_actions_reason"):
         case.record(no_actions_reason=opts["no_actions_reason"])
-
-
-def update_action(case: CaseLike, opts: Options) -> None:
-    case.set_progress("action", number=opts["action"], progress=opts["progress"])
-
-
-def complete_action(case: CaseLike, opts: Options) -> None:
-    case.close_deadline("action", number=opts["action"], status="met", note=opts.get("note"))
-
-
-def carry_forward(case: CaseLike, opts: Options) -> None:
-    case.close_deadline("action", number=opts["action"], status="carried_forward",
-                        note=f"{opts['reason']} (decided: {opts['decision']})")
-
-
-def record_audit(case: CaseLike, opts: Options) -> None:
-    case.record(audit_outcome=opts["outcome"])
-
 
 
 # The 10 June 2010 letter (Loughton) changed what is published for reviews *initiated* from
@@ -256,9 +179,7 @@ STAGES = (
 EVENTS = ("referral", "recommendation", "decision", "notification", "panel_formed",
           "commissioning", "overview_commissioned", "overview_submitted", "endorsement",
           "publication", "audit", "closure")
-ACTION_DEADLINE = Deadline("action", "Action plan action", "", "", per_agency=True,
-                           set_by="date set in the action plan", strength="local",
-                           source="the board's action plan")
+ACTION_DEADLINE = actions.ACTION_DEADLINE
 IMR_DEADLINE = Deadline("imr", "Individual management review", "6 weeks", "commissioning",
                         per_agency=True, strength="default",
                         source="set per agency by the panel (DOMAIN.md §1)")
@@ -372,20 +293,13 @@ def steps(*, notify: Step = NOTIFY, no_review: Branch = NO_REVIEW,
              preconditions=(all_imrs_in,), records="overview_commissioned",
              effect=record_options(author="overview_author"),
              needs="--author; every IMR received or waived"),
-        Step("add_action", "Action added to the action plan",
-             ("overview", "endorsement", *AFTER_ENDORSEMENT),
-             options=(
-                 Option("recommendation", "the recommendation it answers", required=True),
-                 Option("action", "what the agency will do", required=True),
-                 Option("agency", "the agency that owns it", kind="agency", required=True),
-                 Option("due", "when it is due", kind="date", required=True)),
-             effect=add_action, needs="--recommendation, --action, --agency, --due"),
+        actions.add_step(("overview", "endorsement", *AFTER_ENDORSEMENT)),
         Step("submit_overview", "Overview report and executive summary submitted",
              ("overview",), "endorsement", options=(NOTE,), records="overview_submitted"),
         Step("endorse", "Board endorses the overview report and action plan",
              ("endorsement",), "publication",
              options=(Option("no_actions_reason", "why the plan has no actions"), NOTE),
-             guards=(has_action_plan,), records="endorsement", meets=("completion",),
+             guards=(actions.has_action_plan,), records="endorsement", meets=("completion",),
              opens=("audit",), effect=endorse,
              needs="at least one action, or --no-actions-reason"),
         Step("hold_publication", "Publication held", ("publication",), "publication_held",
@@ -396,28 +310,8 @@ def steps(*, notify: Step = NOTIFY, no_review: Branch = NO_REVIEW,
              effect=lambda case, opts: case.record(publication_held_for=None)),
         publish or Step("publish", "Executive summary published", ("publication",),
                         "implementation", options=(NOTE,), records="publication"),
-        Step("update_action", "Progress on an action", AFTER_ENDORSEMENT,
-             options=(ACTION, Option("progress", "where it stands", kind="choice",
-                                     choices=PROGRESS, required=True)),
-             guards=(action_open,), effect=update_action, needs="--action N, --progress"),
-        Step("complete_action", "Action completed", AFTER_ENDORSEMENT, options=(ACTION, NOTE),
-             guards=(action_open,), effect=complete_action, needs="--action N"),
-        Step("carry_forward", "Action carried forward by a recorded decision",
-             AFTER_ENDORSEMENT,
-             options=(ACTION, Option("reason", "why it is carried forward", required=True),
-                      Option("decision", "the decision that carried it (meeting and date)",
-                             required=True)),
-             guards=(action_open,), effect=carry_forward,
-             needs="--action N, --reason, --decision"),
-        Step("record_audit", "Six-month audit of the action plan", AFTER_ENDORSEMENT,
-             options=(Option("outcome", "progress, difficulties and delays found",
-                             required=True),),
-             preconditions=(audit_outstanding,), guards=(audit_is_due,), records="audit",
-             meets=("audit",),
-             effect=record_audit, needs="--outcome"),
-        Step("close", "Review closed", ("implementation",), "closed", options=(NOTE,),
-             preconditions=(ready_to_close,), records="closure",
-             needs="audit recorded; every action complete or carried forward"),
+        *actions.tracking_steps(AFTER_ENDORSEMENT),
+        actions.close_step("implementation"),
         *extra,
     )
 

@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from workflows.figures import CaseRow, DeadlineRow, Figures, Row, Tally
+from workflows.formats import action_label
 
 
 @dataclass
@@ -109,7 +110,7 @@ def count(period_from: dt.date, period_to: dt.date, cases: Sequence[CaseRow], *,
                     and within(deadline.closed_on):
                 slippages.append((_completed(figures, ref, deadline), ref))
             elif deadline.kind == "action" and within(deadline.due_at_end):
-                _action(figures, f"{ref} A{deadline.number}", deadline)
+                _action(figures, f"{ref} {action_label(deadline.number)}", deadline)
             elif deadline.kind == "audit":
                 _six_months(figures, ref, deadline, case.deadlines)
     if slippages:
