@@ -8,11 +8,13 @@ only the deadlines that were already late when the pause began count as late (`c
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from collections import namedtuple
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, and_, case, func, or_
+from sqlalchemy import String, Table, and_, case, func, or_, type_coerce
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
@@ -24,7 +26,8 @@ from casework.models import Case, Deadline
 from casework.overlays import covering
 from casework.replay import standing
 from casework.service import CaseService
-from casework.timescales import strength_of
+from casework.timescales import Rule, strength_of
+from workflows import registry
 from workflows.formats import deadline_label, short
 
 DEADLINES: Table = Deadline.__table__  # type: ignore[assignment]
@@ -331,7 +334,8 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
     d, c = DEADLINES.c, CASES.c
     query = (
         core_select(*(d[name] for name in _VIEW_COLUMNS), c.reference, c.pseudonym,
-                    c.paused_on)
+                    c.paused_on, c.workflow_key, c.workflow_version,
+                    type_coerce(c.timescales, String))
         .select_from(DEADLINES.join(CASES, d.case_id == c.id))
         .where(outstanding(as_of), d.due_on < as_of if overdue_only else d.due_on <= horizon)
         .order_by(d.due_on, c.reference, d.key)
@@ -341,18 +345,35 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
     if kind:
         query = query.where(c.kind == kind)
     rows = map(_ListedRow._make, service.session.connection().execute(query))  # Core rows
-    views = [deadline_view(service, row, as_of, row) for row in rows]  # type: ignore[arg-type]
-    if overdue_only:
-        views = [v for v in views if v.days_late]
+    views = []
+    for row in rows:
+        view = deadline_view(service, row, as_of, row)  # type: ignore[arg-type]
+        if view.days_late or not overdue_only:
+            view.strength = _listed_strength(row.workflow_key, row.workflow_version, row.kind,
+                                             row.timescales)
+            views.append(view)
     return views
 
 
-_VIEW_COLUMNS = ("key", "title", "agency_code", "rule", "due_on", "original_due_on", "status",
-                 "extensions", "paused_days", "closed_on", "progress", "note", "detail",
-                 "number")
-# A listed deadline with its case's three columns (reference, pseudonym, paused_on): a tuple
-# whose fields read like the Deadline and Case attributes deadline_view reads.
-_ListedRow = namedtuple("_ListedRow", [*_VIEW_COLUMNS, "reference", "pseudonym", "paused_on"])
+@functools.lru_cache(maxsize=512)
+def _listed_strength(key: str, version: str, kind: str, timescales: str | None) -> str:
+    """A listed deadline's strength, as case show gives it: the listing reads each case's
+    timescales as text, and cases opened under the same rules share one answer."""
+    workflow = registry.version(key, version)
+    data = json.loads(timescales) if timescales else {}
+    if workflow is None or kind not in data:
+        return ""
+    return strength_of(workflow, Rule.from_data(kind, data[kind]))
+
+
+_VIEW_COLUMNS = ("key", "kind", "title", "agency_code", "rule", "due_on", "original_due_on",
+                 "status", "extensions", "paused_days", "closed_on", "progress", "note",
+                 "detail", "number")
+# A listed deadline with its case's columns (reference, pseudonym, paused_on, its version and
+# timescales): a tuple whose fields read like the Deadline and Case attributes deadline_view
+# reads.
+_ListedRow = namedtuple("_ListedRow", [*_VIEW_COLUMNS, "reference", "pseudonym", "paused_on",
+                                       "workflow_key", "workflow_version", "timescales"])
 
 
 def _plain(value: Any) -> Any:

@@ -608,3 +608,18 @@ def test_workflow_show_with_a_board_switch_date(run, tmp_path):
     data = json.loads(run("--config", config, "workflow", "show", "scr", "--on", "2010-01-03",
                           "--json").stdout)
     assert (data["version"], data["in_force_to"]) == ("2006.1", "2010-01-03")
+
+
+def test_the_deadlines_listing_gives_each_timescale_its_strength(run, tmp_path):
+    config = _config(tmp_path, '[timescales.scr]\ndecision = "20 working days"\n')
+    # Monday 9 January 2017, WT2013/15: the decision (the board's own 20 working days: Monday
+    # 6 February) and the incident notification (5 working days: Monday 16 January).
+    run("--config", config, "case", "open", "scr", "--pseudonym", "Child A",
+        "--on", "2017-01-09")
+    listed = json.loads(run("--config", config, "deadlines", "--as-of", "2017-01-09",
+                            "--within", "60", "--json").stdout)["deadlines"]
+    assert [(d["key"], d["due_on"], d["strength"]) for d in listed] == [
+        ("incident_notification", "2017-01-16", "statutory guidance: should (WT2015, via "
+                                                 "Warrington and Newcastle LSCB procedures [S])"),
+        ("decision", "2017-02-06", "the board's own timescale (its config file)"),
+    ]
