@@ -54,7 +54,7 @@ def open_case(service: CaseService, workflow: Workflow, pseudonym: str,
             service.commit()
             return case
         except IntegrityError:  # another coordinator opened the first case of the year
-            service.session.rollback()
+            service.rollback()  # and what the attempt staged for the listeners
             if attempt == 4:
                 raise Conflict("could not allocate a case reference: try again") from None
     raise AssertionError("unreachable")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
@@ -21,8 +21,10 @@ from casework.lateness import outstanding, past_due
 from casework.models import Agency, Case, Deadline
 from casework.reminders import Level
 from casework.replay import Standing, standing
-from casework.service import CaseService
 from workflows.formats import deadline_label
+
+if TYPE_CHECKING:
+    from casework.service import CaseService
 
 _REACHED = (("owner", "reminded"), ("escalation", "escalated"), ("board", "chair"))
 BOARD = "The board"  # the group of the board's own deadlines (no agency owes them)

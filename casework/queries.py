@@ -12,7 +12,7 @@ import functools
 import json
 from collections import namedtuple
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, Table, and_, case, func, or_, type_coerce
 from sqlalchemy import select as core_select
@@ -25,10 +25,12 @@ from casework.lateness import outstanding, past_due, past_due_sql
 from casework.models import Case, Deadline
 from casework.overlays import covering
 from casework.replay import standing
-from casework.service import CaseService
 from casework.timescales import Rule, strength_of
 from workflows import registry
 from workflows.formats import deadline_label, short
+
+if TYPE_CHECKING:
+    from casework.service import CaseService
 
 DEADLINES: Table = Deadline.__table__  # type: ignore[assignment]
 CASES: Table = Case.__table__  # type: ignore[assignment]
