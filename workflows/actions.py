@@ -17,6 +17,7 @@ from workflows.definition import (
     Options,
     Step,
     open_deadlines,
+    still_open,
 )
 from workflows.formats import action_label, short
 
@@ -49,10 +50,7 @@ def action_open(case: CaseLike, opts: Options) -> str | None:
     return None
 
 
-def audit_outstanding(case: CaseLike, opts: Options) -> str | None:
-    if not open_deadlines(case, "audit"):
-        return "the six-month audit has already been recorded"
-    return None
+audit_outstanding = still_open("audit", "the six-month audit has already been recorded")
 
 
 def audit_is_due(case: CaseLike, opts: Options) -> str | None:

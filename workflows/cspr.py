@@ -32,6 +32,8 @@ from workflows.definition import (
     Stage,
     Step,
     open_deadlines,
+    record_options,
+    still_open,
 )
 from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
 
@@ -97,10 +99,9 @@ def panel_disagreed(case: CaseLike, opts: Options) -> str | None:
     return None
 
 
-def report_not_yet_sent(case: CaseLike, opts: Options) -> str | None:
-    if not open_deadlines(case, "final_report"):
-        return "the final report has already been sent to the Panel and the Secretary of State"
-    return None
+report_not_yet_sent = still_open(
+    "final_report", "the final report has already been sent to the Panel and the Secretary "
+                    "of State")
 
 
 def final_report_sent(case: CaseLike, opts: Options) -> str | None:
@@ -117,14 +118,6 @@ def not_in_the_past(case: CaseLike, opts: Options) -> str | None:
 
 
 # Effects.
-
-def keep(**keys: str):
-    """Keeps the given options on the case, as `option=data key`."""
-    def effect(case: CaseLike, opts: Options) -> None:
-        case.record(**{key: opts[name] for name, key in keys.items()
-                       if opts.get(name) not in (None, (), [])})
-    return effect
-
 
 def withdraw(case: CaseLike, opts: Options) -> None:
     case.record(withdrawn_reason=opts["reason"])
@@ -332,7 +325,7 @@ def steps(*, withdraw_from: tuple[str, ...] = (), extra: tuple[Step, ...] = ()
                  Option("decided_by", "the partners who decided", required=True)),
              preconditions=(meeting_held, all_summaries_in), guards=(lcspr_needs_criteria,),
              records="decision",
-             effect=keep(outcome="decision", criteria="criteria", rationale="rationale",
+             effect=record_options(outcome="decision", criteria="criteria", rationale="rationale",
                          decided_by="decided_by"),
              needs="--outcome, --rationale, --decided-by; --criteria for a local review"),
         Step("send_report", "Rapid review report sent to the Panel", ("rapid_review",),
@@ -343,7 +336,7 @@ def steps(*, withdraw_from: tuple[str, ...] = (), extra: tuple[Step, ...] = ()
                              choices=RESPONSES, required=True),
                       Option("reasons", "the Panel's reasons, if given"), NOTE),
              records="panel_response",
-             effect=keep(response="panel_response", reasons="panel_reasons"),
+             effect=record_options(response="panel_response", reasons="panel_reasons"),
              needs="--response agrees|disagrees|national_review"),
         Step("reopen_decision", "Decision reopened after the Panel disagreed",
              ("panel_response",), "rapid_review",
@@ -356,7 +349,7 @@ def steps(*, withdraw_from: tuple[str, ...] = (), extra: tuple[Step, ...] = ()
                              required=True)),
              preconditions=(answered(("lcspr", "agrees")),), records="commissioned",
              opens=("completion",),
-             effect=keep(reviewer="reviewers", terms="terms_of_reference"),
+             effect=record_options(reviewer="reviewers", terms="terms_of_reference"),
              needs="--reviewer (repeat), --terms; the Panel agreed"),
         Step("close_no_lcspr", "Closed: no local review", ("panel_response",), "no_lcspr",
              options=(NOTE,), preconditions=(answered(("no_lcspr", "agrees")),),
@@ -389,7 +382,8 @@ def steps(*, withdraw_from: tuple[str, ...] = (), extra: tuple[Step, ...] = ()
                              required=True),
                       Option("reason", "the explanation given to the Panel and the SoS",
                              required=True)),
-             effect=keep(because="publication_held_for", reason="publication_held_reason"),
+             effect=record_options(because="publication_held_for",
+                                   reason="publication_held_reason"),
              needs="--because, --reason"),
         Step("release_publication", "Hold on publication lifted", ("publication_held",),
              "publication", options=(NOTE,),
@@ -398,7 +392,7 @@ def steps(*, withdraw_from: tuple[str, ...] = (), extra: tuple[Step, ...] = ()
         Step("publish", "Local review published", ("publication",), "implementation",
              options=(Option("link", "where it is published"), NOTE),
              preconditions=(final_report_sent,), records="publication",
-             meets=("completion",), opens=("audit",), effect=keep(link="published_at"),
+             meets=("completion",), opens=("audit",), effect=record_options(link="published_at"),
              needs="the final report sent first"),
         *actions.tracking_steps(AFTER_PUBLICATION_PLANNED),
         actions.close_step("implementation"),

@@ -61,6 +61,22 @@ Guard = Callable[[CaseLike, Options], "str | None"]
 Effect = Callable[[CaseLike, Options], None]
 
 
+def record_options(**keys: str) -> Effect:
+    """An effect that keeps the given options on the case, as `option=data key`."""
+    def effect(case: CaseLike, opts: Options) -> None:
+        case.record(**{key: opts[name] for name, key in keys.items()
+                       if opts.get(name) not in (None, (), [])})
+    return effect
+
+
+def still_open(kind: str, refusal: str) -> Guard:
+    """A precondition for a step that meets a deadline once: refused with `refusal` when
+    nothing of `kind` is left open (it was met already)."""
+    def guard(case: CaseLike, opts: Options) -> str | None:
+        return None if open_deadlines(case, kind) else refusal
+    return guard
+
+
 @dataclass(frozen=True)
 class Option:
     """One option a step takes on the command line (`--name value`)."""

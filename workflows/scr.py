@@ -33,6 +33,7 @@ from workflows.definition import (
     Options,
     Stage,
     Step,
+    record_options,
 )
 from workflows.formats import short
 from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
@@ -87,14 +88,6 @@ def scr_needs_criteria(case: CaseLike, opts: Options) -> str | None:
 
 
 # Effects: what a step does beyond moving stage and opening/meeting its deadlines.
-
-def record_options(**keys: str):
-    """An effect that keeps the given options on the case, as `option=data key`."""
-    def effect(case: CaseLike, opts: Options) -> None:
-        case.record(**{key: opts[name] for name, key in keys.items()
-                       if opts.get(name) not in (None, (), [])})
-    return effect
-
 
 def commission(case: CaseLike, opts: Options) -> None:
     if opts.get("terms"):

@@ -28,7 +28,6 @@ import datetime as dt
 from workflows import scr
 from workflows.definition import (
     Branch,
-    CaseLike,
     Deadline,
     Intake,
     IntakeLike,
@@ -38,7 +37,8 @@ from workflows.definition import (
     Stage,
     Step,
     Workflow,
-    open_deadlines,
+    record_options,
+    still_open,
 )
 
 KEEP_PUBLISHED_MONTHS = 12  # [P] Hansard written answer 27 Mar 2017; [S] Nottinghamshire
@@ -58,10 +58,8 @@ def aware_not_after_referral(intake: IntakeLike, opts: Options) -> str | None:
 
 # The incident is notified within 5 working days of awareness whatever the board decides and
 # however fast: a decision the day after the referral must not shut the step out.
-def not_yet_notified(case: CaseLike, opts: Options) -> str | None:
-    if not open_deadlines(case, "incident_notification"):
-        return "Ofsted and the board have already been notified of the incident"
-    return None
+not_yet_notified = still_open("incident_notification",
+                              "Ofsted and the board have already been notified of the incident")
 
 
 STAGES = (*scr.retitled(notification="Telling the national panel and Ofsted of the decision",
@@ -72,7 +70,7 @@ NOTIFY = Step(
     "notify_inspectorate", "National panel and Ofsted told of the decision",
     ("notification",), "panel_formation",
     options=(Option("to", "who was told (default: the national panel and Ofsted)"), scr.NOTE),
-    records="notification", meets=("notification",), effect=scr.record_options(to="notified"),
+    records="notification", meets=("notification",), effect=record_options(to="notified"),
     needs="--to (optional)")
 INFORM_PANEL = Step(
     "inform_panel", "National panel told of the decision not to hold an SCR, with reasons",
