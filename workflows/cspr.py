@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from workflows import actions
-from workflows.cdr import AGE_BANDS
+from workflows import actions, cspr_figures
+from workflows.children import AGE_BANDS
 from workflows.definition import (
     CaseLike,
     Deadline,
@@ -201,6 +201,8 @@ INTAKE_OPTIONS = (
     Option("other_child", "another child in the incident, PSEUDONYM=AGE_BAND (up to 3)",
            multiple=True),
     Option("looked_after", "the child is looked after", kind="flag"),
+    Option("known_to_agency", "a child was known to any agency before the incident (a "
+                              "dimension of the DfE's statistics)", kind="flag"),
     Option("incident_area", "the area where the incident happened", required=True),
     Option("home_area", "the area the child lives in (default: the incident's)"),
 )
@@ -267,6 +269,9 @@ STAGES = (
     Stage("national_review", "Closed here: the Panel holds a national review", final=True),
 )
 ROLES = {"partners_chair": "Safeguarding partners' chair"}
+FIGURES = cspr_figures.figures({"lcspr": "a local review (LCSPR)",
+                                "no_lcspr": "no local review",
+                                "national_review": "for a national review"})
 
 
 def common(**differences: Any) -> dict[str, Any]:
@@ -274,7 +279,7 @@ def common(**differences: Any) -> dict[str, Any]:
     return {"key": "cspr", "kind": "cspr", "kind_name": "child safeguarding practice review",
             "initial_records": "recorded", "events": EVENTS, "stages": STAGES,
             "key_date": "aware", "escalation_role": "partners_chair", "roles": ROLES,
-            "deadlines": DEADLINES, "notes": notes,
+            "deadlines": DEADLINES, "notes": notes, "figures": FIGURES,
             "labels": {"incident_area": "Incident area", "home_area": "Home area"},
             **differences}
 
