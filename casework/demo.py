@@ -1,4 +1,5 @@
-"""Example cases for the demo: SCRs and child deaths at mixed stages, some of them late.
+"""Example cases for the demo: SCRs, child deaths and partnership reviews at mixed stages,
+some of them late.
 
 Dates are counted back from today, so the demo always shows live lateness. Pseudonyms only;
 the example agencies' addresses are on the reserved example.org domain.
@@ -24,6 +25,7 @@ BOARD = [
     ("chair", "Independent chair of the board", "chair@board.example.org"),
     ("scr_panel_chair", "SCR subgroup chair", "scr-chair@board.example.org"),
     ("cdop_chair", "CDOP chair", "cdop-chair@board.example.org"),
+    ("partners_chair", "Safeguarding partners' chair", "partners-chair@board.example.org"),
 ]
 ACTOR = "demo"
 
@@ -132,7 +134,7 @@ def build_demo(service: CaseService) -> list[str]:
     step(ref, "complete_action", 160, action=1)
     step(ref, "update_action", 30, action=2, progress="at_risk")
     opened.append(ref)
-    opened[:0] = _child_deaths(service, ago, step)
+    opened[:0] = [*_child_deaths(service, ago, step), *_partnership(service, ago, step)]
     return opened
 
 
@@ -187,3 +189,45 @@ def _child_deaths(service: CaseService, ago, step) -> list[str]:
     elsewhere = notify("Child J", 12, 12, "expected", residence="Medway", age_band="15-17y")
     step(elsewhere, "transfer", 11, to_panel="Medway CDOP")
     return opened
+
+
+def _partnership(service: CaseService, ago, step) -> list[str]:
+    """Two serious incidents notified to the Panel, each with a rapid review: one converted
+    into a local review (LCSPR), one closed with no local review. Both on time."""
+    from casework.regimes import open_case
+
+    def notify(pseudonym: str, days_ago: int, **more: object) -> str:
+        details = {"aware": ago(days_ago + 1), "age_band": "5-9y", "incident_area": "Kent",
+                   **more}
+        return open_case(service, "cspr", pseudonym, details, actor=ACTOR,
+                         on=ago(days_ago)).reference
+
+    converted = notify("Child K", 120, nature="serious_harm", known_to_agency=True,
+                       other_child=["Child M=1-4y"])
+    step(converted, "notify_panel", 118)
+    step(converted, "request_summaries", 117, agency=["POLICE", "CSC", "HEALTH"])
+    for agency in ("POLICE", "CSC", "HEALTH"):
+        step(converted, "receive_summary", 108, agency=agency)
+    step(converted, "hold_meeting", 104, attended=["Head of Service, CSC",
+                                                  "Detective Inspector, POLICE"])
+    step(converted, "decide", 103, outcome="lcspr", criteria=["agencies_working_together"],
+         rationale="police and children's services did not share what each knew",
+         decided_by="the three safeguarding partners")
+    step(converted, "send_report", 102)
+    step(converted, "record_panel_response", 90, response="agrees")
+    step(converted, "commission_lcspr", 85, reviewer=["Independent reviewer"],
+         terms="ToR agreed by the partners")
+    step(converted, "record_monitoring", 20, check="on time; draft due next month")
+
+    closed = notify("Child L", 70, nature="death", looked_after=True, age_band="15-17y")
+    step(closed, "notify_panel", 68)
+    step(closed, "request_summaries", 67, agency=["POLICE", "EDU"])
+    step(closed, "receive_summary", 60, agency="POLICE")
+    step(closed, "waive_summary", 59, agency="EDU", reason="not on a school roll")
+    step(closed, "hold_meeting", 55)
+    step(closed, "decide", 54, outcome="no_lcspr", decided_by="the three safeguarding partners",
+         rationale="the rapid review found the learning; no further review needed")
+    step(closed, "send_report", 54)
+    step(closed, "record_panel_response", 40, response="agrees")
+    step(closed, "close_no_lcspr", 39)
+    return [converted, closed]

@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from casework.errors import InvalidInput, StepNotAllowed, StepRefused
 from casework.models import Case, Deadline, History, OutboxEmail
+from casework.queries import case_detail
 from casework.regimes import open_case
 from casework.service import CaseService
 from notifications.scheduler import sweep
@@ -194,6 +195,40 @@ def test_a_local_review_step_needs_a_decision(service):
     assert service.case(ref).state == "no_lcspr"
 
 
+def test_the_same_incident_notified_twice_is_refused_unless_confirmed_different(service):
+    first = notify(service, "2019-04-17", aware="2019-04-16", known_to_agency=True)
+    assert (first.data["aware_on"], first.data["known_to_agency"]) == ("2019-04-16", True)
+    before = written(service)
+    with pytest.raises(StepRefused, match=r"may already be notified as CSPR-2019-001 \(Child "
+                                          r"A, aware 16 Apr 2019, Kent, age 1-4y\): .* "
+                                          r"--different-child"):
+        notify(service, "2019-04-18", aware="2019-04-16", pseudonym="Child Z")
+    assert written(service) == before
+    # Another area, another age band or another day is another incident.
+    notify(service, "2019-04-18", aware="2019-04-16", incident_area="Medway")
+    notify(service, "2019-04-18", aware="2019-04-16", age_band="5-9y")
+    notify(service, "2019-04-18", aware="2019-04-15")
+    confirmed = open_case(service, "cspr", "Child Z", {
+        "aware": "2019-04-16", "nature": "death", "age_band": "1-4y",
+        "incident_area": "Kent"}, actor="coordinator", on="2019-04-18", different=True)
+    assert confirmed.data["confirmed_different_child"] is True
+    # A withdrawn notification is closed: it no longer blocks one about the same incident.
+    step(service, first.reference, "withdraw", "2019-04-19", reason="not serious harm")
+    step(service, confirmed.reference, "withdraw", "2019-04-19", reason="not serious harm")
+    assert notify(service, "2019-04-22", aware="2019-04-16").reference == "CSPR-2019-006"
+
+
+def test_the_duplicate_check_through_the_cli(run):
+    args = ("case", "open", "cspr", "--pseudonym", "Child A", "--aware", "2019-04-16",
+            "--nature", "death", "--age-band", "5-9y", "--incident-area", "Kent",
+            "--on", "2019-04-17")
+    run(*args)
+    refused = run(*args, expect=5)
+    assert refused.stderr.startswith("Error: this incident may already be notified as "
+                                     "CSPR-2019-001")
+    assert run(*args, "--different-child").stdout.startswith("CSPR-2019-002")
+
+
 # -- WT2023: a care leaver's death ---------------------------------------------------------
 
 
@@ -242,7 +277,13 @@ def test_a_panel_disagreement_reopens_the_decision_and_the_review_converts(servi
                                                "reopened_because": "consider recurrent themes"}]
     decide(service, ref, "2019-05-29", "lcspr")
     step(service, ref, "send_report", "2019-05-29")
+    # While the Panel has not answered, the case says since when it has waited.
+    shown = case_detail(service, ref, D(2019, 6, 5))
+    assert (shown.waiting_since, shown.waiting_for) == (
+        D(2019, 5, 29), "the Panel's response: no national timescale found")
     step(service, ref, "record_panel_response", "2019-06-07", response="agrees")
+    assert dict(case_detail(service, ref, D(2019, 6, 7)).notes)["Panel's response"] == (
+        "agrees, 9 days after the rapid review was sent")
     step(service, ref, "commission_lcspr", "2019-06-10", reviewer=["R Jones", "S Patel"],
          terms="ToR v1")
     case = service.case(ref)
@@ -308,6 +349,43 @@ def test_a_late_cspr_deadline_escalates_to_the_partners_chair(service, clock):
     assert escalation, [(e.key, e.recipients, e.cc) for e in emails]
     assert all(ref in e.subject for e in emails)
     assert any("child safeguarding practice review" in e.text_body for e in emails)
+
+
+def test_summaries_and_actions_are_emailed_chased_escalated_and_listed(service, agencies,
+                                                                      clock, run):
+    """The notifier, the sweep and the overdue listing serve the partners as they serve an
+    SCR board, with nothing outside workflows/ naming the process."""
+    service.set_board_contact("mailbox", "unit@partners.example.org", actor="t")
+    service.set_board_contact("partners_chair", "chair@partners.example.org", actor="t")
+    ref = notify(service, "2024-04-16", aware="2024-04-15").reference
+    step(service, ref, "notify_panel", "2024-04-17")
+    step(service, ref, "request_summaries", "2024-04-18", agency=["POLICE", "CSC"])
+    step(service, ref, "receive_summary", "2024-04-25", agency="CSC")
+    asked = service.session.exec(select(OutboxEmail).where(OutboxEmail.kind == "request")).all()
+    assert sorted(e.recipients for e in asked) == ["duty@csc.example.org",
+                                                   "pp@police.example.org"]
+    assert all("Agency summary of involvement" in e.text_body for e in asked)
+    # POLICE's summary: 9 working days after Thursday 18 April 2024, Wednesday 1 May; by
+    # Monday 3 June it is late, and escalated to the force's escalation contact with the
+    # partners' chair (not an SCR panel chair) in copy.
+    sweep(service, clock.now())
+    service.commit()
+    police = [e for e in service.session.exec(select(OutboxEmail)).all()
+              if e.recipients == "chief@police.example.org"]
+    assert police and {e.cc for e in police} == {"chair@partners.example.org"}
+    listing = json.loads(run("report", "overdue", "--json").stdout)
+    items = [i for g in listing["agencies"] for i in g["items"] if i["reference"] == ref]
+    assert sorted((i["case_kind"], i["key"]) for i in items) == [
+        ("cspr", "rapid_review"), ("cspr", "summary:POLICE")]
+
+
+def test_an_action_in_the_partners_plan_is_emailed_to_its_agency(service, agencies):
+    ref = lcspr(service)
+    step(service, ref, "add_action", "2019-07-01", recommendation="R1", action="Train staff",
+         agency="EDU", due="2019-12-31")
+    sent = service.session.exec(select(OutboxEmail).where(
+        OutboxEmail.recipients == "cp@edu.example.org")).all()
+    assert len(sent) == 1 and ref in sent[0].subject and "Train staff" in sent[0].text_body
 
 
 # -- a whole case through the command line -------------------------------------------------

@@ -16,8 +16,9 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
     assert result.exit_code == 0, result.output
     out = result.stdout
     # IMRs: 4 for Adam, 3 for Child E and one withdrawn; Child E's 3 actions; Form Bs: 3 each
-    # for Child F and Child H.
-    assert "Opened 10 example cases; they asked the agencies for 17 reports and actions by " \
+    # for Child F and Child H; summaries of involvement: 3 for Child K, 2 for Child L and one
+    # of those waived.
+    assert "Opened 12 example cases; they asked the agencies for 23 reports and actions by " \
            "email.\n" in out
     swept = re.search(r"sweep then sent (\d+) reminders? and (\d+) escalations? for what is "
                       r"due or late, and the board's mailbox its overdue listing \((\d+) items, "
@@ -27,7 +28,7 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
     # months to complete, not four, so its completion is not late yet)
     assert int(swept[3]) == 8
     assert "Deadlines late as of" in out and ": 8 (8 late)" in out
-    emails = 17 + int(swept[1]) + int(swept[2]) + 1
+    emails = 23 + int(swept[1]) + int(swept[2]) + 1
     assert f"All {emails} emails are in {tmp_path / 'outbox'}/" in out
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == emails
     assert "Caseload as of" in out and "Deadlines late as of" in out
@@ -40,7 +41,8 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
         ("scr", "Bethany and Cameron"): "notification", ("scr", "Child E"): "implementation",
         ("cdr", "Child F"): "agency_reports", ("cdr", "Child G"): "post_mortem",
         ("cdr", "Child H"): "reviewed", ("scr", "Child H"): "screening",
-        ("cdr", "Child J"): "transferred"}
+        ("cdr", "Child J"): "transferred", ("cspr", "Child K"): "lcspr",
+        ("cspr", "Child L"): "no_lcspr"}
     late = {(c["kind"], c["pseudonym"]): c["overdue"] for c in listing}
     assert late[("scr", "Child B")] == 1 and late[("scr", "Adam")] == 3
     assert late[("scr", "Child E")] == 2 and late[("cdr", "Child F")] == 2
@@ -50,10 +52,27 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
     shown = json.loads(CliRunner().invoke(cli, ["--db", str(db), "case", "show", death,
                                                 "--json"]).stdout)
     assert shown["record"]["scr_referral"] in linked
+    # The partnership's two: a rapid review converted into a local review, and one closed.
+    partners = {c["pseudonym"]: c["reference"] for c in listing if c["kind"] == "cspr"}
+    converted, closed = (json.loads(CliRunner().invoke(cli, [
+        "--db", str(db), "case", "show", partners[child], "--json"]).stdout)
+        for child in ("Child K", "Child L"))
+    assert {"notification_sent", "summaries_requested", "rapid_review_meeting", "decision",
+            "report_sent", "panel_response", "commissioned"} <= set(converted["key_dates"])
+    assert (converted["record"]["decision"], converted["record"]["panel_response"]) == (
+        "lcspr", "agrees")
+    assert converted["record"]["other_children"] == [{"pseudonym": "Child M",
+                                                      "age_band": "1-4y"}]
+    assert {d["key"]: d["status"] for d in converted["deadlines"]} == {
+        "notification": "met", "rapid_review": "met", "summary:POLICE": "met",
+        "summary:CSC": "met", "summary:HEALTH": "met", "completion": "open"}
+    assert (closed["stage"], closed["record"]["decision"]) == ("no_lcspr", "no_lcspr")
+    assert closed["closed_on"] and closed["record"]["rationale"].startswith("the rapid review")
+    assert late[("cspr", "Child K")] == 0 and late[("cspr", "Child L")] == 0
     # A second run starts afresh rather than doubling the caseload.
     again = CliRunner().invoke(cli, ["--db", str(db), "demo"])
     assert again.exit_code == 0
     listing = json.loads(CliRunner().invoke(cli, ["--db", str(db), "case", "list",
                                                   "--json"]).stdout)["cases"]
-    assert len(listing) == 11
+    assert len(listing) == 13
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == emails

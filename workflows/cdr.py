@@ -27,6 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from workflows import cdr_figures
+from workflows.children import AGE_BANDS
 from workflows.definition import (
     Branch,
     CaseLike,
@@ -63,7 +64,6 @@ DOMAINS = {  # Form C's four domains, each scored 0-3
     "services": "factors in service provision",
 }
 SCORES = ("0", "1", "2", "3")
-AGE_BANDS = ("0-27d", "28-364d", "1-4y", "5-9y", "10-14y", "15-17y")
 PLACES = ("home", "hospital", "hospice", "public_place", "other")
 EXPECTATION = ("expected", "unexpected", "not_known")
 YES_NO = ("yes", "no")

@@ -9,6 +9,8 @@
     lcspr (monitoring, reg 14) ─plan_publication→ publication ⇄ publication_held
     publication ─publish→ implementation ─close→ closed   (the action plan as the SCR's)
 
+A notification with the awareness day, incident area and age band of an open one is refused
+unless the coordinator confirms it is another (`--different-child`, as for a child's death).
 A version's own module adds what differs (WT2023: a care leaver's death). Timescales, their
 sources and strengths are below; a board changes a duration, or the rapid review's disputed
 anchor, in its config file ([timescales.cspr] rapid_review = { anchor = "aware" }).
@@ -16,12 +18,14 @@ anchor, in its config file ([timescales.cspr] rapid_review = { anchor = "aware" 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from workflows import actions
-from workflows.cdr import AGE_BANDS
+from workflows import actions, cspr_figures
+from workflows.children import AGE_BANDS
 from workflows.definition import (
     CaseLike,
     Deadline,
@@ -35,6 +39,7 @@ from workflows.definition import (
     record_options,
     still_open,
 )
+from workflows.formats import short
 from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
 
 NATURES = ("death", "serious_harm")
@@ -51,6 +56,7 @@ HOLD_REASONS = ("criminal_proceedings", "inquest", "other")
 REQUESTED = ("none", "information", "draft_report")  # reg 14: asked for in writing
 MAX_CHILDREN = 4  # one notification, up to four children [P gov.uk]
 NOTE = actions.NOTE
+LONDON = ZoneInfo("Europe/London")
 AFTER_PUBLICATION_PLANNED = ("publication", "publication_held", "implementation")
 
 
@@ -174,8 +180,9 @@ def children_given(intake: IntakeLike, opts: Options) -> str | None:
 
 
 def prepare(intake: IntakeLike, opts: Options) -> Opening:
+    # The awareness day is kept as a fact too, so the duplicate check can match on it.
     data: dict[str, Any] = {"other_child": None, "home_area": opts.get("home_area")
-                            or opts["incident_area"]}
+                            or opts["incident_area"], "aware_on": opts["aware"].isoformat()}
     if opts.get("other_child"):
         data["other_children"] = children(opts)
     if opts.get("care_leaver_age") is not None:
@@ -184,6 +191,15 @@ def prepare(intake: IntakeLike, opts: Options) -> Opening:
     return Opening(data=data, events={"aware": opts["aware"]}, opens=("notification",))
 
 
+def notified_twice(reference: str, pseudonym: str, data: Mapping[str, Any]) -> str:
+    """The refusal when an open notification has the same awareness day, area and band."""
+    aware = dt.date.fromisoformat(data["aware_on"])
+    return (f"this incident may already be notified as {reference} ({pseudonym}, aware "
+            f"{short(aware)}, {data['incident_area']}, age {data['age_band']}): if it is a "
+            "different child or incident, notify again with --different-child")
+
+
+DUPLICATE_ON = ("aware_on", "incident_area", "age_band")
 INTAKE_OPTIONS = (
     Option("aware", "when the local authority became aware of the incident", kind="date",
            required=True, event="aware"),
@@ -194,6 +210,8 @@ INTAKE_OPTIONS = (
     Option("other_child", "another child in the incident, PSEUDONYM=AGE_BAND (up to 3)",
            multiple=True),
     Option("looked_after", "the child is looked after", kind="flag"),
+    Option("known_to_agency", "a child was known to any agency before the incident (a "
+                              "dimension of the DfE's statistics)", kind="flag"),
     Option("incident_area", "the area where the incident happened", required=True),
     Option("home_area", "the area the child lives in (default: the incident's)"),
 )
@@ -205,10 +223,20 @@ def notes(data: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
     if data.get("other_children"):
         found["other_children"] = ("Other children", ", ".join(
             f"{c['pseudonym']} ({c['age_band']})" for c in data["other_children"]))
+    sent, answered = (data.get("events", {}).get(e) for e in ("report_sent", "panel_response"))
+    if sent and answered and data.get("panel_response"):
+        took = (_day(answered) - _day(sent)).days
+        found["panel_response"] = ("Panel's response", f"{data['panel_response']}, "
+                                   f"{took} days after the rapid review was sent")
     if data.get("monitoring"):
         found["monitoring"] = ("Monitoring (reg 14)", f"{len(data['monitoring'])} check(s), "
                                f"last {data['monitoring'][-1]['on']}")
     return found
+
+
+def _day(stamp: str) -> dt.date:
+    """An event's stamp (UTC) as its day in England."""
+    return dt.datetime.fromisoformat(stamp).astimezone(LONDON).date()
 
 
 # The timescales every version shares.
@@ -260,6 +288,9 @@ STAGES = (
     Stage("national_review", "Closed here: the Panel holds a national review", final=True),
 )
 ROLES = {"partners_chair": "Safeguarding partners' chair"}
+FIGURES = cspr_figures.figures({"lcspr": "a local review (LCSPR)",
+                                "no_lcspr": "no local review",
+                                "national_review": "for a national review"})
 
 
 def common(**differences: Any) -> dict[str, Any]:
@@ -267,8 +298,11 @@ def common(**differences: Any) -> dict[str, Any]:
     return {"key": "cspr", "kind": "cspr", "kind_name": "child safeguarding practice review",
             "initial_records": "recorded", "events": EVENTS, "stages": STAGES,
             "key_date": "aware", "escalation_role": "partners_chair", "roles": ROLES,
-            "deadlines": DEADLINES, "notes": notes,
-            "labels": {"incident_area": "Incident area", "home_area": "Home area"},
+            "deadlines": DEADLINES, "notes": notes, "figures": FIGURES,
+            "labels": {"incident_area": "Incident area", "home_area": "Home area",
+                       "aware_on": "Authority aware on", "known_to_agency": "Known to "
+                       "any agency", "confirmed_different_child": "Confirmed not a "
+                       "duplicate"},
             **differences}
 
 

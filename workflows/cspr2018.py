@@ -26,6 +26,7 @@ CSPR_2018 = Workflow(**cspr.common(
     in_force_from=dt.date(2018, 6, 29),
     in_force_source="Children Act 2004 s.16C in force 29 June 2018 [P] SI 2018/789",
     intake=Intake(options=cspr.INTAKE_OPTIONS, prepare=cspr.prepare,
+                  duplicate_on=cspr.DUPLICATE_ON, duplicate_message=cspr.notified_twice,
                   guards=(cspr.aware_not_after_opening, cspr.children_given)),
     steps=cspr.steps(),
 ))

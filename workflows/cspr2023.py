@@ -64,7 +64,8 @@ CSPR_2023 = Workflow(**cspr.common(
         options=(*cspr.INTAKE_OPTIONS,
                  Option("care_leaver_age", "the death of a care leaver: their age in years "
                                            "(up to and including 24)", kind="number")),
-        prepare=cspr.prepare,
+        prepare=cspr.prepare, duplicate_on=cspr.DUPLICATE_ON,
+        duplicate_message=cspr.notified_twice,
         guards=(cspr.aware_not_after_opening, care_leaver, cspr.children_given)),
     stages=(cspr.STAGES[0],
             Stage("care_leaver", "Care leaver's death: notifying the SoS and Ofsted"),

@@ -1,10 +1,7 @@
 """The serious case review's figures: reviews referred, decided, completed and how promptly;
 their action plans and six-month audits. Shared by every SCR version (they all have the
-decision, completion, action and audit deadlines).
-
-Due dates are those in force at the end of the period (an extension granted since does not
-rewrite the year), and "still open" means open on its last day. A review completed late while
-the board had relaxed its timescale (an overlay) is counted apart from the other late ones.
+decision, completion, action and audit deadlines). What any review counts alike is in
+`review_figures`; this adds the referrals and decisions.
 """
 
 from __future__ import annotations
@@ -15,34 +12,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from workflows.figures import CaseRow, DeadlineRow, Figures, Row, Tally
-from workflows.formats import action_label
+from workflows.figures import CaseRow, Figures, Row
+from workflows.review_figures import ReviewTally
 
 
 @dataclass
-class ScrFigures(Tally):
+class ScrFigures(ReviewTally):
     referred: int = 0
     decided: dict[str, int] = field(default_factory=dict)  # by outcome
-    completed: int = 0  # overview report endorsed: SCRs and non-statutory reviews
-    completed_within_timescale: int = 0  # by the original due date (4 months, by default)
-    completed_within_extension: int = 0  # later than that, by a date agreed since
-    completed_late_under_relaxation: int = 0  # later still, while an overlay relaxed it
-    average_slippage_days: float = 0.0  # over the reviews completed (on time counts as 0)
-    longest_slippage_days: int = 0
-    longest_slippage_case: str | None = None
-    actions_due: int = 0
-    actions_completed_on_time: int = 0
-    actions_completed_late: int = 0
-    actions_carried_forward: int = 0
-    actions_open: int = 0  # still open at the end of the period
-    plans_at_six_months: int = 0  # action plans whose six-month point falls in the period
-    plans_reviewed_within_six_months: int = 0
-    plan_actions: int = 0  # the actions in those plans
-    plan_actions_implemented_within_six_months: int = 0
-    audits_due: int = 0
-    audits_done: int = 0
-    audits_done_on_time: int = 0
-
     outcomes: Mapping[str, str] = field(default_factory=dict, repr=False)  # name -> label
 
     def as_dict(self) -> dict[str, Any]:
@@ -50,38 +27,15 @@ class ScrFigures(Tally):
         del data["outcomes"]  # the labels, not a figure
         return data
 
-    def closed_by_end(self, deadline: DeadlineRow) -> bool:
-        """Met, waived or carried forward by the period's last day."""
-        return deadline.status != "open" and deadline.closed_on is not None \
-            and deadline.closed_on <= self.period_to
-
     def rows(self) -> Sequence[Row]:
-        longest = (f"{self.longest_slippage_days} ({self.longest_slippage_case})"
-                   if self.longest_slippage_case else "0")
         return [
             (0, "Referred", "referred"),
             (0, "Decided", "decided", sum(self.decided.values())),
             *((1, self.outcomes[name], f"decided.{name}", n)
               for name, n in self.decided.items()),
-            (0, "Reviews completed (overview report endorsed)", "completed"),
-            (1, "within timescale", "completed_within_timescale"),
-            (1, "later, within an agreed extension", "completed_within_extension"),
-            (1, "completed late under a relaxation", "completed_late_under_relaxation"),
-            (1, "average slippage (days)", "average_slippage_days"),
-            (1, "longest slippage (days)", "longest_slippage_days", longest),
-            (0, "Action-plan actions due in the period", "actions_due"),
-            (1, "completed on time", "actions_completed_on_time"),
-            (1, "completed late", "actions_completed_late"),
-            (1, "carried forward", "actions_carried_forward"),
-            (1, "still open at the end of the period", "actions_open"),
-            (0, "Action plans six months from endorsement", "plans_at_six_months"),
-            (1, "reviewed (audited) within 6 months", "plans_reviewed_within_six_months"),
-            (1, "their actions", "plan_actions"),
-            (1, "actions implemented within 6 months",
-             "plan_actions_implemented_within_six_months"),
-            (0, "Six-month audits due", "audits_due"),
-            (1, "done", "audits_done"),
-            (1, "done by the due date", "audits_done_on_time"),
+            *self.completion_rows("Reviews completed (overview report endorsed)",
+                                  "within timescale"),
+            *self.plan_rows(),
         ]
 
 
@@ -95,7 +49,6 @@ def count(period_from: dt.date, period_to: dt.date, cases: Sequence[CaseRow], *,
     figures = ScrFigures(period_from, period_to, decided=dict.fromkeys(outcomes, 0),
                          outcomes=outcomes)
     within, tally = figures.within, figures.count
-    slippages: list[tuple[int, str]] = []
     for case in cases:
         ref = case.reference
         if within(case.opened_on):
@@ -105,81 +58,6 @@ def count(period_from: dt.date, period_to: dt.date, cases: Sequence[CaseRow], *,
         if within(case.on("decision")) and outcome in figures.decided:
             figures.decided[outcome] += 1
             tally(f"decided_{outcome}", ref)
-        for deadline in case.deadlines:
-            if deadline.kind == "completion" and deadline.status == "met" \
-                    and within(deadline.closed_on):
-                slippages.append((_completed(figures, ref, deadline), ref))
-            elif deadline.kind == "action" and within(deadline.due_at_end):
-                _action(figures, f"{ref} {action_label(deadline.number)}", deadline)
-            elif deadline.kind == "audit":
-                _six_months(figures, ref, deadline, case.deadlines)
-    if slippages:
-        figures.average_slippage_days = round(sum(s for s, _ in slippages) / len(slippages), 1)
-        longest = max(slippages, key=lambda pair: (pair[0], pair[1]))
-        if longest[0]:
-            figures.longest_slippage_days, figures.longest_slippage_case = longest
+        figures.review(case)
+    figures.settle()
     return figures
-
-
-def _completed(figures: ScrFigures, ref: str, deadline: DeadlineRow) -> int:
-    """Count one review completed in the period; its slippage in days."""
-    assert deadline.closed_on is not None
-    figures.completed += 1
-    figures.count("completed", ref)
-    slip = max((deadline.closed_on - deadline.original_due_on).days, 0)
-    if slip == 0:
-        figures.completed_within_timescale += 1
-        figures.count("completed_within_timescale", ref)
-    elif deadline.closed_on <= deadline.due_on:
-        figures.completed_within_extension += 1
-        figures.count("completed_within_extension", ref)
-    elif deadline.relaxed:
-        figures.completed_late_under_relaxation += 1
-        figures.count("completed_late_under_relaxation", ref)
-    return slip
-
-
-def _action(figures: ScrFigures, label: str, deadline: DeadlineRow) -> None:
-    figures.actions_due += 1
-    if not figures.closed_by_end(deadline):
-        figures.actions_open += 1
-        figures.count("actions_open", label)
-    elif deadline.status == "carried_forward":
-        figures.actions_carried_forward += 1
-        figures.count("actions_carried_forward", label)
-    elif deadline.closed_on <= deadline.due_at_end:  # type: ignore[operator]
-        figures.actions_completed_on_time += 1
-    else:
-        figures.actions_completed_late += 1
-        figures.count("actions_completed_late", label)
-
-
-def _six_months(figures: ScrFigures, reference: str, audit: DeadlineRow,
-                plan: Sequence[DeadlineRow]) -> None:
-    """The six-month audit of one action plan, and seed 002's indicator: the plans whose six
-    months from endorsement ended in the period, whether each was reviewed (its audit recorded)
-    by then, and how many of its actions were implemented by then."""
-    count, due = figures.count, audit.due_at_end
-    if figures.within(due):
-        figures.audits_due += 1
-        count("audits_due", reference)
-        if figures.closed_by_end(audit):
-            figures.audits_done += 1
-            if audit.closed_on <= due:  # type: ignore[operator]
-                figures.audits_done_on_time += 1
-            else:
-                count("audits_done_late", reference)
-        else:
-            count("audits_not_done", reference)
-    six_months = audit.original_due_on  # endorsement + 6 months
-    if figures.within(six_months):
-        figures.plans_at_six_months += 1
-        count("plans_at_six_months", reference)
-        if audit.status == "met" and audit.closed_on and audit.closed_on <= six_months:
-            figures.plans_reviewed_within_six_months += 1
-            count("plans_reviewed_within_six_months", reference)
-        actions = [d for d in plan if d.kind == "action" and d.anchor_on <= six_months]
-        figures.plan_actions += len(actions)
-        figures.plan_actions_implemented_within_six_months += sum(
-            1 for d in actions
-            if d.status == "met" and d.closed_on is not None and d.closed_on <= six_months)
