@@ -14,7 +14,7 @@ from collections import namedtuple
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, Table, and_, case, func, or_, type_coerce
+from sqlalchemy import String, Table, and_, case, cast, func, or_
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
@@ -337,7 +337,7 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
     query = (
         core_select(*(d[name] for name in _VIEW_COLUMNS), c.reference, c.pseudonym,
                     c.paused_on, c.workflow_key, c.workflow_version,
-                    type_coerce(c.timescales, String))
+                    cast(c.timescales, String))
         .select_from(DEADLINES.join(CASES, d.case_id == c.id))
         .where(outstanding(as_of), d.due_on < as_of if overdue_only else d.due_on <= horizon)
         .order_by(d.due_on, c.reference, d.key)
