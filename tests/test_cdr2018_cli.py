@@ -59,6 +59,12 @@ def test_a_2018_death_from_notification_to_closure(board):
     assert advance("hold_jar_meeting", on="2019-05-10")["to"] == "information"
     advance("request_reports", "--agency", "POLICE", "--agency", "CSC", on="2019-05-13")
     advance("request_supplementary", "--agency", "HEALTH", "--form", "SUDI", on="2019-05-13")
+    subjects = sorted(e["subject"] for e in json.loads(run("outbox", "list", "--json").stdout))
+    # 15 working days after Monday 13 May 2019, the spring bank holiday (27 May) skipped.
+    assert subjects == [
+        f"Reporting form requested: {ref} (Child F), due Tuesday 4 June 2019",
+        f"Reporting form requested: {ref} (Child F), due Tuesday 4 June 2019",
+        f"Supplementary form requested: {ref} (Child F), due Tuesday 4 June 2019"]
     error = refused("plan_cdrm", "--date", "2019-07-12", on="2019-05-14")
     assert error.startswith("Error: ") and "a CDRM is not held before it" in error
     advance("receive_post_mortem", "--findings", "SUDI", on="2019-06-03")
