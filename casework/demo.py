@@ -139,8 +139,8 @@ def build_demo(service: CaseService) -> list[str]:
 
 
 def _child_deaths(service: CaseService, ago, step) -> list[str]:
-    """An expected death awaiting reports, an unexpected one waiting on the post-mortem, one
-    reviewed and referred for an SCR, and one transferred to its home area's panel."""
+    """An expected death awaiting reports, an unexpected one in its joint agency response,
+    one reviewed, and one transferred to its home area's panel."""
     from casework.deaths import notify_death, schedule_meetings
 
     schedule_meetings(service, ago(200), 4, actor=ACTOR)  # quarterly, the next ones ahead
@@ -155,36 +155,36 @@ def _child_deaths(service: CaseService, ago, step) -> list[str]:
         return case.reference
 
     expected = notify("Child F", 40, 39, "expected", age_band="10-14y", place="hospice")
-    step(expected, "triage", 38, death="expected")
+    step(expected, "triage", 38, death="expected", jar="no")
     step(expected, "request_reports", 36, agency=["HEALTH", "EDU", "CSC"])
     step(expected, "receive_report", 20, agency="HEALTH")
 
-    def rapid_response(ref: str, days_ago: int) -> None:
-        """Triaged unexpected the day it was notified; the team, visit and meeting on time."""
-        step(ref, "triage", days_ago, death="unexpected")
-        step(ref, "convene_team", days_ago, paediatrician="Designated paediatrician",
-             police="Detective Sergeant, child abuse investigation", social_care="Team manager")
-        step(ref, "record_home_visit", days_ago)
-        step(ref, "record_information_sharing", days_ago - 1)
-        step(ref, "await_post_mortem", days_ago - 2)
+    def joint_response(ref: str, days_ago: int) -> None:
+        """Triaged for a JAR the day it was notified; planning and the visit on time."""
+        step(ref, "triage", days_ago, death="unexpected", jar="yes",
+             criterion=["sudden_unexplained"])
+        step(ref, "record_jar_planning", days_ago)
+        step(ref, "record_jar_visit", days_ago - 1)
 
-    rapid_response(notify("Child G", 30, 28, "unexpected", age_band="0-27d"), 28)
+    joint_response(notify("Child G", 30, 28, "unexpected", age_band="0-27d"), 28)
 
     reviewed = notify("Child H", 190, 190, "unexpected", age_band="5-9y", place="public_place")
-    rapid_response(reviewed, 190)
+    joint_response(reviewed, 190)
+    step(reviewed, "receive_initial_post_mortem", 180, findings="injuries not explained")
+    step(reviewed, "hold_jar_meeting", 178)
+    step(reviewed, "request_reports", 175, agency=["POLICE", "CSC", "EDU"])
     step(reviewed, "receive_post_mortem", 150, findings="injuries not explained by the account")
-    step(reviewed, "hold_final_discussion", 120)
-    step(reviewed, "request_reports", 120, agency=["POLICE", "CSC", "EDU"])
+    service.advance(reviewed, "plan_cdrm", {"date": ago(115)}, actor=ACTOR, on=ago(150))
+    step(reviewed, "give_cdrm_notice", 149)
     for agency in ("POLICE", "CSC", "EDU"):
-        step(reviewed, "receive_report", 100, agency=agency)
+        step(reviewed, "receive_report", 130, agency=agency)
+    step(reviewed, "hold_cdrm", 115)
     step(reviewed, "ready_for_panel", 99)
     meeting = dt.date.fromisoformat(service.case(reviewed).data["meeting_on"])
     at_meeting = (today(service.clock) - meeting).days
-    step(reviewed, "review", at_meeting, category="deliberately_inflicted", intrinsic="1",
-         parenting="3", environment="3", services="2", modifiable="yes",
+    step(reviewed, "review", at_meeting, category="deliberately_inflicted",
+         factor=["social:2:injuries not explained by the account"], modifiable="yes",
          recommendation=["Share the learning on bruising in non-mobile children"])
-    step(reviewed, "refer_for_scr", at_meeting, reason="abuse may have caused the death")
-    step(service.case(reviewed).data["scr_referral"], "notify_ofsted", at_meeting)
 
     elsewhere = notify("Child J", 12, 12, "expected", residence="Medway", age_band="15-17y")
     step(elsewhere, "transfer", 11, to_panel="Medway CDOP")

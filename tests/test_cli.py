@@ -411,7 +411,7 @@ def test_small_things_a_coordinator_would_trip_over(run, referred, agencies):
     assert [(w["key"], w["version"]) for w in json.loads(
         run("workflow", "list", "--json").stdout)] == [
         ("scr", "2006.1"), ("scr", "2010.1"), ("scr", "2013.1"), ("cdr", "2008.1"),
-        ("cspr", "2018.1"), ("cspr", "2023.1")]
+        ("cdr", "2018.1"), ("cspr", "2018.1"), ("cspr", "2023.1")]
     run("agency", "add", "MEDWAY-CSC-FAMILIES", "--name", "Medway families", "--email",
         "f@medway.example.org")
     too_long = run("agency", "add", "LONG", "--name", "x" * 201, "--email", "a@b.org", expect=2)

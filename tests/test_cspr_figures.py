@@ -165,7 +165,8 @@ def test_the_year_before_counts_only_what_happened_in_it(year):
 def test_the_partners_figures_on_the_command_line_in_every_format(year, run):
     args = ("report", "figures", "--to", "2020-03-31")
     data = json.loads(run(*args, "--json").stdout)
-    assert list(data) == ["period_from", "period_to", "scr", "child_deaths", "cspr"]
+    assert list(data) == ["period_from", "period_to", "scr", "child_deaths",
+                          "child_deaths_2018", "cspr"]
     cspr = data["cspr"]
     assert (cspr["notified"], cspr["rapid_reviews_on_time"], cspr["commissioned"],
             cspr["completed_within_timescale"], cspr["actions_carried_forward"]) == (

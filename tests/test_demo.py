@@ -39,19 +39,17 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
         ("scr", "Child B"): "decision", ("scr", "Child C"): "no_review",
         ("scr", "Child D"): "panel_formation", ("scr", "Adam"): "imrs",
         ("scr", "Bethany and Cameron"): "notification", ("scr", "Child E"): "implementation",
-        ("cdr", "Child F"): "agency_reports", ("cdr", "Child G"): "post_mortem",
-        ("cdr", "Child H"): "reviewed", ("scr", "Child H"): "screening",
-        ("cdr", "Child J"): "transferred", ("cspr", "Child K"): "lcspr",
-        ("cspr", "Child L"): "no_lcspr"}
+        ("cdr", "Child F"): "information", ("cdr", "Child G"): "jar",
+        ("cdr", "Child H"): "reviewed", ("cdr", "Child J"): "transferred",
+        ("cspr", "Child K"): "lcspr", ("cspr", "Child L"): "no_lcspr"}
     late = {(c["kind"], c["pseudonym"]): c["overdue"] for c in listing}
     assert late[("scr", "Child B")] == 1 and late[("scr", "Adam")] == 3
     assert late[("scr", "Child E")] == 2 and late[("cdr", "Child F")] == 2
     assert late[("scr", "Child D")] == 0 and late[("scr", "Bethany and Cameron")] == 0
-    linked = {c["reference"]: c for c in listing if c["pseudonym"] == "Child H"}
-    death = next(r for r in linked if r.startswith("CDR"))
+    death = next(c["reference"] for c in listing if c["pseudonym"] == "Child H")
     shown = json.loads(CliRunner().invoke(cli, ["--db", str(db), "case", "show", death,
                                                 "--json"]).stdout)
-    assert shown["record"]["scr_referral"] in linked
+    assert shown["record"]["factors"][0]["grade"] == 2  # the 2018 analysis form
     # The partnership's two: a rapid review converted into a local review, and one closed.
     partners = {c["pseudonym"]: c["reference"] for c in listing if c["kind"] == "cspr"}
     converted, closed = (json.loads(CliRunner().invoke(cli, [
@@ -74,5 +72,5 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
     assert again.exit_code == 0
     listing = json.loads(CliRunner().invoke(cli, ["--db", str(db), "case", "list",
                                                   "--json"]).stdout)["cases"]
-    assert len(listing) == 13
+    assert len(listing) == 12
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == emails

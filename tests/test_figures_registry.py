@@ -33,8 +33,8 @@ def test_a_new_process_brings_its_own_section(run, monkeypatch):
                                  figures=Figures("visits", "Home visits", _count))
     monkeypatch.setattr(registry, "ALL", (*registry.ALL, visits))
     data = json.loads(run("report", "figures", "--to", "2009-03-31", "--json").stdout)
-    assert list(data) == ["period_from", "period_to", "scr", "child_deaths", "cspr",
-                          "visits"]
+    assert list(data) == ["period_from", "period_to", "scr", "child_deaths",
+                          "child_deaths_2018", "cspr", "visits"]
     assert data["visits"] == {"period_from": "2008-04-01", "period_to": "2009-03-31",
                               "opened": 0, "references": {}}
     lines = run("report", "figures", "--to", "2009-03-31").stdout.splitlines()

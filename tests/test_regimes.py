@@ -417,7 +417,8 @@ def test_workflow_list_shows_the_board_switch_date(run, tmp_path):
         ("scr", "2006.1"): (None, "2010-01-03", False),
         ("scr", "2010.1"): ("2010-01-04", "2013-02-28", True),
         ("scr", "2013.1"): ("2013-03-01", None, False),
-        ("cdr", "2008.1"): ("2008-04-01", None, False),
+        ("cdr", "2008.1"): ("2008-04-01", "2018-09-30", False),
+        ("cdr", "2018.1"): ("2018-10-01", None, False),
         ("cspr", "2018.1"): ("2018-06-29", "2023-12-14", False),
         ("cspr", "2023.1"): ("2023-12-15", None, False),
     }
@@ -434,7 +435,8 @@ def test_workflow_list_without_a_config_file(run):
         ("2006.1", None, "2009-11-30", False, "referral"),
         ("2010.1", "2009-12-01", "2013-02-28", False, "referral"),
         ("2013.1", "2013-03-01", None, False, "referral"),
-        ("2008.1", "2008-04-01", None, False, "death"),
+        ("2008.1", "2008-04-01", "2018-09-30", False, "death"),
+        ("2018.1", "2018-10-01", None, False, "death"),
         ("2018.1", "2018-06-29", "2023-12-14", False, "aware"),
         ("2023.1", "2023-12-15", None, False, "aware"),
     ]

@@ -22,19 +22,31 @@ Deadlines (defaults; a board overrides them in its config file):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from workflows import cdr_figures
-from workflows.children import AGE_BANDS
+from workflows.cdr_kit import (
+    AGE_BANDS,
+    CATEGORIES,
+    INTAKE_OPTIONS,
+    NOTE,
+    PANEL_REVIEW,
+    YES_NO,
+    agency_steps,
+    at_the_meeting,
+    died_before_notification,
+    findings_or_none,
+    notification,
+    notified_twice,
+    panel_steps,
+    post_mortem,
+    transfer,
+    waive_open,
+)
 from workflows.definition import (
     Branch,
     CaseLike,
     Deadline,
     Intake,
-    IntakeLike,
-    Opening,
     Option,
     Options,
     Stage,
@@ -42,21 +54,9 @@ from workflows.definition import (
     Workflow,
     open_deadlines,
 )
-from workflows.formats import short, short_moment
-from workflows.requests import all_answered, answer_awaited, ask, asked_once, receive, waive
 
-CATEGORIES = {
-    "deliberately_inflicted": "deliberately inflicted injury, abuse or neglect",
-    "suicide": "suicide or deliberate self-inflicted harm",
-    "trauma": "trauma and other external factors",
-    "malignancy": "malignancy",
-    "acute_medical": "acute medical or surgical condition",
-    "chronic_medical": "chronic medical condition",
-    "congenital": "chromosomal, genetic and congenital anomalies",
-    "perinatal": "perinatal/neonatal event",
-    "infection": "infection",
-    "sudden_unexplained": "sudden unexpected, unexplained death",
-}
+__all__ = ["AGE_BANDS", "CATEGORIES", "CDR"]
+
 DOMAINS = {  # Form C's four domains, each scored 0-3
     "intrinsic": "factors intrinsic to the child",
     "parenting": "factors in parenting capacity",
@@ -64,9 +64,6 @@ DOMAINS = {  # Form C's four domains, each scored 0-3
     "services": "factors in service provision",
 }
 SCORES = ("0", "1", "2", "3")
-PLACES = ("home", "hospital", "hospice", "public_place", "other")
-EXPECTATION = ("expected", "unexpected", "not_known")
-YES_NO = ("yes", "no")
 # The national returns asked whether a death was "preventable" for reviews completed before
 # 1 April 2010, and whether it had "modifiable factors" for reviews from that date.
 MODIFIABLE_FROM = dt.date(2010, 4, 1)
@@ -74,16 +71,8 @@ RAPID_RESPONSE = ("home_visit", "information_sharing", "final_discussion")
 REPORTING = ("rapid_response", "post_mortem", "final_discussion", "agency_reports")
 OPEN_STAGES = (*REPORTING, "awaiting_panel", "reviewed")
 
-NOTE = Option("note", "a note for the history")
-
 
 # Guards: each returns the board's reason for refusing, or None.
-
-reports_not_yet_requested = asked_once("form_b", "a Form B has already been requested")
-report_awaited = answer_awaited("form_b", "Form B")
-all_reports_in = all_answered("form_b", "the panel cannot review until every Form B is "
-                                        "received or waived")
-
 
 def team_recorded(case: CaseLike, opts: Options) -> str | None:
     missing = [text for done, text in (
@@ -94,45 +83,6 @@ def team_recorded(case: CaseLike, opts: Options) -> str | None:
     ) if not done]
     if missing:
         return "the rapid response has not recorded " + "; ".join(missing)
-    return None
-
-
-def findings_or_none(case: CaseLike, opts: Options) -> str | None:
-    if bool(opts.get("findings")) == bool(opts.get("none_held")):
-        return "give the post-mortem's --findings, or --none-held if the coroner held none"
-    return None
-
-
-def some_reports_or_reason(case: CaseLike, opts: Options) -> str | None:
-    requested = bool(case.deadlines("form_b"))
-    if not requested and not opts.get("no_reports_reason"):
-        return ("no Form B has been requested: request them (request_reports) or give "
-                "--no-reports-reason")
-    if requested and opts.get("no_reports_reason"):
-        return "Form Bs were requested: --no-reports-reason is for a death no agency knew of"
-    return None
-
-
-def meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
-    if case.next_meeting(case.effective_on) is None:
-        return (f"no CDOP meeting is scheduled on or after {short(case.effective_on)}: add one "
-                "with `casework death meeting add DATE`")
-    return None
-
-
-def later_meeting_scheduled(case: CaseLike, opts: Options) -> str | None:
-    listed = dt.date.fromisoformat(case.data["meeting_on"])
-    if case.next_meeting(listed + dt.timedelta(days=1)) is None:
-        return (f"no CDOP meeting is scheduled after {short(listed)}: add one with "
-                "`casework death meeting add DATE`")
-    return None
-
-
-def at_the_meeting(case: CaseLike, opts: Options) -> str | None:
-    listed = dt.date.fromisoformat(case.data["meeting_on"])
-    if case.effective_on < listed:
-        return (f"the case is listed for the CDOP meeting on {short(listed)}: record the "
-                "review on or after that date (or defer it)")
     return None
 
 
@@ -163,44 +113,12 @@ def triage(case: CaseLike, opts: Options) -> None:
             if not case.deadlines(key):
                 case.open_deadline(key)
     else:  # notified as unexpected, found expected: the rapid response is not needed
-        _waive_open(case, RAPID_RESPONSE, "classified expected at triage")
-
-
-def transfer(case: CaseLike, opts: Options) -> None:
-    case.record(transferred_to=opts["to_panel"])
-    if open_deadlines(case, "triage"):  # sending it to the right panel is this death's triage
-        case.close_deadline("triage", status="met", note=f"transferred to {opts['to_panel']}")
-    _waive_open(case, RAPID_RESPONSE, f"transferred to {opts['to_panel']}")
-
-
-def _waive_open(case: CaseLike, keys: tuple[str, ...], note: str) -> None:
-    for key in keys:
-        if open_deadlines(case, key):
-            case.close_deadline(key, status="waived", note=note)
+        waive_open(case, RAPID_RESPONSE, "classified expected at triage")
 
 
 def convene_team(case: CaseLike, opts: Options) -> None:
     case.record(rapid_response_team={role: opts[role] for role in
                                      ("paediatrician", "police", "social_care")})
-
-
-def post_mortem(case: CaseLike, opts: Options) -> None:
-    case.record(post_mortem=opts.get("findings") or "none held")
-
-
-def list_for_panel(case: CaseLike, opts: Options) -> None:
-    meeting = case.next_meeting(case.effective_on)
-    case.record(meeting_on=meeting.isoformat(),
-                **({"no_reports_reason": opts["no_reports_reason"]}
-                   if opts.get("no_reports_reason") else {}))
-    case.open_deadline("panel_review", due=meeting)
-
-
-def defer(case: CaseLike, opts: Options) -> None:
-    listed = dt.date.fromisoformat(case.data["meeting_on"])
-    meeting = case.next_meeting(listed + dt.timedelta(days=1))
-    case.record(meeting_on=meeting.isoformat())
-    case.move_deadline("panel_review", meeting, opts["reason"])
 
 
 def review(case: CaseLike, opts: Options) -> None:
@@ -216,104 +134,17 @@ def refer_for_scr(case: CaseLike, opts: Options) -> None:
     case.record(scr_referral=reference)
 
 
-# The notification (Form A): what opening a child death review asks for.
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def _local(instant: dt.datetime) -> dt.datetime:
-    return instant.astimezone(LONDON)
-
-
-def died_before_notification(intake: IntakeLike, opts: Options) -> str | None:
-    died, notified = opts["died"], intake.effective_at
-    if died.at > notified or (not died.time_known
-                              and _local(died.at).date() > _local(notified).date()):
-        return (f"--died {_moment(died.at, died.time_known)} is after the notification "
-                f"({_moment(notified, True)})")
-    return None
-
-
-def _moment(instant: dt.datetime, with_time: bool) -> str:
-    return short_moment(instant) if with_time else short(_local(instant).date())
-
-
-def notification(intake: IntakeLike, opts: Options) -> Opening:
-    """Form A: how promptly the death was notified (24 hours; by the end of the next day
-    when its time is not known), and whether the child lived in the board's area (else it
-    is marked for transfer to that area's panel)."""
-    died, notified = opts["died"], intake.effective_at
-    died_on = _local(died.at).date()
-    data: dict[str, Any] = {"died_on": died_on.isoformat(), "notified_as": opts["death"],
-                            "death": None}
-    dues = {}
-    if died.time_known:
-        hours = (notified - died.at).total_seconds() / 3600
-        data["hours_to_notify"] = round(hours, 1)
-        data["notified_late"] = hours > 24
-    else:  # 24 hours from an unknown time: by the end of the day after the death at the latest
-        next_day = died_on + dt.timedelta(days=1)
-        data["time_of_death_known"] = False
-        data["notified_late"] = _local(notified).date() > next_day
-        dues["notification"] = (next_day, "by the day after the death (time not given)")
-    areas = {a.lower() for a in intake.areas}
-    local = not areas or opts["residence"].lower() in areas
-    if not local:
-        data["transfer_to_area"] = opts["residence"]
-    return Opening(data=data, events={"death": died.at},
-                   opens=RAPID_RESPONSE if opts["death"] == "unexpected" and local else (),
-                   meets=("notification",), stage=None if local else "transfer_pending",
-                   dues=dues)
-
-
-def notified_twice(reference: str, pseudonym: str, data: Mapping[str, Any]) -> str:
-    died = dt.date.fromisoformat(data["died_on"])
-    return (f"this death may already be notified as {reference} ({pseudonym}, died "
-            f"{short(died)}, age {data['age_band']}, notified by "
-            f"{data.get('notifier_agency')}): if it is a different child, notify again with "
-            "--different-child")
-
-
 INTAKE = Intake(
-    options=(
-        Option("died", "date and time of the death: 'YYYY-MM-DD HH:MM' (or a date alone)",
-               kind="moment", required=True, event="death"),
-        Option("age_band", "the child's age band (no date of birth)", kind="choice",
-               choices=AGE_BANDS, required=True),
-        Option("place", "where the child died", kind="choice", choices=PLACES,
-               required=True),
-        Option("notifier", "the professional who notified: name and role", required=True),
-        Option("notifier_agency", "the notifying professional's agency", kind="agency",
-               required=True),
-        Option("residence", "the area the child normally lived in (e.g. Kent)",
-               required=True),
-        Option("death", "expected or unexpected, as the notifier sees it", kind="choice",
-               choices=EXPECTATION, required=True),
-    ),
-    prepare=notification, guards=(died_before_notification,),
-    duplicate_on=("died_on", "age_band"), duplicate_message=notified_twice)
+    options=INTAKE_OPTIONS, prepare=notification(RAPID_RESPONSE),
+    guards=(died_before_notification,), duplicate_on=("died_on", "age_band"),
+    duplicate_message=notified_twice)
 
 
 REFERRAL = Step(
     "refer_for_scr", "Referred for a serious case review", ("triage", *OPEN_STAGES),
     options=(Option("reason", "why the SCR criteria may be met", required=True),),
     guards=(not_yet_referred,), records="scr_referral", effect=refer_for_scr, needs="--reason")
-REPORT_STEPS = (
-    Step("request_reports", "Form B requested from agencies", REPORTING,
-         options=(Option("agency", "an agency that knew the child, CODE or CODE=DUE-DATE "
-                                   "(repeatable)", kind="agency_due", required=True,
-                         multiple=True),),
-         guards=(reports_not_yet_requested,), effect=ask("form_b"),
-         needs="--agency CODE[=DATE] (repeat)"),
-    Step("receive_report", "Form B received", REPORTING,
-         options=(Option("agency", "whose Form B arrived", kind="asked_agency", required=True),
-                  NOTE),
-         guards=(report_awaited,), effect=receive("form_b"), needs="--agency CODE"),
-    Step("waive_report", "Form B waived", REPORTING,
-         options=(Option("agency", "the agency", kind="asked_agency", required=True),
-                  Option("reason", "why it is not needed", required=True)),
-         guards=(report_awaited,), effect=waive("form_b"), needs="--agency CODE, --reason"),
-)
+REPORT_STEPS = agency_steps("form_b", "Form B", REPORTING)
 
 CDR = Workflow(
     key="cdr", version="2008.1", kind="cdr", kind_name="child death review",
@@ -346,9 +177,7 @@ CDR = Workflow(
         Deadline("final_discussion", "Final local case discussion", "12 weeks", "death"),
         Deadline("form_b", "Agency report (Form B)", "15 working days", "request",
                  per_agency=True),
-        Deadline("panel_review", "Review at the CDOP meeting", "", "",
-                 set_by="the date of the CDOP meeting it is listed for",
-                 fixed="it is the date of the CDOP meeting: move it with the defer step"),
+        PANEL_REVIEW,
     ),
     initial_records="notification",
     initial_opens=("notification", "triage"),
@@ -365,7 +194,7 @@ CDR = Workflow(
         Step("transfer", "Transferred to the panel of the child's home area",
              ("triage", "transfer_pending"), "transferred",
              options=(Option("to_panel", "the panel it went to", required=True), NOTE),
-             effect=transfer, needs="--to-panel"),
+             effect=transfer(RAPID_RESPONSE), needs="--to-panel"),
         Step("convene_team", "Rapid response team convened", ("rapid_response",),
              options=(Option("paediatrician", "the designated paediatrician", required=True),
                       Option("police", "the police officer", required=True),
@@ -390,16 +219,7 @@ CDR = Workflow(
              ("final_discussion",), "agency_reports", options=(NOTE,),
              records="final_discussion", meets=("final_discussion",)),
         *REPORT_STEPS,
-        Step("ready_for_panel", "Listed for the next CDOP meeting", ("agency_reports",),
-             "awaiting_panel",
-             options=(Option("no_reports_reason", "why no Form B was needed"),),
-             preconditions=(all_reports_in,), guards=(some_reports_or_reason, meeting_scheduled),
-             records="listed", effect=list_for_panel,
-             needs="every Form B received or waived; a meeting scheduled"),
-        Step("defer", "Deferred to the following CDOP meeting", ("awaiting_panel",),
-             options=(Option("reason", "why the panel deferred it", required=True),),
-             guards=(later_meeting_scheduled,), effect=defer, moves=("panel_review",),
-             needs="--reason"),
+        *panel_steps("agency_reports", "form_b", "Form B", "request_reports"),
         Step("review", "Reviewed by the panel (Form C)", ("awaiting_panel",), "reviewed",
              options=(
                  Option("category", "category of death (the highest that applies)",

@@ -106,3 +106,77 @@ def count(period_from: dt.date, period_to: dt.date, cases: Sequence[CaseRow], *,
             figures.referred_for_scr += 1
             tally("referred_for_scr", case)
     return figures
+
+
+@dataclass
+class DeathFigures2018(Tally):
+    """The 2018 guidance's figures: JARs and CDRMs, and the analysis form's findings."""
+
+    notified: int = 0
+    jars: int = 0
+    cdrms_held: int = 0
+    reviewed: int = 0
+    reviewed_within_12_months: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    modifiable: dict[str, int] = field(default_factory=lambda: {"yes": 0, "no": 0})
+    submitted_to_ncmd: int = 0
+
+    def rows(self) -> Sequence[Row]:
+        reviewed = self.reviewed
+        share = (f" ({100 * self.reviewed_within_12_months / reviewed:.0f}%)"
+                 if reviewed else "")
+        return [
+            (0, "Deaths notified", "notified"),
+            (1, "with a Joint Agency Response", "jars"),
+            (0, "Child Death Review Meetings held", "cdrms_held"),
+            (0, "Deaths reviewed by the CDOP", "reviewed"),
+            (1, "within 12 months of the death", "reviewed_within_12_months",
+             f"{self.reviewed_within_12_months}{share}"),
+            (1, "by category:", "", None),
+            *((2, name.replace("_", " "), f"by_category.{name}", n)
+              for name, n in self.by_category.items()),
+            (1, "modifiable factors: yes / no", "modifiable",
+             f"{self.modifiable['yes']} / {self.modifiable['no']}"),
+            (0, "Analysis forms submitted to the NCMD", "submitted_to_ncmd"),
+        ]
+
+
+def figures_2018(categories: Sequence[str]) -> Figures:
+    return Figures("child_deaths_2018", "Child deaths (2018 guidance)",
+                   partial(count_2018, categories=tuple(categories)))
+
+
+def count_2018(period_from: dt.date, period_to: dt.date, cases: Sequence[CaseRow], *,
+               categories: tuple[str, ...]) -> DeathFigures2018:
+    figures = DeathFigures2018(period_from, period_to, by_category=dict.fromkeys(categories, 0))
+    within = figures.within
+
+    def tally(name: str, case: CaseRow) -> None:
+        figures.count(name, case.reference)
+
+    for case in cases:
+        data = case.data
+        if within(case.opened_on):
+            figures.notified += 1
+            tally("notified", case)
+        if within(case.on("triage")) and data.get("jar"):
+            figures.jars += 1
+            tally("jars", case)
+        if within(case.on("cdrm_held")):
+            figures.cdrms_held += 1
+            tally("cdrms_held", case)
+        reviewed_on = case.on("review")
+        if reviewed_on is not None and within(reviewed_on):
+            figures.reviewed += 1
+            tally("reviewed", case)
+            figures.by_category[data["category"]] += 1
+            figures.modifiable[data["modifiable"]] += 1
+            died = case.on("death")
+            if died and reviewed_on <= pendulum.Date(died.year, died.month, died.day).add(
+                    months=12):
+                figures.reviewed_within_12_months += 1
+                tally("reviewed_within_12_months", case)
+        if within(case.on("ncmd")):
+            figures.submitted_to_ncmd += 1
+            tally("submitted_to_ncmd", case)
+    return figures

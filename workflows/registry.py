@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from workflows.cdr import CDR
+from workflows.cdr2018 import CDR_2018
 from workflows.cspr2018 import CSPR_2018
 from workflows.cspr2023 import CSPR_2023
 from workflows.definition import Workflow
@@ -24,7 +25,8 @@ from workflows.scr2006 import SCR_2006
 from workflows.scr2010 import SCR_2010
 from workflows.scr2013 import SCR_2013
 
-ALL: tuple[Workflow, ...] = (SCR_2006, SCR_2010, SCR_2013, CDR, CSPR_2018, CSPR_2023)
+ALL: tuple[Workflow, ...] = (SCR_2006, SCR_2010, SCR_2013, CDR, CDR_2018, CSPR_2018,
+                             CSPR_2023)
 
 Switches = Mapping[tuple[str, str], dt.date]
 
