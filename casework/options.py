@@ -94,7 +94,7 @@ def _convert(option: Option, value: Any, checks: Mapping[str, AgencyCheck]) -> A
         return Moment(parse_moment(text, what=option.flag), bool(_TIME_GIVEN.search(text)))
     if option.kind == "number":
         digits = text.upper().removeprefix("A")
-        if not digits.isdigit():
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
             raise InvalidInput(f"{option.flag} must be a number such as 3 or A3 (not {text!r})")
         return int(digits)
     if option.kind in checks:

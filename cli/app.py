@@ -94,6 +94,15 @@ class CaseworkGroup(click.Group):
             return super().invoke(ctx)
         except CaseworkError as error:
             raise UserError(error) from None
+        except OSError as error:  # a path too long, a folder not there, not allowed
+            if isinstance(error, ConnectionError | TimeoutError):
+                raise
+            from cli.guard import shown
+
+            where = f" {shown(str(error.filename))}" if error.filename else ""
+            failure = click.ClickException(f"cannot use{where}: {error.strerror or error}")
+            failure.exit_code = 2
+            raise failure from None
         except Exception as error:
             if type(error).__module__.startswith("sqlalchemy"):
                 message = str(getattr(error, "orig", None) or error).splitlines()[0]

@@ -26,6 +26,7 @@ from cli import (
     workflow,
 )
 from cli.app import App, CaseworkGroup
+from cli.guard import guard
 
 
 @click.group(cls=CaseworkGroup, context_settings={"help_option_names": ["-h", "--help"],
@@ -64,6 +65,7 @@ cli.add_command(deadlines.deadlines)
 cli.add_command(outbox.outbox)
 cli.add_command(scheduler.scheduler)
 cli.add_command(workflow.workflow)
+guard(cli)  # last: every command's arguments pass one gate
 
 
 def main() -> None:
