@@ -186,7 +186,10 @@ def load_settings(db: str | None = None, config: str | None = None,
     settings = Settings(database_url=url, database_source=source, config_path=path)
     settings.database = _tuning(data.get("database", {}), path)
     board = data.get("board", {})
-    settings.board_name = str(board.get("name") or settings.board_name)
+    from casework.options import one_line
+
+    settings.board_name = one_line(str(board.get("name") or settings.board_name),
+                                   f"config file {path}: [board] name")
     areas = board.get("areas", [])
     if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
         raise InvalidInput(f"config file {path}: [board] areas must be a list of area names")
@@ -262,6 +265,10 @@ def _email(table: Any, path: Path | None, url: str, env: Mapping[str, str]) -> E
     sender = table.get("from")
     if sender is not None and (not isinstance(sender, str) or "@" not in sender):
         raise InvalidInput(f"{where} from: {sender!r} is not an email address")
+    if sender is not None:
+        from casework.options import one_line
+
+        one_line(sender, f"{where} from")
     smtp = table.get("smtp")
     return EmailSettings(folder=folder, sender=sender, templates=templates,
                          smtp=_smtp(smtp, f"config file {path}: [email.smtp]")

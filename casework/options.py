@@ -22,6 +22,19 @@ def required(value: str | None, flag: str) -> str:
     return text
 
 
+# Line breaks Python's email package would refuse in a header (CR, LF and the Unicode ones).
+_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(value: str, flag: str) -> str:
+    """Text that reaches an email header (a name, a pseudonym, the sender): a line break
+    would end the header there and start another, so it is refused when it is entered."""
+    if _BREAKS.search(value):
+        raise InvalidInput(f"{flag} must be one line: it holds a line break, which an email "
+                           "header cannot carry")
+    return value
+
+
 def option_names(step: Step) -> str:
     return ", ".join(o.flag for o in step.options) or "none"
 

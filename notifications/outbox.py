@@ -18,6 +18,7 @@ mail client shows it once.
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import datetime as dt
 import hashlib
@@ -99,6 +100,16 @@ def build_message(row: OutboxEmail) -> EmailMessage:
     return message
 
 
+def _built(row: OutboxEmail) -> EmailMessage:
+    """The row as a message; a row no message can be made of (a line break in a header,
+    stored before it was refused at entry) fails alone instead of stopping the delivery."""
+    try:
+        return build_message(row)
+    except (ValueError, TypeError, KeyError, binascii.Error) as exc:
+        raise PermanentFailure(f"cannot be made into an email ({exc}); the others "
+                               "were sent") from None
+
+
 def deliver(service: CaseService, transport: Transport, *, limit: int | None = None,
             actor: str = "outbox") -> DeliveryReport:
     """Send what is due in the outbox, oldest first, over one connection; each outcome is
@@ -119,7 +130,7 @@ def deliver(service: CaseService, transport: Transport, *, limit: int | None = N
                 try:
                     if connection is None:  # only once there is something to send
                         connection = open_connection.enter_context(transport.connect())
-                    refused = connection.send(build_message(row), f"{row.id:06d}-{row.key}")
+                    refused = connection.send(_built(row), f"{row.id:06d}-{row.key}")
                 except ServerUnavailable as exc:
                     for waiting in rows[index:]:  # the rest of the batch goes back
                         _temporary(service, waiting, str(exc), report)
