@@ -18,6 +18,7 @@ from cli import (
     case,
     deadlines,
     death,
+    doctor,
     outbox,
     report,
     scheduler,
@@ -65,6 +66,7 @@ cli.add_command(deadlines.deadlines)
 cli.add_command(outbox.outbox)
 cli.add_command(scheduler.scheduler)
 cli.add_command(workflow.workflow)
+cli.add_command(doctor.doctor)
 guard(cli)  # last: every command's arguments pass one gate
 
 
