@@ -29,7 +29,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
 from casework.db import claim as claim_rows
@@ -47,7 +47,10 @@ if TYPE_CHECKING:
     from casework.service import CaseService
 
 log = logging.getLogger("casework.outbox")
-LEASE = dt.timedelta(minutes=10)  # a claimed row goes back to the queue after this
+# A claimed row goes back to the queue after this: longer than one message may take with a
+# relay that uses all RFC 5321 allows (10 minutes for the final reply to DATA, and the rest),
+# and renewed as each row's turn comes, so no other sender takes a row still being sent.
+LEASE = dt.timedelta(minutes=25)
 GIVE_UP = dt.timedelta(days=3)  # temporary failures for this long become a failure
 BATCH = 100
 STATUSES = ("pending", "sending", "sent", "failed")
@@ -127,6 +130,8 @@ def deliver(service: CaseService, transport: Transport, *, limit: int | None = N
             if left is not None:
                 left -= len(rows)
             for index, row in enumerate(rows):
+                if index and not _renewed(service, row):
+                    continue  # its lease ran out meanwhile and another sender took it
                 try:
                     if connection is None:  # only once there is something to send
                         connection = open_connection.enter_context(transport.connect())
@@ -178,6 +183,20 @@ def claim(service: CaseService, batch: int) -> list[OutboxEmail]:
     query = (select(OutboxEmail).where(OutboxEmail.id.in_(claimed)).order_by(OutboxEmail.id)
              .execution_options(populate_existing=True))
     return list(session.exec(query))
+
+
+def _renewed(service: CaseService, row: OutboxEmail) -> bool:
+    """Renew this sender's lease on `row` as its turn comes, if it still holds it."""
+    held = service.session.connection().execute(
+        update(OutboxEmail).where(OutboxEmail.id == row.id, OutboxEmail.status == "sending",
+                                  OutboxEmail.claimed_until == row.claimed_until)
+        .values(claimed_until=service.clock.now() + LEASE))
+    service.session.commit()
+    if not held.rowcount:
+        service.session.expunge(row)
+        return False
+    service.session.refresh(row)
+    return True
 
 
 def _attempted(service: CaseService, row: OutboxEmail) -> dt.datetime:
