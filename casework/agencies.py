@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from casework.errors import InvalidInput, UnknownAgency
 from casework.models import Agency, BoardContact
-from casework.options import required
+from casework.options import one_line, required
 from casework.transaction import atomic
 from workflows import registry
 
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from casework.service import CaseService
 
 AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
-EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+# RFC 5322's dot-atom on both sides: no quoted local parts, comments or other specials
+EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                   r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{1,62}")
 # Who the board is, by role, for requests' replies and escalations.
 BOARD_ROLES = {"chair": "Board chair",
                **{role: title for w in registry.ALL for role, title in w.roles.items()},
@@ -120,7 +122,7 @@ def set_board_contact(service: CaseService, role: str, email: str, *, actor: str
     if role not in BOARD_ROLES:
         raise InvalidInput(f"no board role {role!r} (roles: {', '.join(BOARD_ROLES)})")
     address = addresses(email, "--email", single=True)
-    name = (name or "").strip() or None
+    name = one_line((name or "").strip(), "--name") or None
     if name and (len(name) > 200 or any(c in name for c in '<>@",;')):
         raise InvalidInput("--name is a person's or mailbox's name, without <>@\",;")
     row = service.session.get(BoardContact, role)
@@ -141,7 +143,7 @@ def set_board_contact(service: CaseService, role: str, email: str, *, actor: str
 
 
 def _agency_name(value: str | None) -> str:
-    text = required(value, "--name")
+    text = one_line(required(value, "--name"), "--name")
     if len(text) > 200:
         raise InvalidInput("an agency's --name is at most 200 characters")
     return text
@@ -157,7 +159,7 @@ def addresses(value: str | Sequence[str] | None, flag: str, *, single: bool = Fa
             address = part.strip()
             if not address:
                 continue
-            if len(address) > 254 or not EMAIL.match(address):
+            if len(address) > 254 or not EMAIL.fullmatch(address):
                 raise InvalidInput(f"{flag} {address!r} is not an email address")
             if address.lower() not in (a.lower() for a in found):
                 found.append(address)

@@ -48,6 +48,9 @@ The board's config file is TOML, found at `--config`, else `$CASEWORK_CONFIG`, e
     security = "starttls"                  # starttls | tls (implicit) | none
     username = "casework"                  # the password comes from $CASEWORK_SMTP_PASSWORD
     password_env = "CASEWORK_SMTP_PASSWORD"
+    timeout = 30                           # seconds to connect, greet, STARTTLS and log in
+    data_timeout = 600                     # seconds for each reply once sending: RFC 5321
+                                           # gives the final reply to DATA ten minutes
     ca_file = "/etc/ssl/board-relay.pem"   # to trust a relay with its own certificate
 
     [scheduler]
@@ -83,7 +86,10 @@ class SmtpSettings:
     security: str = "starttls"
     username: str | None = None
     password_env: str = "CASEWORK_SMTP_PASSWORD"
-    timeout: float = 30.0
+    timeout: float = 30.0  # connecting, the greeting, EHLO, STARTTLS, the login
+    # each reply once a message is under way, above all the final reply to DATA, which RFC
+    # 5321 (4.5.3.2.6) lets a relay take ten minutes over: giving up sooner sends it twice
+    data_timeout: float = 600.0
     ca_file: Path | None = None
 
 
@@ -186,7 +192,10 @@ def load_settings(db: str | None = None, config: str | None = None,
     settings = Settings(database_url=url, database_source=source, config_path=path)
     settings.database = _tuning(data.get("database", {}), path)
     board = data.get("board", {})
-    settings.board_name = str(board.get("name") or settings.board_name)
+    from casework.options import one_line
+
+    settings.board_name = one_line(str(board.get("name") or settings.board_name),
+                                   f"config file {path}: [board] name")
     areas = board.get("areas", [])
     if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
         raise InvalidInput(f"config file {path}: [board] areas must be a list of area names")
@@ -262,6 +271,10 @@ def _email(table: Any, path: Path | None, url: str, env: Mapping[str, str]) -> E
     sender = table.get("from")
     if sender is not None and (not isinstance(sender, str) or "@" not in sender):
         raise InvalidInput(f"{where} from: {sender!r} is not an email address")
+    if sender is not None:
+        from casework.options import one_line
+
+        one_line(sender, f"{where} from")
     smtp = table.get("smtp")
     return EmailSettings(folder=folder, sender=sender, templates=templates,
                          smtp=_smtp(smtp, f"config file {path}: [email.smtp]")
@@ -275,7 +288,8 @@ def _smtp(table: Any, where: str) -> SmtpSettings:
         raise InvalidInput(f"{where}: never put the SMTP password in a file; name the "
                            "environment variable that holds it with password_env "
                            "(default CASEWORK_SMTP_PASSWORD)")
-    known = {"host", "port", "security", "username", "password_env", "timeout", "ca_file"}
+    known = {"host", "port", "security", "username", "password_env", "timeout", "data_timeout",
+             "ca_file"}
     unknown = set(table) - known
     if unknown:
         raise InvalidInput(f"{where}: unknown setting {sorted(unknown)[0]!r} "
@@ -290,8 +304,12 @@ def _smtp(table: Any, where: str) -> SmtpSettings:
     if not isinstance(port, int) or not 0 < port < 65536:
         raise InvalidInput(f"{where}: port must be a number from 1 to 65535")
     timeout = table.get("timeout", 30)
-    if not isinstance(timeout, int | float) or timeout <= 0:
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
         raise InvalidInput(f"{where}: timeout must be a number of seconds")
+    data_timeout = table.get("data_timeout", 600)
+    if not isinstance(data_timeout, int | float) or isinstance(data_timeout, bool) \
+            or data_timeout <= 0:
+        raise InvalidInput(f"{where}: data_timeout must be a number of seconds")
     username = table.get("username")
     password_env = table.get("password_env", "CASEWORK_SMTP_PASSWORD")
     if not isinstance(password_env, str) or not password_env:
@@ -301,7 +319,8 @@ def _smtp(table: Any, where: str) -> SmtpSettings:
         raise InvalidInput(f"{where} ca_file: {ca_file} does not exist")
     return SmtpSettings(host=host.strip(), port=port, security=security,
                         username=str(username) if username else None,
-                        password_env=password_env, timeout=float(timeout), ca_file=ca_file)
+                        password_env=password_env, timeout=float(timeout),
+                        data_timeout=float(data_timeout), ca_file=ca_file)
 
 
 def _folder(value: Any, what: str) -> Path | None:

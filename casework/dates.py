@@ -15,9 +15,9 @@ from casework.clock import LOCAL_TZ, UTC
 from casework.errors import InvalidInput
 from workflows.formats import short
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", re.ASCII)
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$", re.ASCII)
 
 DATE_HELP = "use YYYY-MM-DD (or DD/MM/YYYY), e.g. 2008-03-20"
 # Far wider than any review needs, and far from the calendar's edges, so that no deadline

@@ -23,7 +23,7 @@ from casework.dates import local_date
 from casework.errors import Conflict, InvalidInput
 from casework.handle import CaseHandle, jsonable
 from casework.models import Case, ReferenceCounter
-from casework.options import required
+from casework.options import one_line, required
 from casework.timescales import effective_rules
 from casework.transaction import atomic
 from workflows.definition import Workflow
@@ -74,7 +74,7 @@ def open_in_transaction(service: CaseService, workflow: str | Workflow, pseudony
     stage, dues = taken.stage, taken.dues
     rules = effective_rules(workflow, service.settings.timescales.get(workflow.key),
                             f"config file {service.settings.config_path}")
-    pseudonym = required(pseudonym, "--pseudonym")
+    pseudonym = one_line(required(pseudonym, "--pseudonym"), "--pseudonym")
     if len(pseudonym) > 80:
         raise InvalidInput("a pseudonym is at most 80 characters")
     opened_on = local_date(effective)

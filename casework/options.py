@@ -22,6 +22,19 @@ def required(value: str | None, flag: str) -> str:
     return text
 
 
+# Line breaks Python's email package would refuse in a header (CR, LF and the Unicode ones).
+_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(value: str, flag: str) -> str:
+    """Text that reaches an email header (a name, a pseudonym, the sender): a line break
+    would end the header there and start another, so it is refused when it is entered."""
+    if _BREAKS.search(value):
+        raise InvalidInput(f"{flag} must be one line: it holds a line break, which an email "
+                           "header cannot carry")
+    return value
+
+
 def option_names(step: Step) -> str:
     return ", ".join(o.flag for o in step.options) or "none"
 
@@ -94,7 +107,7 @@ def _convert(option: Option, value: Any, checks: Mapping[str, AgencyCheck]) -> A
         return Moment(parse_moment(text, what=option.flag), bool(_TIME_GIVEN.search(text)))
     if option.kind == "number":
         digits = text.upper().removeprefix("A")
-        if not digits.isdigit():
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
             raise InvalidInput(f"{option.flag} must be a number such as 3 or A3 (not {text!r})")
         return int(digits)
     if option.kind in checks:

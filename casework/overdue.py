@@ -133,6 +133,9 @@ def overdue_listing(service: CaseService, as_of: dt.date, *,
              .where(*candidates))
     if agency:
         query = query.where(Deadline.agency_code == service.agency(agency).code)
+    from casework.quarantine import excluding
+
+    query = excluding(query, service.session, Case.id)
     rows = list(service.session.connection().execute(query))
     replayed = None
     if past:

@@ -346,6 +346,9 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
         query = query.where(d.agency_code == service.agency(agency).code)
     if kind:
         query = query.where(c.kind == kind)
+    from casework.quarantine import excluding
+
+    query = excluding(query, service.session, c.id)
     rows = map(_ListedRow._make, service.session.connection().execute(query))  # Core rows
     views = []
     for row in rows:

@@ -64,6 +64,9 @@ def standing(session: Session, as_of: dt.date, case_ids: Any) -> Standing:
                     or_(moving, col(History.to_state).is_not(None)),
                     col(History.effective_at) <= end_of_day(as_of))
              .order_by(History.id))
+    from casework.quarantine import excluding
+
+    query = excluding(query, session, History.case_id)
     result = Standing()
     for case_id, step, to_state, effective_at, data in session.connection().execute(query):
         if to_state:

@@ -28,6 +28,7 @@ class App:
         self.clock = clock
         self._settings: Settings | None = None
         self.notifier: Notifier | None = None
+        self.warned = False  # about damaged cases, once a command
 
     @property
     def settings(self) -> Settings:
@@ -42,6 +43,7 @@ class App:
         """The case service, with the notifier that queues agencies' emails as cases move
         (`self.notifier.queued` lists what this command queued)."""
         from casework.db import open_engine, session_scope
+        from casework.quarantine import quarantine
         from casework.service import CaseService
         from notifications.notifier import Notifier
 
@@ -49,9 +51,17 @@ class App:
         self.notifier = Notifier(self.settings)
         try:
             with session_scope(engine) as session:
+                damaged = quarantine(session)
+                session.commit()  # the scan's read ends here: a claim opens its own
                 yield CaseService(session, self.settings, self.clock, listeners=[self.notifier])
         finally:
             engine.dispose()
+        if damaged and not self.warned:
+            self.warned = True
+            click.echo(f"Warning: {len(damaged)} damaged case{'s' if len(damaged) > 1 else ''}"
+                       " skipped (`casework doctor` lists them all):", err=True)
+            for damage in damaged[:10]:
+                click.echo(f"  {damage.line()}", err=True)
 
     def transport(self) -> Any:
         """The mail transport the settings name; a relay that cannot be used (no password)
@@ -94,6 +104,15 @@ class CaseworkGroup(click.Group):
             return super().invoke(ctx)
         except CaseworkError as error:
             raise UserError(error) from None
+        except OSError as error:  # a path too long, a folder not there, not allowed
+            if isinstance(error, ConnectionError | TimeoutError):
+                raise
+            from cli.guard import shown
+
+            where = f" {shown(str(error.filename))}" if error.filename else ""
+            failure = click.ClickException(f"cannot use{where}: {error.strerror or error}")
+            failure.exit_code = 2
+            raise failure from None
         except Exception as error:
             if type(error).__module__.startswith("sqlalchemy"):
                 message = str(getattr(error, "orig", None) or error).splitlines()[0]

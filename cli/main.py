@@ -18,6 +18,7 @@ from cli import (
     case,
     deadlines,
     death,
+    doctor,
     outbox,
     report,
     scheduler,
@@ -26,6 +27,7 @@ from cli import (
     workflow,
 )
 from cli.app import App, CaseworkGroup
+from cli.guard import guard
 
 
 @click.group(cls=CaseworkGroup, context_settings={"help_option_names": ["-h", "--help"],
@@ -64,6 +66,8 @@ cli.add_command(deadlines.deadlines)
 cli.add_command(outbox.outbox)
 cli.add_command(scheduler.scheduler)
 cli.add_command(workflow.workflow)
+cli.add_command(doctor.doctor)
+guard(cli)  # last: every command's arguments pass one gate
 
 
 def main() -> None:

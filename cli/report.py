@@ -81,7 +81,10 @@ def _email_board(app: App, day: Any, actor: str) -> None:
         row, listing = email_overdue_listing(service, day, actor=actor,
                                              key=f"board/overdue/{day.isoformat()}/{stamp}")
         service.commit()
-    assert row is not None  # the key is new: it has this instant in it
+    if row is None:  # the same second as another run: that one queued it
+        click.echo(f"The overdue listing as of {short(day)} was already queued this second "
+                   "(`casework outbox list`): not queued twice.")
+        return
     click.echo(f"Queued the overdue listing as of {short(day)} ({listing.total} item"
                f"{'s' if listing.total != 1 else ''}) to {row.recipients}, with "
                f"{row.attachments[0]['filename']} attached (outbox #{row.id}). It goes with "

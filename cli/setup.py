@@ -46,6 +46,7 @@ def demo(app: App, fresh: bool) -> None:
     from casework.dates import local_date
     from casework.db import init_database, sqlite_path
     from casework.demo import build_demo
+    from casework.demo_guard import refuse_unless_demo
     from notifications.outbox import deliver
     from notifications.reports import email_overdue_listing
     from notifications.scheduler import sweep
@@ -58,6 +59,7 @@ def demo(app: App, fresh: bool) -> None:
     # The demo's emails always go to a folder beside its database, never to a relay the
     # config file may name: its agencies are on example.org.
     folder = (path.parent if path is not None else Path("demo")) / "outbox"
+    refuse_unless_demo(url)
     if fresh and path is not None:
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)

@@ -18,6 +18,7 @@ mail client shows it once.
 from __future__ import annotations
 
 import base64
+import binascii
 import contextlib
 import datetime as dt
 import hashlib
@@ -28,7 +29,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, update
 from sqlmodel import select
 
 from casework.db import claim as claim_rows
@@ -46,7 +47,10 @@ if TYPE_CHECKING:
     from casework.service import CaseService
 
 log = logging.getLogger("casework.outbox")
-LEASE = dt.timedelta(minutes=10)  # a claimed row goes back to the queue after this
+# A claimed row goes back to the queue after this: longer than one message may take with a
+# relay that uses all RFC 5321 allows (10 minutes for the final reply to DATA, and the rest),
+# and renewed as each row's turn comes, so no other sender takes a row still being sent.
+LEASE = dt.timedelta(minutes=25)
 GIVE_UP = dt.timedelta(days=3)  # temporary failures for this long become a failure
 BATCH = 100
 STATUSES = ("pending", "sending", "sent", "failed")
@@ -99,6 +103,16 @@ def build_message(row: OutboxEmail) -> EmailMessage:
     return message
 
 
+def _built(row: OutboxEmail) -> EmailMessage:
+    """The row as a message; a row no message can be made of (a line break in a header,
+    stored before it was refused at entry) fails alone instead of stopping the delivery."""
+    try:
+        return build_message(row)
+    except (ValueError, TypeError, KeyError, binascii.Error) as exc:
+        raise PermanentFailure(f"cannot be made into an email ({exc}); the others "
+                               "were sent") from None
+
+
 def deliver(service: CaseService, transport: Transport, *, limit: int | None = None,
             actor: str = "outbox") -> DeliveryReport:
     """Send what is due in the outbox, oldest first, over one connection; each outcome is
@@ -116,10 +130,12 @@ def deliver(service: CaseService, transport: Transport, *, limit: int | None = N
             if left is not None:
                 left -= len(rows)
             for index, row in enumerate(rows):
+                if index and not _renewed(service, row):
+                    continue  # its lease ran out meanwhile and another sender took it
                 try:
                     if connection is None:  # only once there is something to send
                         connection = open_connection.enter_context(transport.connect())
-                    refused = connection.send(build_message(row), f"{row.id:06d}-{row.key}")
+                    refused = connection.send(_built(row), f"{row.id:06d}-{row.key}")
                 except ServerUnavailable as exc:
                     for waiting in rows[index:]:  # the rest of the batch goes back
                         _temporary(service, waiting, str(exc), report)
@@ -167,6 +183,20 @@ def claim(service: CaseService, batch: int) -> list[OutboxEmail]:
     query = (select(OutboxEmail).where(OutboxEmail.id.in_(claimed)).order_by(OutboxEmail.id)
              .execution_options(populate_existing=True))
     return list(session.exec(query))
+
+
+def _renewed(service: CaseService, row: OutboxEmail) -> bool:
+    """Renew this sender's lease on `row` as its turn comes, if it still holds it."""
+    held = service.session.connection().execute(
+        update(OutboxEmail).where(OutboxEmail.id == row.id, OutboxEmail.status == "sending",
+                                  OutboxEmail.claimed_until == row.claimed_until)
+        .values(claimed_until=service.clock.now() + LEASE))
+    service.session.commit()
+    if not held.rowcount:
+        service.session.expunge(row)
+        return False
+    service.session.refresh(row)
+    return True
 
 
 def _attempted(service: CaseService, row: OutboxEmail) -> dt.datetime:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pendulum
-from sqlalchemy import update
+from sqlalchemy import and_, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import select
 
@@ -58,6 +58,7 @@ class SweepReport:
     unaddressed: list[str] = field(default_factory=list)
     seconds: float = 0.0
     listing: str | None = None  # what became of the weekly overdue listing, if it was due
+    damaged: list[Any] = field(default_factory=list)  # cases set aside (casework.quarantine)
 
     def add(self, batch: SweepReport) -> None:
         """Count a committed batch."""
@@ -74,6 +75,10 @@ class SweepReport:
             text += f", {self.overtaken} overtaken reminders skipped"
         if self.unaddressed:
             text += f", {len(self.unaddressed)} with no address"
+        if self.damaged:
+            text += (f", {len(self.damaged)} damaged case{'s' if len(self.damaged) > 1 else ''}"
+                     f" skipped ({', '.join(d.reference for d in self.damaged[:5])}"
+                     f"{', ...' if len(self.damaged) > 5 else ''}: `casework doctor`)")
         text += f" ({self.seconds:.2f} s)"
         return text + (f"; {self.listing}" if self.listing else "")
 
@@ -85,10 +90,12 @@ def sweep(service: CaseService, as_of: dt.datetime, *, actor: str = "scheduler",
     that loses its database connection (a server restart, a dropped network) was rolled back
     whole by the server; it is tried again after a pause, RETRIES times before the sweep
     gives up and leaves it to the next run."""
+    from casework.quarantine import quarantine
     from notifications.render import Renderer
 
     started = time.perf_counter()
     report = SweepReport(as_of)
+    report.damaged = quarantine(service.session)
     renderer = Renderer(service.settings.mail.templates)
     session = service.session
     seen: set[int] = set()
@@ -131,7 +138,13 @@ def _claim(service: CaseService, as_of: dt.datetime) -> list[int]:
     """The next batch of deadlines whose pointer has passed, locked for this sweep: the
     UPDATE is the transaction's first statement, so on SQLite it holds the write lock until
     the batch commits; on PostgreSQL other sweepers skip the locked rows."""
-    return claim(service.session.connection(), Deadline, Deadline.next_level_at <= as_of,
+    from casework.quarantine import quarantined
+
+    due = Deadline.next_level_at <= as_of
+    skipped = quarantined(service.session)
+    if skipped:  # a damaged case's deadlines wait, untouched, until it is repaired
+        due = and_(due, Deadline.case_id.not_in(skipped))
+    return claim(service.session.connection(), Deadline, due,
                  Deadline.next_level_at, BATCH, next_level_at=Deadline.next_level_at)
 
 

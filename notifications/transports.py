@@ -129,6 +129,8 @@ class SmtpConnection:
 
     def open(self) -> None:
         self.client = self.transport.open_session()
+        if self.client.sock is not None:  # from here on each reply may take data_timeout
+            self.client.sock.settimeout(self.transport.settings.data_timeout)
 
     def close(self) -> None:
         _quit(self.client)

@@ -1,0 +1,75 @@
+"""One damaged row never stops the others: the sweep, delivery, the reports and the listings
+set it aside and say which case, what is wrong and how to repair it; `casework doctor` lists
+every one (issue 20). SQLite: the damage is written into the file by hand."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+DAMAGE = {
+    0: ("UPDATE case_record SET workflow_version = '1999.9' WHERE reference = ?",
+        "which this casework does not have"),
+    1: ("UPDATE case_record SET opened_on = '2008-13-45' WHERE reference = ?",
+        "has opened_on '2008-13-45', which is not a date"),
+    2: ("UPDATE case_record SET data = '{not json' WHERE reference = ?",
+        "has data that is not valid JSON"),
+    3: ("UPDATE deadline SET due_on = 'soon' WHERE case_id = "
+        "(SELECT id FROM case_record WHERE reference = ?)", "which is not a date"),
+}
+
+
+@pytest.fixture
+def damaged(run, agencies, db_path) -> tuple[list[str], list[str]]:
+    """Eight referrals, four of them damaged afterwards; returns (damaged, sound)."""
+    run("board", "set-contact", "mailbox", "--email", "lscb@board.example.org")
+    run("board", "set-contact", "chair", "--email", "chair@board.example.org")
+    refs = [run("scr", "refer", "--pseudonym", f"Child {n}", "--referred-by", "CSC",
+                "--on", f"2008-03-{10 + n}").stdout.split()[0] for n in range(8)]
+    run("outbox", "send")
+    with sqlite3.connect(db_path) as raw:
+        for index, (statement, _) in DAMAGE.items():
+            raw.execute(statement, (refs[index],))
+    return refs[:4], refs[4:]
+
+
+def test_the_sweep_skips_damaged_cases_and_queues_everyone_elses(run, damaged, db_path):
+    bad, good = damaged
+    result = run("scheduler", "run-once", "--as-of", "2008-12-01")
+    assert "4 damaged cases skipped (" + ", ".join(bad) + ": `casework doctor`)" in result.stdout
+    assert "Warning: 4 damaged cases skipped" in result.stderr
+    for index, (_, problem) in DAMAGE.items():
+        assert f"{bad[index]}: " in result.stderr and problem in result.stderr
+    with sqlite3.connect(db_path) as raw:
+        queued = [key for (key,) in raw.execute(
+            "SELECT key FROM outbox WHERE kind IN ('reminder', 'escalation')")]
+    assert {key.split("/")[0] for key in queued} == set(good)
+    assert "sent" in result.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize("command", [
+    ("report", "figures"), ("report", "overdue", "--as-of", "2008-11-01"),
+    ("report", "overdue"), ("case", "list", "--as-of", "2008-11-01"), ("case", "list"),
+    ("deadlines", "--as-of", "2008-11-01"), ("outbox", "send"),
+    ("report", "overdue", "--format", "csv"), ("case", "list", "--json")])
+def test_reports_and_listings_skip_damaged_cases_and_name_them(run, damaged, command):
+    bad, good = damaged
+    result = run(*command)
+    assert "Warning: 4 damaged cases skipped" in result.stderr
+    assert not any(ref in result.stdout for ref in bad)
+    if command[0] == "case":
+        assert all(ref in result.stdout for ref in good)
+
+
+def test_doctor_lists_every_damaged_case_with_its_repair(run, damaged):
+    bad, _ = damaged
+    out = run("doctor", expect=1).stdout
+    assert out.startswith("4 damaged cases, skipped by the scheduler")
+    for index, (_, problem) in DAMAGE.items():
+        assert f"  {bad[index]}: " in out and problem in out
+    assert out.count("    repair: ") == 4
+
+
+def test_doctor_on_a_sound_database(run, agencies):
+    assert run("doctor").stdout == "No damaged cases: every case and deadline can be read.\n"
