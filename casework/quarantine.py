@@ -5,6 +5,10 @@ or a record whose JSON does not decode used to end the sweep, the reports and th
 a traceback. `quarantine(session)` reads the rows raw (no type conversion), names each damaged
 case with what is wrong and how to repair it, and hides those cases (and their deadlines) from
 every ORM query on that session; `casework doctor` prints the same list.
+
+The scan reads every row in Python (seconds on a national database), so it runs only when a
+read has failed with one of UNREADABLE: the sweep then sets the damaged cases aside and goes on,
+and a command runs once more without them (cli.app). A sound database never pays for it.
 """
 
 from __future__ import annotations
@@ -17,8 +21,13 @@ from typing import Any
 from sqlalchemy import event, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
+from casework.errors import UnknownWorkflow
 from casework.models import Case, Deadline
 from workflows import registry
+
+# What reading a damaged row raises: a date or JSON that does not parse (ValueError, and
+# JSONDecodeError with it), a version this casework does not have, a record of the wrong shape.
+UNREADABLE = (ValueError, TypeError, KeyError, AttributeError, UnknownWorkflow)
 
 _CASE_DATES = ("opened_on", "last_step_on", "closed_on", "paused_on")
 _CASE_INSTANTS = ("opened_at", "updated_at")
@@ -104,10 +113,28 @@ def _readable(value: Any, *, date_only: bool) -> bool:
     return True
 
 
+# A date column a listing compares in SQL: a value of the wrong shape would drop out of the
+# comparison silently instead of failing, so the listings look for one before they read.
+_DATE_SHAPE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+
+
+def looks_damaged(session: Session) -> bool:
+    """A quick look (one index probe) for damage a read would not fail on: an open
+    deadline's due date of the wrong shape. SQLite only: PostgreSQL's typed columns cannot
+    hold one. Everything else is found when reading it fails (UNREADABLE)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return False
+    return connection.execute(text(
+        "SELECT 1 FROM deadline WHERE status = 'open' AND due_on NOT GLOB :shape LIMIT 1"),
+        {"shape": _DATE_SHAPE}).first() is not None
+
+
 def quarantine(session: Session) -> list[Damage]:
     """Scan, and hide the damaged cases from this session's queries from now on."""
     damaged = scan(session)
     session.info["quarantined"] = frozenset(d.case_id for d in damaged)
+    session.info["damaged"] = damaged
     return damaged
 
 

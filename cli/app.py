@@ -29,6 +29,7 @@ class App:
         self._settings: Settings | None = None
         self.notifier: Notifier | None = None
         self.warned = False  # about damaged cases, once a command
+        self.set_aside = False  # scan for damaged cases first (after a read failed on one)
 
     @property
     def settings(self) -> Settings:
@@ -43,7 +44,7 @@ class App:
         """The case service, with the notifier that queues agencies' emails as cases move
         (`self.notifier.queued` lists what this command queued)."""
         from casework.db import open_engine, session_scope
-        from casework.quarantine import quarantine
+        from casework.quarantine import looks_damaged, quarantine
         from casework.service import CaseService
         from notifications.notifier import Notifier
 
@@ -51,11 +52,16 @@ class App:
         self.notifier = Notifier(self.settings)
         try:
             with session_scope(engine) as session:
-                damaged = quarantine(session)
+                damaged = (quarantine(session) if self.set_aside or looks_damaged(session)
+                           else [])
                 session.commit()  # the scan's read ends here: a claim opens its own
+                self.warn(damaged)  # before the output, and even when the command fails
                 yield CaseService(session, self.settings, self.clock, listeners=[self.notifier])
         finally:
             engine.dispose()
+
+    def warn(self, damaged: list[Any]) -> None:
+        """Name the damaged cases a command set aside, on stderr, once a command."""
         if damaged and not self.warned:
             self.warned = True
             click.echo(f"Warning: {len(damaged)} damaged case{'s' if len(damaged) > 1 else ''}"
@@ -100,9 +106,15 @@ class CaseworkGroup(click.Group):
     """The root group: turns what a user can fix into a message, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # click consumes the command's arguments; kept to run it once more (click 8.2 names
+        # them _protected_args, the public name being deprecated)
+        args = (list(ctx._protected_args), list(ctx.args))
         try:
             return super().invoke(ctx)
         except CaseworkError as error:
+            if _damage_explains(ctx, error):
+                ctx._protected_args, ctx.args = args
+                return self.invoke(ctx)  # once more, the damaged cases set aside
             raise UserError(error) from None
         except OSError as error:  # a path too long, a folder not there, not allowed
             if isinstance(error, ConnectionError | TimeoutError):
@@ -114,12 +126,40 @@ class CaseworkGroup(click.Group):
             failure.exit_code = 2
             raise failure from None
         except Exception as error:
+            if _damage_explains(ctx, error):
+                ctx._protected_args, ctx.args = args
+                return self.invoke(ctx)
             if type(error).__module__.startswith("sqlalchemy"):
                 message = str(getattr(error, "orig", None) or error).splitlines()[0]
                 failure = click.ClickException(f"database error: {message}")
                 failure.exit_code = 8
                 raise failure from None
             raise
+
+
+def _damage_explains(ctx: click.Context, error: Exception) -> bool:
+    """Whether a failed read is explained by damaged cases (then the command runs once more
+    with them set aside): only the first time, and only when the scan finds some."""
+    from casework.quarantine import UNREADABLE
+
+    app = ctx.obj
+    if not isinstance(app, App) or app.set_aside or not isinstance(error, UNREADABLE):
+        return False
+    from casework.db import open_engine, session_scope
+    from casework.quarantine import scan
+
+    try:
+        engine = open_engine(app.settings.database_url, app.settings.database)
+    except Exception:  # no database to scan: the first error stands
+        return False
+    try:
+        with session_scope(engine) as session:
+            app.set_aside = bool(scan(session))
+    except Exception:
+        return False
+    finally:
+        engine.dispose()
+    return app.set_aside
 
 
 def actor_option(command: Callable) -> Callable:

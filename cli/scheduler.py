@@ -41,6 +41,7 @@ def run_once(app: App, as_of: str | None, send: bool) -> None:
     with app.service() as service:
         report, delivery = sweep_and_send(service, transport, moment, send=send)
     click.echo(report.line())
+    app.warn(report.damaged)
     for key in report.unaddressed:
         click.echo(f"  no address for {key}: set the board's contacts "
                    "(`casework board contacts`)")

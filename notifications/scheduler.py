@@ -34,6 +34,7 @@ from sqlmodel import select
 from casework.dates import LOCAL_TZ, local_date
 from casework.db import claim, first_line, retryable
 from casework.models import Agency, BoardContact, Case, Deadline, OutboxEmail
+from casework.quarantine import UNREADABLE
 from casework.reminders import Level, due_now, pending_levels
 from notifications.notifier import queue_email, request_context
 from workflows import registry
@@ -95,7 +96,7 @@ def sweep(service: CaseService, as_of: dt.datetime, *, actor: str = "scheduler",
 
     started = time.perf_counter()
     report = SweepReport(as_of)
-    report.damaged = quarantine(service.session)
+    report.damaged = list(service.session.info.get("damaged", ()))  # set aside already
     renderer = Renderer(service.settings.mail.templates)
     session = service.session
     seen: set[int] = set()
@@ -116,6 +117,14 @@ def sweep(service: CaseService, as_of: dt.datetime, *, actor: str = "scheduler",
             for deadline, case in rows:
                 _issue(service, renderer, case, deadline, as_of, actor, contacts, agencies, batch)
             session.commit()
+        except UNREADABLE:  # a damaged row: set the damaged cases aside, then go on
+            session.rollback()
+            if report.damaged:
+                raise
+            report.damaged = quarantine(session)
+            if not report.damaged:
+                raise
+            continue
         except DBAPIError as exc:
             session.rollback()
             failures += 1

@@ -73,3 +73,35 @@ def test_doctor_lists_every_damaged_case_with_its_repair(run, damaged):
 
 def test_doctor_on_a_sound_database(run, agencies):
     assert run("doctor").stdout == "No damaged cases: every case and deadline can be read.\n"
+
+
+@pytest.fixture
+def one_unknown_version(run, agencies, db_path) -> tuple[str, list[str]]:
+    """Three referrals, one of them running a version this casework does not have: damage
+    no quick look finds, only a read that fails on it."""
+    run("board", "set-contact", "mailbox", "--email", "lscb@board.example.org")
+    refs = [run("scr", "refer", "--pseudonym", f"Child {n}", "--referred-by", "CSC",
+                "--on", f"2008-03-{10 + n}").stdout.split()[0] for n in range(3)]
+    with sqlite3.connect(db_path) as raw:
+        raw.execute(DAMAGE[0][0], (refs[0],))
+    return refs[0], refs[1:]
+
+
+def test_a_sweep_that_fails_on_a_damaged_case_sets_it_aside_and_goes_on(
+        run, one_unknown_version, db_path):
+    bad, good = one_unknown_version
+    result = run("scheduler", "run-once", "--as-of", "2008-12-01", "--no-send")
+    assert f"1 damaged case skipped ({bad}: `casework doctor`)" in result.stdout
+    assert f"  {bad}: runs workflow scr version '1999.9'" in result.stderr
+    with sqlite3.connect(db_path) as raw:
+        queued = {key.split("/")[0] for (key,) in raw.execute(
+            "SELECT key FROM outbox WHERE kind IN ('reminder', 'escalation')")}
+    assert queued == set(good)
+
+
+def test_a_command_that_fails_on_a_damaged_case_runs_again_without_it(run, one_unknown_version):
+    bad, good = one_unknown_version
+    result = run("case", "show", bad, expect=3)
+    assert result.stderr.startswith("Warning: 1 damaged case skipped")
+    assert f"Error: no case with reference '{bad}'" in result.stderr
+    assert run("case", "show", good[0]).stderr == ""  # a sound case pays nothing
