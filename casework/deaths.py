@@ -30,12 +30,16 @@ __all__ = ["PossibleDuplicate", "add_meeting", "meetings", "notify_death",
 def notify_death(service: CaseService, *, pseudonym: str, died: str | dt.datetime,
                  age_band: str, place: str, notifier: str, notifier_agency: str,
                  residence: str, death: str, actor: str, on: str | dt.datetime | None = None,
-                 different_child: bool = False, note: str | None = None) -> Case:
-    """Record Form A: `casework case open cdr` under its own name (`death notify`)."""
+                 different_child: bool = False, note: str | None = None,
+                 nhs_number: str | None = None) -> Case:
+    """Record Form A: `casework case open cdr` under its own name (`death notify`); the NHS
+    number only when given (a version without it then refuses it)."""
     if isinstance(died, dt.datetime):
         died = typed_moment(died)
     options = {"died": died, "age_band": age_band, "place": place, "notifier": notifier,
                "notifier_agency": notifier_agency, "residence": residence, "death": death}
+    if nhs_number is not None:
+        options["nhs_number"] = nhs_number
     return open_case(service, "cdr", pseudonym, options, actor=actor, on=on, note=note,
                      different=different_child)
 

@@ -4,9 +4,13 @@
     triage ─triage --jar yes→ jar | --jar no→ information ; ─transfer→ transferred
     jar: record_jar_planning, record_jar_visit, receive_initial_post_mortem ; ─hold_jar_meeting→
     information: reporting forms and supplementary forms per agency, receive_post_mortem,
-        plan_cdrm (not before the post-mortem report), give_cdrm_notice ; ─hold_cdrm→ cdrm_held
+        plan_cdrm (not before the post-mortem report), replan_cdrm, give_cdrm_notice ;
+        ─hold_cdrm→ cdrm_held
     cdrm_held ─ready_for_panel→ awaiting_panel ─review (analysis form)→ reviewed
     reviewed ─submit_ncmd→ (still reviewed) ─close→ closed
+    refer_for_cspr (triage to reviewed): opens the linked serious incident notification
+    The notification's --nhs-number is kept only as a keyed hash, to find a death notified
+    twice; the export of what the NCMD collects is `cdr_export`.
 
 Deadlines (day 0 = the anchor's own day; a board changes them in [timescales.cdr]):
     notification     24 hours after the death              local [L]; national figure NOT FOUND
@@ -33,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workflows import cdr_figures
+from workflows import cdr_export, cdr_figures
 from workflows.cdr_kit import (
     CATEGORIES,
     INTAKE_OPTIONS,
@@ -49,8 +53,10 @@ from workflows.cdr_kit import (
     notified_twice,
     panel_steps,
     post_mortem,
+    same_nhs_number,
     transfer,
 )
+from workflows.children import nhs_number_problem
 from workflows.definition import (
     Branch,
     CaseLike,
@@ -65,6 +71,8 @@ from workflows.definition import (
 )
 from workflows.formats import short
 
+NHS_NUMBER = Option("nhs_number", "the child's NHS number, to find a death notified twice (kept "
+                    "only as a keyed hash)", kind="identity", check=nhs_number_problem)
 NCMD_FROM = dt.date(2019, 4, 1)  # [P] gov.uk NCMD transitional arrangements
 JAR_CRITERIA = {  # [S] Nottinghamshire CDR procedures
     "external_causes": "the death is or could be due to external causes",
@@ -150,6 +158,12 @@ def ncmd_owed(case: CaseLike, opts: Options) -> str | None:
     return None
 
 
+def not_yet_notified_as_cspr(case: CaseLike, opts: Options) -> str | None:
+    if case.data.get("cspr_referral"):
+        return f"already notified as a serious incident: {case.data['cspr_referral']}"
+    return None
+
+
 def _factor(line: str) -> dict[str, object]:
     """`DOMAIN:GRADE:what` -> one contributory factor, or ValueError saying why not."""
     domain, _, rest = line.partition(":")
@@ -190,6 +204,19 @@ def plan_cdrm(case: CaseLike, opts: Options) -> None:
     case.open_deadline("cdrm", due=opts["date"])
 
 
+def replan_cdrm(case: CaseLike, opts: Options) -> None:
+    """The CDRM moved: its date, and (by the engine, the option being the cdrm event's) the
+    notice counted back from it if not yet given."""
+    case.record(cdrm_on=opts["date"].isoformat())
+    case.move_deadline("cdrm", opts["date"], opts["reason"])
+
+
+def a_new_date(case: CaseLike, opts: Options) -> str | None:
+    if opts["date"].isoformat() == case.data.get("cdrm_on"):
+        return f"the CDRM is already planned for {short(opts['date'])}"
+    return None
+
+
 def review(case: CaseLike, opts: Options) -> None:
     case.record(category=opts["category"], factors=[_factor(f) for f in opts["factor"]],
                 modifiable=opts["modifiable"], learning=opts["learning"],
@@ -198,12 +225,36 @@ def review(case: CaseLike, opts: Options) -> None:
         case.open_deadline("ncmd", due=data_cut(case.effective_on))
 
 
+def refer_for_cspr(case: CaseLike, opts: Options) -> None:
+    """A serious incident notification opened from this death (abuse or neglect found or
+    suspected): the step's options named as the CSPR's intake names them."""
+    intake = {name: opts.get(name) for name in CSPR_INTAKE}
+    intake.update(aware=opts.get("aware") or case.effective_on, nature="death",
+                  age_band=case.data["age_band"])
+    reference = case.open_linked("cspr", note=opts["reason"], options=intake,
+                                 referral_reason=opts["reason"])
+    case.record(cspr_referral=reference)
+
+
 def data_cut(reviewed: dt.date) -> dt.date:
     """The NCMD's annual data cut (31 March) on or after the review."""
     cut = dt.date(reviewed.year, 3, 31)
     return cut if reviewed <= cut else dt.date(reviewed.year + 1, 3, 31)
 
 
+CSPR_INTAKE = ("incident_area", "home_area", "looked_after", "known_to_agency")
+CSPR_REFERRAL = Step(
+    "refer_for_cspr", "Notified as a serious incident (for a child safeguarding practice "
+    "review)", ("triage", "jar", "information", "cdrm_held", "awaiting_panel", "reviewed"),
+    options=(Option("reason", "the abuse or neglect known or suspected", required=True),
+             Option("aware", "when the local authority became aware (default: this day)",
+                    kind="date"),
+             Option("incident_area", "the area where the incident happened", required=True),
+             Option("home_area", "the area the child lived in (default: the incident's)"),
+             Option("looked_after", "the child was looked after", kind="flag"),
+             Option("known_to_agency", "the child was known to any agency", kind="flag")),
+    guards=(not_yet_notified_as_cspr,), records="cspr_referral", effect=refer_for_cspr,
+    needs="--reason, --incident-area")
 FINDINGS = (Option("findings", "what the post-mortem found"),
             Option("none_held", "the coroner held no post-mortem", kind="flag"))
 SUPPLEMENTARY = agency_steps("supplementary_form", "supplementary form", GATHERING,
@@ -216,13 +267,15 @@ CDR_2018 = Workflow(
     in_force_source="CDR Statutory and Operational Guidance, October 2018 [S] Sussex, "
                     "Shropshire; the day (1 October) is assumed",
     escalation_role="cdop_chair", roles={"cdop_chair": "CDOP chair"},
-    intake=Intake(options=INTAKE_OPTIONS, prepare=notification(()),
+    intake=Intake(options=(*INTAKE_OPTIONS, NHS_NUMBER), prepare=notification(()),
                   guards=(died_before_notification,), duplicate_on=("died_on", "age_band"),
-                  duplicate_message=notified_twice),
+                  duplicate_message=notified_twice, identity_message=same_nhs_number),
     figures=cdr_figures.figures_2018(tuple(CATEGORIES)),
+    export=cdr_export.export(CATEGORIES),
     labels={"hours_to_notify": "Hours to notify", "died_on": "Died on",
             "jar": "Joint Agency Response", "jar_criteria": "JAR criteria",
-            "cdrm_on": "CDRM on"},
+            "cdrm_on": "CDRM on", "nhs_number_hash": "NHS number (keyed hash)",
+            "cspr_referral": "Notified as a serious incident as"},
     stages=(
         Stage("triage", "Triage: expected or unexpected; a JAR or not"),
         Stage("transfer_pending", "Resident elsewhere: to transfer to that area's panel"),
@@ -267,7 +320,7 @@ CDR_2018 = Workflow(
     initial_opens=("notification", "triage"),
     events=("death", "notification", "triage", "initial_post_mortem", "jar_meeting",
             "request", "post_mortem", "cdrm", "cdrm_held", "listed", "review", "ncmd",
-            "closure"),
+            "cspr_referral", "closure"),
     steps=(
         Step("triage", "Triaged", ("triage", "transfer_pending"), branch_on="jar",
              branches=(Branch("yes", "jar", opens=JAR), Branch("no", "information")),
@@ -311,6 +364,12 @@ CDR_2018 = Workflow(
              preconditions=(post_mortem_received, cdrm_not_yet_planned),
              guards=(not_in_the_past,), opens=("cdrm_notice",), effect=plan_cdrm,
              needs="the post-mortem report; --date"),
+        Step("replan_cdrm", "CDRM moved to another date", ("information",),
+             options=(Option("date", "the CDRM's new day", kind="date", required=True,
+                             event="cdrm"),
+                      Option("reason", "why it moved", required=True)),
+             preconditions=(cdrm_planned,), guards=(not_in_the_past, a_new_date),
+             moves=("cdrm",), effect=replan_cdrm, needs="a CDRM planned; --date, --reason"),
         Step("give_cdrm_notice", "CDRM: notice sent to attendees", ("information",),
              options=(NOTE,), preconditions=(cdrm_planned,), meets=("cdrm_notice",)),
         Step("hold_cdrm", "Child Death Review Meeting held", ("information",), "cdrm_held",
@@ -335,6 +394,7 @@ CDR_2018 = Workflow(
              needs="--category, --factor DOMAIN:GRADE:factor (repeat), --modifiable"),
         Step("submit_ncmd", "Analysis form submitted to the NCMD", ("reviewed",),
              options=(NOTE,), preconditions=(ncmd_owed,), records="ncmd", meets=("ncmd",)),
+        CSPR_REFERRAL,
         Step("close", "Review closed", ("reviewed",), "closed", options=(NOTE,),
              preconditions=(ncmd_submitted,), records="closure"),
     ),

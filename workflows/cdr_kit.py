@@ -192,6 +192,13 @@ def notified_twice(reference: str, pseudonym: str, data: Mapping[str, Any]) -> s
             "--different-child")
 
 
+def same_nhs_number(reference: str, pseudonym: str, data: Mapping[str, Any]) -> str:
+    died = dt.date.fromisoformat(data["died_on"])
+    return (f"this death is already notified as {reference} ({pseudonym}, died {short(died)}): "
+            "the same NHS number was given; if it is a different child, notify again with "
+            "--different-child")
+
+
 INTAKE_OPTIONS = (
     Option("died", "date and time of the death: 'YYYY-MM-DD HH:MM' (or a date alone)",
            kind="moment", required=True, event="death"),
