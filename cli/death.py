@@ -171,17 +171,17 @@ def export(app: App, period_from: str | None, period_to: str | None, year: int |
     """What the national database collects of each death, shaped like its forms (a death
     still open: the notification only); pseudonyms, no identities."""
     from casework.dates import parse_date
-    from casework.exports import annual_return, export_records
+    from casework.deaths import deaths_annual_return, export_deaths
 
     if year is not None and (period_from or period_to):
         raise click.UsageError("--annual-return covers its own year: leave out --from/--to")
     with app.service() as service:
         if year is not None:
-            data: Any = annual_return(service, "cdr", year)
+            data: Any = deaths_annual_return(service, year)
         else:
-            data = export_records(service, "cdr",
-                                  parse_date(period_from, what="--from") if period_from else None,
-                                  parse_date(period_to, what="--to") if period_to else None)
+            data = export_deaths(service,
+                                 parse_date(period_from, what="--from") if period_from else None,
+                                 parse_date(period_to, what="--to") if period_to else None)
     if form == "json":
         emit_json(data)
         return
