@@ -22,7 +22,9 @@ def declared(key: str) -> tuple[Export, tuple[str, ...]]:
     versions = [w for w in registry.versions(key) if w.export is not None]
     if not versions:
         raise InvalidInput(f"{key}: no version of this process declares a national export")
-    return versions[-1].export, tuple(w.version for w in versions)  # type: ignore[return-value]
+    export = versions[-1].export
+    assert export is not None
+    return export, tuple(w.version for w in versions if w.export is export)
 
 
 def export_records(service: CaseService, key: str, period_from: dt.date | None,
@@ -44,4 +46,8 @@ def annual_return(service: CaseService, key: str, year_to_march: int) -> dict[st
                            "for 1 April 2019 to 31 March 2020")
     year_from, year_to = dt.date(year_to_march - 1, 4, 1), dt.date(year_to_march, 3, 31)
     export, numbers = declared(key)
+    if export.since and year_from < export.since:
+        first = export.since.year + (export.since.month > 3)
+        raise InvalidInput(f"the {export.name} takes data from {export.since.isoformat()}: its "
+                           f"first annual return is for the year to 31 March {first}")
     return export.annual_return(load(service, key, numbers, year_to), year_from, year_to)

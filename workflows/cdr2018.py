@@ -27,30 +27,36 @@ Deadlines (day 0 = the anchor's own day; a board changes them in [timescales.cdr
 In force for deaths from October 2018 [S]; the day (1 October) is assumed, and a board whose
 arrangements began later (many by 29 September 2019) moves it: [regimes.cdr] "2018.1".
 
-The NCMD's start on 1 April 2019 is a dated rule here, not a third version: the NCMD takes
-every death still open on that day, whenever the child died, and a version is chosen once, by
-the date of death. So a review completed on or after 1 April 2019 owes the NCMD its forms;
-one completed before does not. The date is national, so no board moves it.
+The NCMD's start on 1 April 2019 is a dated rule (in `cdr_kit`, for both versions), not a third
+version: the NCMD takes every death still open on that day, whenever the child died, and a
+version is chosen once, by the date of death. So a review completed on or after 1 April 2019
+owes the NCMD its forms; one completed before does not. The date is national, so no board
+moves it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from workflows import cdr_export, cdr_figures
+from workflows import cdr_figures
 from workflows.cdr_kit import (
     CATEGORIES,
     INTAKE_OPTIONS,
+    NCMD,
+    NCMD_EXPORT,
     NOTE,
     PANEL_REVIEW,
+    SUBMIT_NCMD,
     YES_NO,
     agency_steps,
     all_reports_in,
     at_the_meeting,
     died_before_notification,
     findings_or_none,
+    ncmd_submitted,
     notification,
     notified_twice,
+    owe_ncmd,
     panel_steps,
     post_mortem,
     same_nhs_number,
@@ -73,7 +79,6 @@ from workflows.formats import short
 
 NHS_NUMBER = Option("nhs_number", "the child's NHS number, to find a death notified twice (kept "
                     "only as a keyed hash)", kind="identity", check=nhs_number_problem)
-NCMD_FROM = dt.date(2019, 4, 1)  # [P] gov.uk NCMD transitional arrangements
 JAR_CRITERIA = {  # [S] Nottinghamshire CDR procedures
     "external_causes": "the death is or could be due to external causes",
     "sudden_unexplained": "sudden, with no immediately apparent cause (incl. SUDI/SUDC)",
@@ -145,19 +150,6 @@ def factors_well_formed(case: CaseLike, opts: Options) -> str | None:
     return None
 
 
-def ncmd_submitted(case: CaseLike, opts: Options) -> str | None:
-    if open_deadlines(case, "ncmd"):
-        return "the analysis form has not been submitted to the NCMD (submit_ncmd)"
-    return None
-
-
-def ncmd_owed(case: CaseLike, opts: Options) -> str | None:
-    if not open_deadlines(case, "ncmd"):
-        return (f"nothing is owed to the NCMD (reviews completed before "
-                f"{short(NCMD_FROM)}, or already submitted)")
-    return None
-
-
 def not_yet_notified_as_cspr(case: CaseLike, opts: Options) -> str | None:
     if case.data.get("cspr_referral"):
         return f"already notified as a serious incident: {case.data['cspr_referral']}"
@@ -221,8 +213,7 @@ def review(case: CaseLike, opts: Options) -> None:
     case.record(category=opts["category"], factors=[_factor(f) for f in opts["factor"]],
                 modifiable=opts["modifiable"], learning=opts["learning"],
                 recommendations=opts["recommendation"])
-    if case.effective_on >= NCMD_FROM:
-        case.open_deadline("ncmd", due=data_cut(case.effective_on))
+    owe_ncmd(case)
 
 
 def refer_for_cspr(case: CaseLike, opts: Options) -> None:
@@ -234,12 +225,6 @@ def refer_for_cspr(case: CaseLike, opts: Options) -> None:
     reference = case.open_linked("cspr", note=opts["reason"], options=intake,
                                  referral_reason=opts["reason"])
     case.record(cspr_referral=reference)
-
-
-def data_cut(reviewed: dt.date) -> dt.date:
-    """The NCMD's annual data cut (31 March) on or after the review."""
-    cut = dt.date(reviewed.year, 3, 31)
-    return cut if reviewed <= cut else dt.date(reviewed.year + 1, 3, 31)
 
 
 CSPR_INTAKE = ("incident_area", "home_area", "looked_after", "known_to_agency")
@@ -270,8 +255,7 @@ CDR_2018 = Workflow(
     intake=Intake(options=(*INTAKE_OPTIONS, NHS_NUMBER), prepare=notification(()),
                   guards=(died_before_notification,), duplicate_on=("died_on", "age_band"),
                   duplicate_message=notified_twice, identity_message=same_nhs_number),
-    figures=cdr_figures.figures_2018(tuple(CATEGORIES)),
-    export=cdr_export.export(CATEGORIES),
+    figures=cdr_figures.figures_2018(tuple(CATEGORIES)), export=NCMD_EXPORT,
     labels={"hours_to_notify": "Hours to notify", "died_on": "Died on",
             "jar": "Joint Agency Response", "jar_criteria": "JAR criteria",
             "cdrm_on": "CDRM on", "nhs_number_hash": "NHS number (keyed hash)",
@@ -311,10 +295,7 @@ CDR_2018 = Workflow(
                  set_by="the date the CDRM is planned for",
                  fixed="it is the date planned for the meeting"),
         PANEL_REVIEW,
-        Deadline("ncmd", "Analysis form submitted to the NCMD", "", "",
-                 set_by="the NCMD's annual data cut, 31 March after the review",
-                 strength="expected", source="NCMD annual data cut at 31 March [P]",
-                 fixed="it is the NCMD's annual data cut"),
+        NCMD,
     ),
     initial_records="notification",
     initial_opens=("notification", "triage"),
@@ -392,8 +373,7 @@ CDR_2018 = Workflow(
              guards=(at_the_meeting, factors_well_formed), records="review",
              meets=("panel_review",), effect=review,
              needs="--category, --factor DOMAIN:GRADE:factor (repeat), --modifiable"),
-        Step("submit_ncmd", "Analysis form submitted to the NCMD", ("reviewed",),
-             options=(NOTE,), preconditions=(ncmd_owed,), records="ncmd", meets=("ncmd",)),
+        SUBMIT_NCMD,
         CSPR_REFERRAL,
         Step("close", "Review closed", ("reviewed",), "closed", options=(NOTE,),
              preconditions=(ncmd_submitted,), records="closure"),

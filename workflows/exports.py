@@ -25,3 +25,4 @@ class Export:
     name: str
     records: Records
     annual_return: AnnualReturn
+    since: dt.date | None = None  # the first day the database takes data (no earlier year)
