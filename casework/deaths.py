@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
 from casework.dates import parse_date
 from casework.errors import InvalidInput
+from casework.exports import annual_return, export_records
 from casework.models import Case, CdopMeeting
 from casework.regimes import PossibleDuplicate, open_case
 from casework.transaction import atomic
@@ -23,21 +24,35 @@ from workflows.formats import short, typed_moment
 if TYPE_CHECKING:
     from casework.service import CaseService
 
-__all__ = ["PossibleDuplicate", "add_meeting", "meetings", "notify_death",
-           "schedule_meetings"]
+__all__ = ["PossibleDuplicate", "add_meeting", "deaths_annual_return", "export_deaths",
+           "meetings", "notify_death", "schedule_meetings"]
 
 
 def notify_death(service: CaseService, *, pseudonym: str, died: str | dt.datetime,
                  age_band: str, place: str, notifier: str, notifier_agency: str,
                  residence: str, death: str, actor: str, on: str | dt.datetime | None = None,
-                 different_child: bool = False, note: str | None = None) -> Case:
-    """Record Form A: `casework case open cdr` under its own name (`death notify`)."""
+                 different_child: bool = False, note: str | None = None,
+                 nhs_number: str | None = None) -> Case:
+    """Record Form A: `casework case open cdr` under its own name (`death notify`); the NHS
+    number only when given (a version without it then refuses it)."""
     if isinstance(died, dt.datetime):
         died = typed_moment(died)
     options = {"died": died, "age_band": age_band, "place": place, "notifier": notifier,
                "notifier_agency": notifier_agency, "residence": residence, "death": death}
+    if nhs_number is not None:
+        options["nhs_number"] = nhs_number
     return open_case(service, "cdr", pseudonym, options, actor=actor, on=on, note=note,
                      different=different_child)
+
+
+def export_deaths(service: CaseService, period_from: dt.date | None,
+                  period_to: dt.date | None) -> list[dict[str, Any]]:
+    """What the national database collects of each death: the definition's export."""
+    return export_records(service, "cdr", period_from, period_to)
+
+
+def deaths_annual_return(service: CaseService, year_to_march: int) -> dict[str, Any]:
+    return annual_return(service, "cdr", year_to_march)
 
 
 @dataclass

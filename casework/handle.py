@@ -182,11 +182,16 @@ class CaseHandle:
     def next_meeting(self, after: dt.date) -> dt.date | None:
         return self._service.next_meeting(after)
 
-    def open_linked(self, workflow_key: str, *, note: str, **data: Any) -> str:
-        """Open a new case linked to this one, in the same transaction as the step."""
+    def open_linked(self, workflow_key: str, *, note: str,
+                    options: Mapping[str, Any] | None = None, **data: Any) -> str:
+        """Open a new case linked to this one, in the same transaction as the step; `options`
+        are what the target's intake asks for (read as if typed; those not given dropped)."""
+        given = {k: v for k, v in (options or {}).items()
+                 if v is not None and v is not False and v != [] and v != ""}  # 0 is given
         linked = self._service.open_in_transaction(
-            workflow_key, self.row.pseudonym, {}, actor=self.actor, effective=self.effective_at,
-            data={"linked_case": self.row.reference, **data}, note=note)
+            workflow_key, self.row.pseudonym, given, actor=self.actor,
+            effective=self.effective_at, data={"linked_case": self.row.reference, **data},
+            note=note)
         return linked.reference
 
     def set_progress(self, kind: str, *, number: int, progress: str) -> Deadline:

@@ -65,9 +65,11 @@ def open_in_transaction(service: CaseService, workflow: str | Workflow, pseudony
                         effective: pendulum.DateTime, data: dict[str, Any] | None = None,
                         note: str | None = None, different: bool = False) -> Case:
     """Open a case in the caller's transaction: a key (a referral made by a step) runs
-    under the version in force on `effective`; `data` adds facts of the caller's."""
+    under the version in force on its key date; `data` adds facts of the caller's."""
     if isinstance(workflow, str):
-        workflow = regimes.in_force(service.settings, workflow, local_date(effective))
+        key_date = regimes.key_day(regimes.process(workflow), options, effective,
+                                   service.active_agency_code)
+        workflow = regimes.in_force(service.settings, workflow, key_date)
     taken = regimes.take_intake(service, workflow, options, effective, different)
     data = {**taken.data, **(data or {})}
     events, opens, meets = taken.events, taken.opens, taken.meets

@@ -8,6 +8,7 @@ from typing import Any
 
 from casework.dates import parse_date, parse_moment
 from casework.errors import InvalidInput
+from casework.identity import keyed_hash
 from workflows.definition import Moment, Option, Step
 
 _TIME_GIVEN = re.compile(r"[ T]\d{1,2}:\d{2}$")
@@ -105,6 +106,12 @@ def _convert(option: Option, value: Any, checks: Mapping[str, AgencyCheck]) -> A
         return parse_date(text, what=option.flag)
     if option.kind == "moment":
         return Moment(parse_moment(text, what=option.flag), bool(_TIME_GIVEN.search(text)))
+    if option.kind == "identity":  # never echoed: the error names the option, not the value
+        digits = re.sub(r"[\s-]", "", text)
+        problem = option.check(digits) if option.check else None
+        if problem:
+            raise InvalidInput(f"{option.flag}: {problem}")
+        return keyed_hash(digits)
     if option.kind == "number":
         digits = text.upper().removeprefix("A")
         if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:

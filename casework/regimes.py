@@ -116,16 +116,21 @@ def take_intake(service: CaseService, workflow: Workflow, options: Mapping[str, 
     opening.data = {k: v for k, v in data.items() if v is not None}
     if different:
         opening.data["confirmed_different_child"] = True
-    elif intake.duplicate_on:
+    else:
         refuse_duplicate(service, workflow, opening.data)
     opening.events = {name: _instant(value) for name, value in opening.events.items()}
     return opening
 
 
 def recorded(options: Sequence[Option], opts: Mapping[str, Any]) -> dict[str, Any]:
-    """The intake's options a case keeps as facts: those given, except the events' dates."""
-    return {o.name: opts[o.name] for o in options
+    """The intake's options a case keeps as facts: those given, except the events' dates;
+    an identity under its own name's `_hash` (its value is the keyed hash already)."""
+    return {stored_as(o): opts[o.name] for o in options
             if not o.event and opts.get(o.name) not in (None, False, [], "")}
+
+
+def stored_as(option: Option) -> str:
+    return f"{option.name}_hash" if option.kind == "identity" else option.name
 
 
 def _instant(value: Any) -> dt.datetime:
@@ -137,21 +142,40 @@ def _instant(value: Any) -> dt.datetime:
 
 
 def refuse_duplicate(service: CaseService, workflow: Workflow, data: Mapping[str, Any]) -> None:
-    """An open case of the same process whose facts match on every field the intake names:
-    matched in the database (JSON paths work on SQLite and PostgreSQL alike), not by reading
-    every open case."""
-    fields = workflow.intake.duplicate_on
-    if any(data.get(name) in (None, "") for name in fields):
-        return
+    """An open case of the same process with the same identity (its keyed hash), or, when
+    either has none, matching on every field the intake names: matched in the database
+    (JSON paths work on SQLite and PostgreSQL alike), not by reading every open case."""
+    intake = workflow.intake
+    identities = [stored_as(o) for o in intake.options if o.kind == "identity"]
+    given = [name for name in identities if data.get(name)]
     stored = col(Case.data)
-    query = select(Case).where(Case.workflow_key == workflow.key, col(Case.closed_on).is_(None),
-                               *(stored[name].as_string() == str(data[name]) for name in fields))
-    case = service.session.exec(query.order_by(Case.id).limit(1)).first()
+    same = (Case.workflow_key == workflow.key, col(Case.closed_on).is_(None))
+    for name in given:
+        case = _first(service, select(Case).where(
+            *same, stored[name].as_string() == str(data[name])))
+        if case is not None:
+            said = intake.identity_message or _same_identity
+            raise PossibleDuplicate(said(case.reference, case.pseudonym, case.data))
+    fields = intake.duplicate_on
+    if not fields or any(data.get(name) in (None, "") for name in fields):
+        return
+    without = (stored[name].as_string().is_(None) for name in given)  # differing ids differ
+    case = _first(service, select(Case).where(
+        *same, *without, *(stored[name].as_string() == str(data[name]) for name in fields)))
     if case is None:
         return
-    said = workflow.intake.duplicate_message
+    said = intake.duplicate_message
     if said is not None:
         raise PossibleDuplicate(said(case.reference, case.pseudonym, case.data))
     matched = ", ".join(f"{name.replace('_', ' ')} {case.data.get(name)}" for name in fields)
     raise PossibleDuplicate(f"this may already be open as {case.reference} ({case.pseudonym}: "
                             f"{matched})")
+
+
+def _first(service: CaseService, query: Any) -> Case | None:
+    return service.session.exec(query.order_by(Case.id).limit(1)).first()
+
+
+def _same_identity(reference: str, pseudonym: str, data: Mapping[str, Any]) -> str:
+    return (f"this is already open as {reference} ({pseudonym}): the same identifier was "
+            "given; if it is a different person, confirm so")

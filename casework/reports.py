@@ -103,7 +103,8 @@ def load(service: CaseService, key: str, numbers: tuple[str, ...],
                            relaxed.name if relaxed else "")
 
     return [CaseRow(case.reference, case.workflow_version, case.state, case.opened_on,
-                    case.data, _events(case), tuple(map(plain, deadlines.get(case.id, []))))
+                    case.data, _events(case), tuple(map(plain, deadlines.get(case.id, []))),
+                    case.pseudonym)
             for case in cases]
 
 

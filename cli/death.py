@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from typing import Any
+
 import click
 
 from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
@@ -11,7 +16,7 @@ from workflows.formats import short
 
 @click.group()
 def death() -> None:
-    """Child deaths: notify a death (Form A), manage CDOP meetings."""
+    """Child deaths: notify a death, manage CDOP meetings, export the national data."""
 
 
 @death.command()
@@ -32,6 +37,10 @@ def death() -> None:
 @click.option("--death", "expectation", required=True,
               type=click.Choice(["expected", "unexpected", "not_known"], case_sensitive=False),
               help="Expected or unexpected, as the notifier sees it (or not_known yet).")
+@click.option("--nhs-number", default=None, metavar="NUMBER",
+              help="The child's NHS number, to find a death notified twice: checked, then "
+                   "kept only as a keyed hash (needs CASEWORK_IDENTITY_KEY or "
+                   "CASEWORK_IDENTITY_KEY_FILE).")
 @click.option("--different-child", is_flag=True,
               help="Confirm this is a different child from a matching notification.")
 @click.option("--note", default=None, help="A note for the history (no identifying details).")
@@ -40,8 +49,9 @@ def death() -> None:
 @json_option
 @pass_app
 def notify(app: App, pseudonym: str, died: str, age_band: str, place: str, notifier: str,
-           notifier_agency: str, residence: str, expectation: str, different_child: bool,
-           note: str | None, on: str | None, actor: str | None, as_json: bool) -> None:
+           notifier_agency: str, residence: str, expectation: str, nhs_number: str | None,
+           different_child: bool, note: str | None, on: str | None, actor: str | None,
+           as_json: bool) -> None:
     """Record the notification of a child's death (Form A): opens a child death review."""
     from casework.deaths import notify_death
 
@@ -49,8 +59,11 @@ def notify(app: App, pseudonym: str, died: str, age_band: str, place: str, notif
         case = notify_death(service, pseudonym=pseudonym, died=died, age_band=age_band,
                             place=place, notifier=notifier, notifier_agency=notifier_agency,
                             residence=residence, death=expectation, actor=actor_name(actor),
-                            on=on, different_child=different_child, note=note)
-        due = {d.kind: d for d in service.deadlines_of(case) if d.status == "open"}
+                            on=on, different_child=different_child, note=note,
+                            nhs_number=nhs_number)
+        deadlines = service.deadlines_of(case)
+        due = {d.kind: d for d in deadlines if d.status == "open"}
+        owed = next((d for d in deadlines if d.kind == "notification"), None)
     data = case.data
     if as_json:
         emit_json({"reference": case.reference, "pseudonym": case.pseudonym,
@@ -60,7 +73,9 @@ def notify(app: App, pseudonym: str, died: str, age_band: str, place: str, notif
                    "open_deadlines": {k: d.due_on.isoformat() for k, d in due.items()}})
         return
     click.echo(case.reference)
-    late = " (late: Form A is due within 24 hours)" if data["notified_late"] else ""
+    late = ""
+    if data["notified_late"] and owed is not None:  # the case's own form and timescale
+        late = f" (late: {owed.title}, due {owed.rule})"
     if "hours_to_notify" in data:
         notified = f"notified {data['hours_to_notify']:g} hours later"
     else:
@@ -138,3 +153,58 @@ def meeting_list(app: App, since: str | None, as_json: bool) -> None:
     click.echo(table(["Meeting", "Listed", "Cases", "Note"],
                      [[short(m.held_on), len(m.listed), ", ".join(m.listed), m.note or ""]
                       for m in rows], wrap=(2,), flex=(3,)))
+
+
+@death.command("export")
+@click.option("--from", "period_from", metavar="DATE", default=None,
+              help="Deaths on or after this date (default: the first).")
+@click.option("--to", "period_to", metavar="DATE", default=None,
+              help="Deaths up to this date, each as it stood then (default: today).")
+@click.option("--annual-return", "year", type=int, metavar="YEAR", default=None,
+              help="The annual return for the year to 31 March YEAR (2020: 1 Apr 2019 to "
+                   "31 Mar 2020) instead.")
+@click.option("--format", "form", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True, help="JSON as the forms nest, or CSV a death a row.")
+@pass_app
+def export(app: App, period_from: str | None, period_to: str | None, year: int | None,
+           form: str) -> None:
+    """What the national database collects of each death, shaped like its forms (a death
+    still open: the notification only); pseudonyms, no identities."""
+    from casework.dates import parse_date
+    from casework.deaths import deaths_annual_return, export_deaths
+
+    if year is not None and (period_from or period_to):
+        raise click.UsageError("--annual-return covers its own year: leave out --from/--to")
+    with app.service() as service:
+        if year is not None:
+            data: Any = deaths_annual_return(service, year)
+        else:
+            data = export_deaths(service,
+                                 parse_date(period_from, what="--from") if period_from else None,
+                                 parse_date(period_to, what="--to") if period_to else None)
+    if form == "json":
+        emit_json(data)
+        return
+    rows = [flat(death) for death in (data["deaths"] if year is not None else data)]
+    columns = list(dict.fromkeys(name for row in rows for name in row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    click.echo(out.getvalue(), nl=False)
+
+
+def flat(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested record as one CSV row: `form.field` columns; a list of values joined by
+    '; ', a list of records as JSON."""
+    found: dict[str, Any] = {}
+    for name, value in record.items():
+        if isinstance(value, dict):
+            found.update(flat(value, f"{prefix}{name}."))
+        elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+            found[prefix + name] = json.dumps(value, separators=(",", ":"))
+        elif isinstance(value, list):
+            found[prefix + name] = "; ".join(map(str, value))
+        else:
+            found[prefix + name] = "" if value is None else value
+    return found

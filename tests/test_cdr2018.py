@@ -215,3 +215,52 @@ def test_form_c_scores_stay_with_the_2006_review(service, agencies):
         step(service, ref, "review", "2018-12-13", category="infection", intrinsic="0",
              parenting="0", environment="0", services="0", modifiable="no",
              factor=["social:1:x"])
+
+
+def test_abuse_or_neglect_found_notifies_a_serious_incident_linked_both_ways(service,
+                                                                              agencies):
+    ref = notify(service, "2019-05-03 22:00", "2019-05-04 09:00")
+    step(service, ref, "triage", "2019-05-04 10:00", death="unexpected", jar="yes",
+         criterion=["suspicious"])
+    with pytest.raises(InvalidInput, match="needs --reason, --incident-area"):
+        step(service, ref, "refer_for_cspr", "2019-05-07")
+    # Tuesday 7 May 2019, aware Friday 3 May: 5 working days (6 May a bank holiday) to
+    # notify the Panel, so Monday 13 May; the CSPR's intake read from the step's options.
+    step(service, ref, "refer_for_cspr", "2019-05-07", reason="injuries suggest abuse",
+         aware="2019-05-03", incident_area="Kent", looked_after=True)
+    death = service.case(ref)
+    assert death.state == "jar"
+    linked = death.data["cspr_referral"]
+    cspr = service.case(linked)
+    assert (cspr.workflow_key, cspr.workflow_version, cspr.pseudonym) == (
+        "cspr", "2018.1", "Child D")
+    assert (cspr.data["linked_case"], cspr.data["referral_reason"]) == (
+        ref, "injuries suggest abuse")
+    assert (cspr.data["nature"], cspr.data["age_band"], cspr.data["incident_area"],
+            cspr.data["looked_after"], cspr.data["home_area"]) == (
+        "death", "1-4y", "Kent", True, "Kent")
+    assert due(service, linked)["notification"].due_on == D(2019, 5, 13)
+    with pytest.raises(StepRefused, match=f"already notified as a serious incident: {linked}"):
+        step(service, ref, "refer_for_cspr", "2019-05-08", reason="again",
+             incident_area="Kent")
+
+
+def test_a_cdrm_moved_moves_its_notice(service, agencies):
+    ref = notify(service, "2019-05-03 22:00", "2019-05-04 09:00")
+    through_jar(service, ref)
+    with pytest.raises(StepRefused, match="no CDRM is planned"):
+        step(service, ref, "replan_cdrm", "2019-06-03", date="2019-07-19", reason="chair away")
+    step(service, ref, "receive_post_mortem", "2019-06-03", findings="SUDI")
+    step(service, ref, "plan_cdrm", "2019-06-03", date="2019-07-12")
+    with pytest.raises(StepRefused, match="is in the past"):
+        step(service, ref, "replan_cdrm", "2019-06-04", date="2019-06-03", reason="x")
+    with pytest.raises(StepRefused, match="already planned for 12 Jul 2019"):
+        step(service, ref, "replan_cdrm", "2019-06-04", date="2019-07-12", reason="x")
+    # Moved on Tuesday 4 June to Friday 26 July: notice a month before, Wednesday 26 June.
+    step(service, ref, "replan_cdrm", "2019-06-04", date="2019-07-26", reason="chair away")
+    deadlines = due(service, ref)
+    assert (deadlines["cdrm"].due_on, deadlines["cdrm_notice"].due_on) == (
+        D(2019, 7, 26), D(2019, 6, 26))
+    assert service.case(ref).data["cdrm_on"] == "2019-07-26"
+    step(service, ref, "hold_cdrm", "2019-07-26")
+    assert due(service, ref)["cdrm"].status == "met"

@@ -31,8 +31,8 @@ def test_notify_prints_the_reference_and_what_is_due(board):
     out = board(*NOTIFY, "--on", "2008-04-06 09:00").stdout
     assert out.splitlines() == [
         "CDR-2008-001",
-        "Child B: died 5 Apr 2008; notified 29.7 hours later (late: Form A is due within "
-        "24 hours).",
+        "Child B: died 5 Apr 2008; notified 29.7 hours later (late: Death notified (Form A), "
+        "due 24 hours after death).",
         "  triage due 7 Apr 2008",
         "  home visit due 7 Apr 2008",
         "  information sharing due 7 Apr 2008",

@@ -7,6 +7,7 @@
     rapid_response ─await_post_mortem→ post_mortem ─receive_post_mortem→ final_discussion
     final_discussion ─hold_final_discussion→ agency_reports
     agency_reports ─ready_for_panel→ awaiting_panel ─review (Form C)→ reviewed ─close→ closed
+    reviewed ─submit_ncmd→ reviewed: owed by a review completed from 1 April 2019
     (Form B requests, receipts and waivers, and a referral for an SCR, run alongside)
 
 Deadlines (defaults; a board overrides them in its config file):
@@ -17,6 +18,8 @@ Deadlines (defaults; a board overrides them in its config file):
     final_discussion      12 weeks after the death          (unexpected deaths)
     form_b                15 working days after the request, one per agency
     panel_review          the date of the CDOP meeting the case is listed for
+    ncmd                  the 31 March after a review completed from 1 April 2019 (the NCMD
+                          takes every death still open on that day: the transitional rule)
 """
 
 from __future__ import annotations
@@ -28,15 +31,20 @@ from workflows.cdr_kit import (
     AGE_BANDS,
     CATEGORIES,
     INTAKE_OPTIONS,
+    NCMD,
+    NCMD_EXPORT,
     NOTE,
     PANEL_REVIEW,
+    SUBMIT_NCMD,
     YES_NO,
     agency_steps,
     at_the_meeting,
     died_before_notification,
     findings_or_none,
+    ncmd_submitted,
     notification,
     notified_twice,
+    owe_ncmd,
     panel_steps,
     post_mortem,
     transfer,
@@ -127,6 +135,7 @@ def review(case: CaseLike, opts: Options) -> None:
                 recommendations=opts["recommendation"],
                 **({"preventable": opts["preventable"]} if opts.get("preventable") else
                    {"modifiable": opts["modifiable"]}))
+    owe_ncmd(case)
 
 
 def refer_for_scr(case: CaseLike, opts: Options) -> None:
@@ -152,7 +161,7 @@ CDR = Workflow(
     key_date="death", in_force_from=dt.date(2008, 4, 1),
     in_force_source="LSCB child death functions from 1 April 2008 [P] SI 2006/90 reg 6",
     escalation_role="cdop_chair", roles={"cdop_chair": "CDOP chair"}, intake=INTAKE,
-    figures=cdr_figures.figures(tuple(CATEGORIES), MODIFIABLE_FROM),
+    figures=cdr_figures.figures(tuple(CATEGORIES), MODIFIABLE_FROM), export=NCMD_EXPORT,
     labels={"scr_referral": "Referred for SCR as", "hours_to_notify": "Hours to notify",
             "died_on": "Died on"},
     stages=(
@@ -178,11 +187,12 @@ CDR = Workflow(
         Deadline("form_b", "Agency report (Form B)", "15 working days", "request",
                  per_agency=True),
         PANEL_REVIEW,
+        NCMD,
     ),
     initial_records="notification",
     initial_opens=("notification", "triage"),
     events=("death", "notification", "triage", "team_convened", "post_mortem",
-            "final_discussion", "request", "listed", "review", "scr_referral", "closure"),
+            "final_discussion", "request", "listed", "review", "scr_referral", "ncmd", "closure"),
     steps=(
         Step("triage", "Triaged", ("triage", "transfer_pending"), branch_on="death",
              branches=(Branch("unexpected", "rapid_response"),
@@ -237,8 +247,9 @@ CDR = Workflow(
              needs="--category, --intrinsic/--parenting/--environment/--services 0-3, "
                    "--preventable (before Apr 2010) or --modifiable"),
         REFERRAL,
+        SUBMIT_NCMD,
         Step("close", "Review closed", ("reviewed",), "closed", options=(NOTE,),
-             records="closure"),
+             preconditions=(ncmd_submitted,), records="closure"),
     ),
 )
 CDR.check()

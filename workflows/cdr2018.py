@@ -4,9 +4,13 @@
     triage ─triage --jar yes→ jar | --jar no→ information ; ─transfer→ transferred
     jar: record_jar_planning, record_jar_visit, receive_initial_post_mortem ; ─hold_jar_meeting→
     information: reporting forms and supplementary forms per agency, receive_post_mortem,
-        plan_cdrm (not before the post-mortem report), give_cdrm_notice ; ─hold_cdrm→ cdrm_held
+        plan_cdrm (not before the post-mortem report), replan_cdrm, give_cdrm_notice ;
+        ─hold_cdrm→ cdrm_held
     cdrm_held ─ready_for_panel→ awaiting_panel ─review (analysis form)→ reviewed
     reviewed ─submit_ncmd→ (still reviewed) ─close→ closed
+    refer_for_cspr (triage to reviewed): opens the linked serious incident notification
+    The notification's --nhs-number is kept only as a keyed hash, to find a death notified
+    twice; the export of what the NCMD collects is `cdr_export`.
 
 Deadlines (day 0 = the anchor's own day; a board changes them in [timescales.cdr]):
     notification     24 hours after the death              local [L]; national figure NOT FOUND
@@ -23,10 +27,11 @@ Deadlines (day 0 = the anchor's own day; a board changes them in [timescales.cdr
 In force for deaths from October 2018 [S]; the day (1 October) is assumed, and a board whose
 arrangements began later (many by 29 September 2019) moves it: [regimes.cdr] "2018.1".
 
-The NCMD's start on 1 April 2019 is a dated rule here, not a third version: the NCMD takes
-every death still open on that day, whenever the child died, and a version is chosen once, by
-the date of death. So a review completed on or after 1 April 2019 owes the NCMD its forms;
-one completed before does not. The date is national, so no board moves it.
+The NCMD's start on 1 April 2019 is a dated rule (in `cdr_kit`, for both versions), not a third
+version: the NCMD takes every death still open on that day, whenever the child died, and a
+version is chosen once, by the date of death. So a review completed on or after 1 April 2019
+owes the NCMD its forms; one completed before does not. The date is national, so no board
+moves it.
 """
 
 from __future__ import annotations
@@ -37,20 +42,27 @@ from workflows import cdr_figures
 from workflows.cdr_kit import (
     CATEGORIES,
     INTAKE_OPTIONS,
+    NCMD,
+    NCMD_EXPORT,
     NOTE,
     PANEL_REVIEW,
+    SUBMIT_NCMD,
     YES_NO,
     agency_steps,
     all_reports_in,
     at_the_meeting,
     died_before_notification,
     findings_or_none,
+    ncmd_submitted,
     notification,
     notified_twice,
+    owe_ncmd,
     panel_steps,
     post_mortem,
+    same_nhs_number,
     transfer,
 )
+from workflows.children import nhs_number_problem
 from workflows.definition import (
     Branch,
     CaseLike,
@@ -65,7 +77,8 @@ from workflows.definition import (
 )
 from workflows.formats import short
 
-NCMD_FROM = dt.date(2019, 4, 1)  # [P] gov.uk NCMD transitional arrangements
+NHS_NUMBER = Option("nhs_number", "the child's NHS number, to find a death notified twice (kept "
+                    "only as a keyed hash)", kind="identity", check=nhs_number_problem)
 JAR_CRITERIA = {  # [S] Nottinghamshire CDR procedures
     "external_causes": "the death is or could be due to external causes",
     "sudden_unexplained": "sudden, with no immediately apparent cause (incl. SUDI/SUDC)",
@@ -137,16 +150,9 @@ def factors_well_formed(case: CaseLike, opts: Options) -> str | None:
     return None
 
 
-def ncmd_submitted(case: CaseLike, opts: Options) -> str | None:
-    if open_deadlines(case, "ncmd"):
-        return "the analysis form has not been submitted to the NCMD (submit_ncmd)"
-    return None
-
-
-def ncmd_owed(case: CaseLike, opts: Options) -> str | None:
-    if not open_deadlines(case, "ncmd"):
-        return (f"nothing is owed to the NCMD (reviews completed before "
-                f"{short(NCMD_FROM)}, or already submitted)")
+def not_yet_notified_as_cspr(case: CaseLike, opts: Options) -> str | None:
+    if case.data.get("cspr_referral"):
+        return f"already notified as a serious incident: {case.data['cspr_referral']}"
     return None
 
 
@@ -190,20 +196,50 @@ def plan_cdrm(case: CaseLike, opts: Options) -> None:
     case.open_deadline("cdrm", due=opts["date"])
 
 
+def replan_cdrm(case: CaseLike, opts: Options) -> None:
+    """The CDRM moved: its date, and (by the engine, the option being the cdrm event's) the
+    notice counted back from it if not yet given."""
+    case.record(cdrm_on=opts["date"].isoformat())
+    case.move_deadline("cdrm", opts["date"], opts["reason"])
+
+
+def a_new_date(case: CaseLike, opts: Options) -> str | None:
+    if opts["date"].isoformat() == case.data.get("cdrm_on"):
+        return f"the CDRM is already planned for {short(opts['date'])}"
+    return None
+
+
 def review(case: CaseLike, opts: Options) -> None:
     case.record(category=opts["category"], factors=[_factor(f) for f in opts["factor"]],
                 modifiable=opts["modifiable"], learning=opts["learning"],
                 recommendations=opts["recommendation"])
-    if case.effective_on >= NCMD_FROM:
-        case.open_deadline("ncmd", due=data_cut(case.effective_on))
+    owe_ncmd(case)
 
 
-def data_cut(reviewed: dt.date) -> dt.date:
-    """The NCMD's annual data cut (31 March) on or after the review."""
-    cut = dt.date(reviewed.year, 3, 31)
-    return cut if reviewed <= cut else dt.date(reviewed.year + 1, 3, 31)
+def refer_for_cspr(case: CaseLike, opts: Options) -> None:
+    """A serious incident notification opened from this death (abuse or neglect found or
+    suspected): the step's options named as the CSPR's intake names them."""
+    intake = {name: opts.get(name) for name in CSPR_INTAKE}
+    intake.update(aware=opts.get("aware") or case.effective_on, nature="death",
+                  age_band=case.data["age_band"])
+    reference = case.open_linked("cspr", note=opts["reason"], options=intake,
+                                 referral_reason=opts["reason"])
+    case.record(cspr_referral=reference)
 
 
+CSPR_INTAKE = ("incident_area", "home_area", "looked_after", "known_to_agency")
+CSPR_REFERRAL = Step(
+    "refer_for_cspr", "Notified as a serious incident (for a child safeguarding practice "
+    "review)", ("triage", "jar", "information", "cdrm_held", "awaiting_panel", "reviewed"),
+    options=(Option("reason", "the abuse or neglect known or suspected", required=True),
+             Option("aware", "when the local authority became aware (default: this day)",
+                    kind="date"),
+             Option("incident_area", "the area where the incident happened", required=True),
+             Option("home_area", "the area the child lived in (default: the incident's)"),
+             Option("looked_after", "the child was looked after", kind="flag"),
+             Option("known_to_agency", "the child was known to any agency", kind="flag")),
+    guards=(not_yet_notified_as_cspr,), records="cspr_referral", effect=refer_for_cspr,
+    needs="--reason, --incident-area")
 FINDINGS = (Option("findings", "what the post-mortem found"),
             Option("none_held", "the coroner held no post-mortem", kind="flag"))
 SUPPLEMENTARY = agency_steps("supplementary_form", "supplementary form", GATHERING,
@@ -216,13 +252,14 @@ CDR_2018 = Workflow(
     in_force_source="CDR Statutory and Operational Guidance, October 2018 [S] Sussex, "
                     "Shropshire; the day (1 October) is assumed",
     escalation_role="cdop_chair", roles={"cdop_chair": "CDOP chair"},
-    intake=Intake(options=INTAKE_OPTIONS, prepare=notification(()),
+    intake=Intake(options=(*INTAKE_OPTIONS, NHS_NUMBER), prepare=notification(()),
                   guards=(died_before_notification,), duplicate_on=("died_on", "age_band"),
-                  duplicate_message=notified_twice),
-    figures=cdr_figures.figures_2018(tuple(CATEGORIES)),
+                  duplicate_message=notified_twice, identity_message=same_nhs_number),
+    figures=cdr_figures.figures_2018(tuple(CATEGORIES)), export=NCMD_EXPORT,
     labels={"hours_to_notify": "Hours to notify", "died_on": "Died on",
             "jar": "Joint Agency Response", "jar_criteria": "JAR criteria",
-            "cdrm_on": "CDRM on"},
+            "cdrm_on": "CDRM on", "nhs_number_hash": "NHS number (keyed hash)",
+            "cspr_referral": "Notified as a serious incident as"},
     stages=(
         Stage("triage", "Triage: expected or unexpected; a JAR or not"),
         Stage("transfer_pending", "Resident elsewhere: to transfer to that area's panel"),
@@ -258,16 +295,13 @@ CDR_2018 = Workflow(
                  set_by="the date the CDRM is planned for",
                  fixed="it is the date planned for the meeting"),
         PANEL_REVIEW,
-        Deadline("ncmd", "Analysis form submitted to the NCMD", "", "",
-                 set_by="the NCMD's annual data cut, 31 March after the review",
-                 strength="expected", source="NCMD annual data cut at 31 March [P]",
-                 fixed="it is the NCMD's annual data cut"),
+        NCMD,
     ),
     initial_records="notification",
     initial_opens=("notification", "triage"),
     events=("death", "notification", "triage", "initial_post_mortem", "jar_meeting",
             "request", "post_mortem", "cdrm", "cdrm_held", "listed", "review", "ncmd",
-            "closure"),
+            "cspr_referral", "closure"),
     steps=(
         Step("triage", "Triaged", ("triage", "transfer_pending"), branch_on="jar",
              branches=(Branch("yes", "jar", opens=JAR), Branch("no", "information")),
@@ -311,6 +345,12 @@ CDR_2018 = Workflow(
              preconditions=(post_mortem_received, cdrm_not_yet_planned),
              guards=(not_in_the_past,), opens=("cdrm_notice",), effect=plan_cdrm,
              needs="the post-mortem report; --date"),
+        Step("replan_cdrm", "CDRM moved to another date", ("information",),
+             options=(Option("date", "the CDRM's new day", kind="date", required=True,
+                             event="cdrm"),
+                      Option("reason", "why it moved", required=True)),
+             preconditions=(cdrm_planned,), guards=(not_in_the_past, a_new_date),
+             moves=("cdrm",), effect=replan_cdrm, needs="a CDRM planned; --date, --reason"),
         Step("give_cdrm_notice", "CDRM: notice sent to attendees", ("information",),
              options=(NOTE,), preconditions=(cdrm_planned,), meets=("cdrm_notice",)),
         Step("hold_cdrm", "Child Death Review Meeting held", ("information",), "cdrm_held",
@@ -333,8 +373,8 @@ CDR_2018 = Workflow(
              guards=(at_the_meeting, factors_well_formed), records="review",
              meets=("panel_review",), effect=review,
              needs="--category, --factor DOMAIN:GRADE:factor (repeat), --modifiable"),
-        Step("submit_ncmd", "Analysis form submitted to the NCMD", ("reviewed",),
-             options=(NOTE,), preconditions=(ncmd_owed,), records="ncmd", meets=("ncmd",)),
+        SUBMIT_NCMD,
+        CSPR_REFERRAL,
         Step("close", "Review closed", ("reviewed",), "closed", options=(NOTE,),
              preconditions=(ncmd_submitted,), records="closure"),
     ),

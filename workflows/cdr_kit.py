@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from workflows import cdr_export
 from workflows.children import AGE_BANDS
 from workflows.definition import (
     CaseLike,
@@ -45,6 +46,11 @@ YES_NO = ("yes", "no")
 NOTE = Option("note", "a note for the history")
 LONDON = ZoneInfo("Europe/London")
 
+NCMD_FROM = dt.date(2019, 4, 1)  # [P] gov.uk NCMD transitional arrangements
+NCMD = Deadline("ncmd", "Submitted to the NCMD", "", "",
+                set_by="the NCMD's annual data cut, 31 March after the review",
+                strength="expected", source="NCMD annual data cut at 31 March [P]",
+                fixed="it is the NCMD's annual data cut")
 PANEL_REVIEW = Deadline(
     "panel_review", "Review at the CDOP meeting", "", "",
     set_by="the date of the CDOP meeting it is listed for",
@@ -95,7 +101,33 @@ def some_reports_or_reason(kind: str, what: str, request_step: str) -> Guard:
     return guard
 
 
+def ncmd_submitted(case: CaseLike, opts: Options) -> str | None:
+    if open_deadlines(case, "ncmd"):
+        return "the review has not been submitted to the NCMD (submit_ncmd)"
+    return None
+
+
+def ncmd_owed(case: CaseLike, opts: Options) -> str | None:
+    if not open_deadlines(case, "ncmd"):
+        return (f"nothing is owed to the NCMD (reviews completed before "
+                f"{short(NCMD_FROM)}, or already submitted)")
+    return None
+
+
 # Effects.
+
+def owe_ncmd(case: CaseLike) -> None:
+    """A review completed from 1 April 2019 owes the NCMD its data, under either version:
+    the NCMD takes every death not reviewed by then, whenever the child died [P]."""
+    if case.effective_on >= NCMD_FROM:
+        case.open_deadline("ncmd", due=data_cut(case.effective_on))
+
+
+def data_cut(reviewed: dt.date) -> dt.date:
+    """The NCMD's annual data cut (31 March) on or after the review."""
+    cut = dt.date(reviewed.year, 3, 31)
+    return cut if reviewed <= cut else dt.date(reviewed.year + 1, 3, 31)
+
 
 def waive_open(case: CaseLike, keys: tuple[str, ...], note: str) -> None:
     for key in keys:
@@ -192,6 +224,13 @@ def notified_twice(reference: str, pseudonym: str, data: Mapping[str, Any]) -> s
             "--different-child")
 
 
+def same_nhs_number(reference: str, pseudonym: str, data: Mapping[str, Any]) -> str:
+    died = dt.date.fromisoformat(data["died_on"])
+    return (f"this death is already notified as {reference} ({pseudonym}, died {short(died)}): "
+            "the same NHS number was given; if it is a different child, notify again with "
+            "--different-child")
+
+
 INTAKE_OPTIONS = (
     Option("died", "date and time of the death: 'YYYY-MM-DD HH:MM' (or a date alone)",
            kind="moment", required=True, event="death"),
@@ -208,6 +247,10 @@ INTAKE_OPTIONS = (
 
 
 # Steps both versions take, with the names and stages each gives them.
+
+SUBMIT_NCMD = Step("submit_ncmd", "Submitted to the NCMD", ("reviewed",), options=(NOTE,),
+                   preconditions=(ncmd_owed,), records="ncmd", meets=("ncmd",))
+
 
 def agency_steps(kind: str, what: str, sources: tuple[str, ...], *, suffix: str = "reports",
                  single: str = "report") -> tuple[Step, ...]:
@@ -253,3 +296,6 @@ def panel_steps(source: str, reports: str, what: str, request_step: str,
              guards=(later_meeting_scheduled,), effect=defer, moves=("panel_review",),
              needs="--reason"),
     )
+
+
+NCMD_EXPORT = cdr_export.export(CATEGORIES, NCMD_FROM)  # one object: both versions declare it

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
+from workflows.exports import Export
 from workflows.figures import Figures
 
 
@@ -48,7 +49,8 @@ class CaseLike(Protocol):
 
     def next_meeting(self, after: Any) -> Any: ...  # the first panel meeting on or after a date
 
-    def open_linked(self, workflow_key: str, *, note: str, **data: Any) -> str: ...
+    def open_linked(self, workflow_key: str, *, note: str,
+                    options: Mapping[str, Any] | None = None, **data: Any) -> str: ...
 
 
 def open_deadlines(case: CaseLike, kind: str) -> list[Any]:
@@ -91,6 +93,7 @@ class Option:
     required: bool = False
     multiple: bool = False
     event: str = ""  # an intake option whose value is the date of this event (the death)
+    check: Callable[[str], str | None] | None = None  # an identity's: why malformed, or None
 
     @property
     def flag(self) -> str:
@@ -249,6 +252,8 @@ class Intake:
     duplicate_on: tuple[str, ...] = ()
     # What the refusal says, given the matching case's reference, pseudonym and facts.
     duplicate_message: Callable[[str, str, Mapping[str, Any]], str] | None = None
+    # What it says when an identity option (an NHS number) matches: the same arguments.
+    identity_message: Callable[[str, str, Mapping[str, Any]], str] | None = None
 
     def as_step(self, name: str) -> Step:
         """The intake as a step, so its options are read like any step's."""
@@ -282,6 +287,7 @@ class Workflow:
     roles: Mapping[str, str] = field(default_factory=dict)  # board roles it adds: role -> title
     intake: Intake = field(default_factory=Intake)
     figures: Figures | None = None  # its section of the board's figures (workflows.figures)
+    export: Export | None = None  # what it sends a national database (workflows.exports)
     # case show's lines for facts of the record it words itself: data key -> (label, text)
     notes: Callable[[Mapping[str, Any]], dict[str, tuple[str, str]]] | None = None
     labels: Mapping[str, str] = field(default_factory=dict)  # how case show names its facts

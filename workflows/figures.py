@@ -41,6 +41,7 @@ class CaseRow:
     data: Mapping[str, Any]
     events: Mapping[str, dt.date]
     deadlines: tuple[DeadlineRow, ...] = ()
+    pseudonym: str = ""  # how the child is known in the review (for an export by case)
 
     def on(self, event: str) -> dt.date | None:
         return self.events.get(event)
