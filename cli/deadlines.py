@@ -50,8 +50,8 @@ def _ics(data: dict[str, Any], service: Any) -> str:
 @click.option("--overdue", "overdue_only", is_flag=True, help="Only deadlines already late.")
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @output_options("deadlines", "table for the terminal, json for scripts, ics for an agency's "
-                "calendar (every agency deadline: open ones as events, closed ones cancelled; "
-                "--as-of, --within and --overdue do not apply).")
+                "calendar (every deadline, or --agency's: open ones as events, closed ones "
+                "cancelled; --as-of, --within and --overdue do not apply).")
 @pass_app
 def deadlines(app: App, as_of: str | None, agency: str | None, within: int,
               overdue_only: bool, as_json: bool, form: str, output: str | None) -> None:
