@@ -135,6 +135,8 @@ class Settings:
     # the board's own switch dates: (workflow, version) -> the first key date it applies to
     switches: dict[tuple[str, str], dt.date] = field(default_factory=dict)
     overlays: list[Overlay] = field(default_factory=list)
+    marking: str = "OFFICIAL-SENSITIVE"  # the protective marking on every page of a paper
+    logo: str | None = None  # the board's logo on its papers: a file path or URL
 
     @property
     def report_templates(self) -> Path | None:
@@ -201,6 +203,8 @@ def load_settings(db: str | None = None, config: str | None = None,
         raise InvalidInput(f"config file {path}: [board] areas must be a list of area names")
     settings.areas = [a.strip() for a in areas if a.strip()]
     settings.templates = _folder(board.get("templates"), f"config file {path}: [board] templates")
+    settings.marking = str(board.get("marking", settings.marking)).strip()
+    settings.logo = str(board["logo"]) if board.get("logo") else None
     settings.closed_days = _closed_days(data.get("calendar", {}).get("closed_days", []), path)
     settings.timescales = _timescales(data.get("timescales", {}), path)
     settings.switches = _switches(data.get("regimes", {}), f"config file {path}: [regimes]")

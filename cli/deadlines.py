@@ -2,11 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from cli.app import App, as_of_date, as_of_option, json_option, pass_app
-from cli.output import MOVED_NOTE, due_text, emit_json, late_text, table
+from cli.app import App, as_of_date, as_of_option, pass_app
+from cli.formats import emit, output_options, register_output_renderer, render
+from cli.output import MOVED_NOTE, due_text, json_text, late_text, table
 from workflows.formats import short
+
+
+@register_output_renderer("deadlines", "table")
+def _table(data: dict[str, Any], service: Any) -> str:
+    rows = data["rows"]
+    late = sum(1 for r in rows if r.days_late)
+    scope = "late" if data["overdue_only"] else f"late or due within {data['within']} days"
+    lines = [f"Deadlines {scope} as of {short(data['as_of'])}: {len(rows)} ({late} late)"]
+    if rows:
+        lines.append(table(
+            ["Case", "Pseudonym", "Deadline", "Agency", "Due", "Late"],
+            [[r.case, r.pseudonym, r.label, r.agency or "", due_text(r),
+              late_text(r, working_days=True)] for r in rows],
+            flex=(1, 2, 3)))
+        if any(r.due_on != r.original_due_on for r in rows):
+            lines.append(MOVED_NOTE)
+    return "\n".join(lines) + "\n"
+
+
+@register_output_renderer("deadlines", "json")
+def _json(data: dict[str, Any], service: Any) -> str:
+    return json_text({"as_of": data["as_of"],
+                      "deadlines": [r.as_dict() for r in data["rows"]]}) + "\n"
+
+
+@register_output_renderer("deadlines", "ics")
+def _ics(data: dict[str, Any], service: Any) -> str:
+    from notifications.ics import deadline_calendar
+
+    return deadline_calendar(service, agency=data["agency"])
 
 
 @click.command()
@@ -15,34 +48,29 @@ from workflows.formats import short
 @click.option("--within", metavar="DAYS", type=click.IntRange(min=0, max=3660), default=14,
               show_default=True, help="Also list deadlines due in the next DAYS days.")
 @click.option("--overdue", "overdue_only", is_flag=True, help="Only deadlines already late.")
-@json_option
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@output_options("deadlines", "table for the terminal, json for scripts, ics for an agency's "
+                "calendar (every deadline, or --agency's: open ones as events, closed ones "
+                "cancelled; --as-of, --within and --overdue do not apply).")
 @pass_app
 def deadlines(app: App, as_of: str | None, agency: str | None, within: int,
-              overdue_only: bool, as_json: bool) -> None:
+              overdue_only: bool, as_json: bool, form: str, output: str | None) -> None:
     """Deadlines late or coming due as of a date, across all cases, soonest first."""
     print_deadlines(app, as_of=as_of, agency=agency, within=within, overdue_only=overdue_only,
-                    as_json=as_json)
+                    form="json" if as_json else form, output=output)
 
 
 def print_deadlines(app: App, *, as_of: str | None, agency: str | None, within: int,
-                    overdue_only: bool, as_json: bool = False) -> None:
+                    overdue_only: bool, as_json: bool = False, form: str = "table",
+                    output: str | None = None) -> None:
     from casework.queries import deadlines_due
 
+    form = "json" if as_json else form
     day = as_of_date(app, as_of)
     with app.service() as service:
-        rows = deadlines_due(service, day, agency=agency, within_days=within,
-                             overdue_only=overdue_only)
-    if as_json:
-        emit_json({"as_of": day, "deadlines": [r.as_dict() for r in rows]})
-        return
-    late = sum(1 for r in rows if r.days_late)
-    scope = "late" if overdue_only else f"late or due within {within} days"
-    click.echo(f"Deadlines {scope} as of {short(day)}: {len(rows)} ({late} late)")
-    if rows:
-        click.echo(table(
-            ["Case", "Pseudonym", "Deadline", "Agency", "Due", "Late"],
-            [[r.case, r.pseudonym, r.label, r.agency or "", due_text(r),
-              late_text(r, working_days=True)] for r in rows],
-            flex=(1, 2, 3)))
-        if any(r.due_on != r.original_due_on for r in rows):
-            click.echo(MOVED_NOTE)
+        rows = [] if form == "ics" else deadlines_due(
+            service, day, agency=agency, within_days=within, overdue_only=overdue_only)
+        data = {"as_of": day, "agency": agency, "within": within,
+                "overdue_only": overdue_only, "rows": rows}
+        text = render("deadlines", form, data, service)
+    emit(text, output)

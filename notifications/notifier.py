@@ -65,9 +65,13 @@ class Notifier:
             "agency": {"code": agency.code, "name": agency.name},
             "request": request_context(deadline, change.previous_due),
         }
+        from notifications.ics import attachment
+
+        # The due date in the agency's calendar: the event, its update, its cancellation.
+        event = attachment(service, case, deadline, agency.name)
         row = queue_email(service, self.renderer, key=key, kind=kind, names=names,
                           to=agency.contact_email, case=case, deadline=deadline,
-                          actor=change.actor, context=context)
+                          actor=change.actor, context=context, attachments=[event])
         if row is not None:
             self.queued.append(row)
 

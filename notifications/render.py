@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 import templates as builtin_templates
 from casework.errors import InvalidInput
@@ -49,7 +50,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.environment.filters.update(day=short, day_words=in_words)
+        self.environment.filters.update(day=short, day_words=in_words, css_string=css_string)
 
     def render(self, names: list[str], context: dict[str, Any]) -> Rendered:
         """The first of `names` that exists (e.g. request_imr, then request)."""
@@ -104,6 +105,14 @@ def _where(exc: jinja2.TemplateError, fallback: str) -> tuple[str, int | None]:
         if frame.filename.endswith((".txt", ".html")):
             return frame.filename, frame.lineno
     return fallback, None
+
+
+def css_string(value: Any) -> Markup:
+    """A quoted CSS string (for a printed page's margin boxes): nothing in it can end the
+    string or the <style> element."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:;-()/'" else f"\\{ord(ch):x} "
+                      for ch in str(value))
+    return Markup(f'"{escaped}"')
 
 
 def _tidy(text: str) -> str:

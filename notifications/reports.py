@@ -50,7 +50,38 @@ def overdue_csv(listing: OverdueListing) -> str:
 
 def overdue_html(service: CaseService, listing: OverdueListing) -> str:
     return _renderer(service).page("overdue", {
-        "listing": listing, "title": overdue_title(listing), "produced": _produced(service)})
+        "listing": listing, "title": overdue_title(listing), "produced": _produced(service),
+        "chart": overdue_chart(service, listing), **_paper(service)})
+
+
+LEVELS = (("", "not yet reminded"), ("reminded", "reminded"), ("escalated", "escalated"),
+          ("chair", "escalated to the board chair"))
+
+
+def overdue_chart(service: CaseService, listing: OverdueListing) -> Any:
+    """Overdue items by agency, stacked by the level each reached, beside the listing of a
+    week before (the weekly paper's last), so slippage shows at a glance."""
+    from notifications.svg import Row, stacked_bars
+
+    before = overdue_listing(service, listing.as_of - dt.timedelta(days=7))
+    earlier = {group.code: group.total for group in before.groups}
+    rows = [Row(group.name, [sum(1 for i in group.items if i.reached == level)
+                             for level, _ in LEVELS], earlier.get(group.code, 0))
+            for group in listing.groups]
+    week = short(before.as_of)
+    said = "; ".join(
+        f"{group.name} {group.total} ("
+        + ", ".join(f"{n} {name}" for n, (_, name) in zip(row.parts, LEVELS, strict=True)
+                    if n) + f"), {row.previous} on {week}"
+        for group, row in zip(listing.groups, rows, strict=True))
+    return stacked_bars("overdue-chart", "Overdue items by agency and level reached",
+                        f"As of {short(listing.as_of)}: {said or 'nothing overdue'}.",
+                        [name for _, name in LEVELS], rows, previous_label=f"on {week}")
+
+
+def _paper(service: CaseService) -> dict[str, Any]:
+    """What every page of a paper carries: the board's marking and logo."""
+    return {"marking": service.settings.marking, "logo": service.settings.logo}
 
 
 def figure_lines(sections: Mapping[str, Section]) -> list[FigureLine]:
@@ -78,7 +109,7 @@ def figures_html(service: CaseService, lines: Sequence[FigureLine], period_from:
     return _renderer(service).page("figures", {
         "board": service.settings.board_name, "sections": sections,
         "title": figures_title(period_from, period_to), "period_from": period_from,
-        "period_to": period_to, "produced": _produced(service)})
+        "period_to": period_to, "produced": _produced(service), **_paper(service)})
 
 
 def email_overdue_listing(service: CaseService, as_of: dt.date, *, actor: str,
@@ -99,7 +130,7 @@ def email_overdue_listing(service: CaseService, as_of: dt.date, *, actor: str,
         service, _renderer(service, email=True), key=key, kind="overdue_listing",
         names=["overdue_listing"], to=mailbox.email, actor=actor, attachments=[attachment],
         context={"listing": listing, "title": overdue_title(listing),
-                 "produced": _produced(service)},
+                 "produced": _produced(service), **_paper(service)},
         history_data={"as_of": listing.as_of.isoformat(), "items": listing.total})
     return row, listing
 

@@ -298,7 +298,10 @@ def test_advance_says_what_it_queued_and_send_writes_eml_files_once(run, at_term
                                   "29 February 2008")
     assert message["Date"] == "Tue, 01 Apr 2008 09:00:00 +0000"  # queued at 10:00 BST
     assert message["Message-ID"].endswith(".casework@kent.example.org>")
-    assert message.get_content_type() == "multipart/alternative"
+    # Text and HTML alternatives, with the deadline for the agency's calendar attached.
+    assert message.get_content_type() == "multipart/mixed"
+    assert [p.get_filename() for p in message.iter_attachments()] == [
+        "SCR-2007-001-imr-CSC.ics"]
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "Due:       Friday 29 February 2008" in text

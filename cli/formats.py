@@ -1,0 +1,58 @@
+"""The `--format/--output` seam: a format is a renderer registered for the listings it can
+draw, so a command offers exactly the formats registered for it and a new format is one
+registration (datasette's `register_output_renderer` is the model). Renderers import their
+own heavy modules when called, so `--help` stays fast."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+Render = Callable[[Any, Any], str]  # (the listing's data, the case service) -> the text
+_RENDERERS: dict[tuple[str, str], Render] = {}
+
+
+def register_output_renderer(listing: str, form: str) -> Callable[[Render], Render]:
+    def registered(render: Render) -> Render:
+        _RENDERERS[(listing, form)] = render
+        return render
+    return registered
+
+
+def formats(listing: str) -> list[str]:
+    return [form for (name, form) in _RENDERERS if name == listing]
+
+
+def render(listing: str, form: str, data: Any, service: Any) -> str:
+    return _RENDERERS[(listing, form)](data, service)
+
+
+def output_options(listing: str, help_text: str) -> Callable[[Any], Any]:
+    """`--format` (the formats registered for `listing`) and `--output FILE`."""
+    def decorate(command: Any) -> Any:
+        command = click.option(
+            "--output", "-o", metavar="FILE", default=None,
+            type=click.Path(dir_okay=False, writable=True),
+            help="Write to FILE instead of the terminal.")(command)
+        return click.option("--format", "form", type=click.Choice(formats(listing)),
+                            default="table", show_default=True, help=help_text)(command)
+    return decorate
+
+
+def emit(text: str, output: str | None) -> None:
+    """To the terminal, or to a file (written whole, in UTF-8, line ends as they are)."""
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    path = Path(output)
+    try:
+        path.write_bytes(text.encode("utf-8"))
+    except OSError as exc:
+        from casework.errors import InvalidInput
+
+        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
+    click.echo(f"Written to {path}", err=True)
+

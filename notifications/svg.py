@@ -1,0 +1,93 @@
+"""Charts for the board's papers as inline SVG, drawn here: no JavaScript, no dependency.
+
+Printed in black and white, so each series is told apart by its fill pattern (white, hatched,
+dotted, solid) and its legend, never by colour alone; every bar carries its number in text,
+and the chart its own text alternative (<title> and <desc>) for a screen reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
+
+FILLS = ("#fff", "url(#hatch)", "url(#dots)", "#222")
+_DEFS = (
+    '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+    '<line x1="0" y1="0" x2="0" y2="6" stroke="#222" stroke-width="2"/></pattern>'
+    '<pattern id="dots" width="5" height="5" patternUnits="userSpaceOnUse">'
+    '<rect width="5" height="5" fill="#ddd"/><circle cx="2.5" cy="2.5" r="1.3" fill="#222"/>'
+    '</pattern></defs>')
+ROW, BAR, LABEL, RIGHT = 34, 14, 190, 70
+
+
+@dataclass(frozen=True)
+class Row:
+    """One bar: its label, the parts stacked in it (one per series) and, when there is one,
+    the earlier figure drawn beside it as an outline."""
+
+    label: str
+    parts: Sequence[int]
+    previous: int | None = None
+
+
+def stacked_bars(ident: str, title: str, description: str, series: Sequence[str],
+                 rows: Sequence[Row], *, previous_label: str = "",
+                 width: int = 720) -> Markup:
+    """Horizontal bars, one per row, stacked by series; an outlined bar under each for its
+    earlier figure when `previous_label` names it."""
+    top = 30
+    height = top + ROW * len(rows) + 12
+    scale_max = max([sum(r.parts) for r in rows] + [r.previous or 0 for r in rows] + [1])
+    unit = (width - LABEL - RIGHT) / scale_max
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{ident}" '
+           f'role="img" aria-labelledby="{ident}-title {ident}-desc" '
+           f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">',
+           f'<title id="{ident}-title">{escape(title)}</title>',
+           f'<desc id="{ident}-desc">{escape(description)}</desc>', _DEFS]
+    out.append(_legend(series, previous_label))
+    for index, row in enumerate(rows):
+        y = top + ROW * index
+        out.append(f'<text x="{LABEL - 6}" y="{y + BAR - 3}" text-anchor="end" '
+                   f'font-size="11">{escape(_cut(row.label, 30))}</text>')
+        x = float(LABEL)
+        for number, part in enumerate(row.parts):
+            if part:
+                w = part * unit
+                out.append(f'<rect class="bar" data-series="{escape(series[number])}" '
+                           f'data-value="{part}" x="{x:.1f}" y="{y}" width="{w:.1f}" '
+                           f'height="{BAR}" fill="{FILLS[number % len(FILLS)]}" '
+                           'stroke="#222" stroke-width="1"/>')
+                x += w
+        out.append(f'<text x="{x + 4:.1f}" y="{y + BAR - 3}" font-size="11" '
+                   f'font-weight="bold">{sum(row.parts)}</text>')
+        if previous_label and row.previous is not None:
+            w = row.previous * unit
+            out.append(f'<rect class="previous" data-value="{row.previous}" x="{LABEL}" '
+                       f'y="{y + BAR + 2}" width="{w:.1f}" height="6" fill="none" '
+                       'stroke="#222" stroke-dasharray="3 2"/>')
+            out.append(f'<text x="{LABEL + w + 4:.1f}" y="{y + BAR + 8}" font-size="9">'
+                       f'{row.previous} {escape(previous_label)}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _legend(series: Sequence[str], previous_label: str) -> str:
+    parts, x = [], 0
+    for number, name in enumerate(series):
+        parts.append(f'<rect x="{x}" y="4" width="12" height="12" '
+                     f'fill="{FILLS[number % len(FILLS)]}" stroke="#222"/>'
+                     f'<text x="{x + 16}" y="14" font-size="11">{escape(name)}</text>')
+        x += 24 + 7 * len(name)
+    if previous_label:
+        parts.append(f'<rect x="{x}" y="8" width="12" height="6" fill="none" stroke="#222" '
+                     f'stroke-dasharray="3 2"/><text x="{x + 16}" y="14" font-size="11">'
+                     f'{escape(previous_label)}</text>')
+    return f'<g class="legend">{"".join(parts)}</g>'
+
+
+def _cut(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
