@@ -14,6 +14,7 @@ import click
 from casework import __version__
 from cli import (
     agency,
+    backup,
     board,
     case,
     deadlines,
@@ -64,6 +65,7 @@ cli.add_command(deadlines.deadlines)
 cli.add_command(outbox.outbox)
 cli.add_command(scheduler.scheduler)
 cli.add_command(workflow.workflow)
+cli.add_command(backup.backup)
 
 
 def main() -> None:
