@@ -5,10 +5,13 @@
     python3 run.py test    set up, then lint and run the whole test suite: on SQLite, then
                            again on PostgreSQL when CASEWORK_TEST_POSTGRESQL_URL names a
                            server (`.ci/postgres` starts one and prints its URL)
+    python3 run.py lock    regenerate requirements.lock and requirements-test.lock from
+                           pyproject.toml with uv, keeping the pins that still fit
 
-Setting up means a virtual environment in .venv with the pinned dependencies
-(requirements.lock, requirements-test.lock) and casework installed into it; it is
-redone only when a lock file or pyproject.toml changes.
+Setting up means a virtual environment in .venv with the locked dependencies installed
+with their hashes required (requirements.lock, or requirements-test.lock for the tests)
+and casework installed into it; it is redone only when a lock file or pyproject.toml
+changes.
 """
 
 from __future__ import annotations
@@ -41,12 +44,30 @@ def setup(locks: list[str]) -> None:
         print("Creating .venv ...", flush=True)
         venv.create(VENV, with_pip=True)
     python = BIN / "python"
-    print("Installing pinned dependencies ...", flush=True)
+    print("Installing locked dependencies (hashes required) ...", flush=True)
     _run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         *(arg for lock in locks for arg in ("-r", lock)))
+         "--require-hashes", *(arg for lock in locks for arg in ("-r", lock)))
     _run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
          "--no-deps", "-e", ".")
     stamp.write_text(digest)
+
+
+def lock_commands(uv: str | Path) -> list[list[str]]:
+    """The uv commands that write both locks into the folder they run in, from
+    pyproject.toml; a lock already there lends its pins, so nothing moves that need not."""
+    common = [str(uv), "pip", "compile", "pyproject.toml", "--quiet",
+              "--universal", "--python-version", "3.11", "--generate-hashes",
+              "--custom-compile-command", "python3 run.py lock"]
+    return [[*common, "-o", "requirements.lock"],
+            [*common, "--extra", "test", "-c", "requirements.lock",
+             "-o", "requirements-test.lock"]]
+
+
+def lock(args: list[str]) -> None:
+    """Regenerate both locks (extra arguments go to uv, e.g. --upgrade-package NAME)."""
+    setup(["requirements-test.lock"])
+    for command in lock_commands(BIN / "uv"):
+        _run(*command, *args)
 
 
 def test_both(args: list[str]) -> int:
@@ -80,6 +101,8 @@ def main(argv: list[str]) -> None:
         setup(["requirements-test.lock"])
         _run(BIN / "ruff", "check", ".")
         sys.exit(test_both(argv[1:]))
+    elif command == "lock":
+        lock(argv[1:])
     else:
         sys.exit(__doc__)
 

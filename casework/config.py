@@ -151,8 +151,15 @@ class Settings:
 
 
 def _user_dir(env: Mapping[str, str], xdg: str, fallback: str, windows: str) -> Path:
-    if sys.platform == "win32" and env.get(windows):
-        return Path(env[windows]) / "casework"
+    """Linux and other Unixes: the XDG folder; macOS and Windows: their own (platformdirs)."""
+    if sys.platform in ("darwin", "win32"):
+        from platformdirs.macos import MacOS
+        from platformdirs.windows import Windows
+
+        config = windows == "APPDATA"  # Windows' roaming folder, for the config file
+        kind = MacOS if sys.platform == "darwin" else Windows
+        dirs = kind("casework", appauthor=False, roaming=config)
+        return Path(dirs.user_config_dir if config else dirs.user_data_dir)
     base = env.get(xdg)
     return (Path(base) if base else Path.home() / fallback) / "casework"
 

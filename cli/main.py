@@ -14,6 +14,7 @@ import click
 from casework import __version__
 from cli import (
     agency,
+    backup,
     board,
     case,
     deadlines,
@@ -67,6 +68,7 @@ cli.add_command(outbox.outbox)
 cli.add_command(scheduler.scheduler)
 cli.add_command(workflow.workflow)
 cli.add_command(doctor.doctor)
+cli.add_command(backup.backup)
 guard(cli)  # last: every command's arguments pass one gate
 
 
