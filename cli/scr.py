@@ -29,8 +29,8 @@ def refer(app: App, pseudonym: str, referred_by: str | None, note: str | None,
           intake_options: tuple[str, ...], on: str | None, actor: str | None,
           as_json: bool) -> None:
     """Record the referral of a serious incident: opens an SCR at screening, under the
-    version of the process in force on the referral's date. Any other option its intake
-    declares (WT2013/15: --aware DATE) follows; `casework workflow show scr --on DATE`."""
+    version of the process in force on the referral's date. Any other option that version's
+    intake declares follows (`casework workflow show scr --on DATE` lists them)."""
     from casework.errors import InvalidInput
     from cli.case import open_case, parse_step_arguments
 
