@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from casework import regimes
+from casework import disclosure, regimes
 from casework.changes import as_data
 from casework.dates import local_date
 from casework.errors import Conflict, InvalidInput
@@ -70,6 +70,7 @@ def open_in_transaction(service: CaseService, workflow: str | Workflow, pseudony
         key_date = regimes.key_day(regimes.process(workflow), options, effective,
                                    service.active_agency_code)
         workflow = regimes.in_force(service.settings, workflow, key_date)
+    disclosure.check(note, "--note")
     taken = regimes.take_intake(service, workflow, options, effective, different)
     data = {**taken.data, **(data or {})}
     events, opens, meets = taken.events, taken.opens, taken.meets

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from casework import disclosure
 from casework.dates import parse_date, parse_moment
 from casework.errors import InvalidInput
 from casework.identity import keyed_hash
@@ -123,4 +124,6 @@ def _convert(option: Option, value: Any, checks: Mapping[str, AgencyCheck]) -> A
         code, sep, due = text.replace(":", "=", 1).partition("=")
         return (checks["agency"](code), parse_date(due, what=f"due date for {code.upper()}")
                 if sep else None)
+    if option.kind == "text" and option.disclosure:
+        disclosure.check(text, option.flag)
     return text

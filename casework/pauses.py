@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
+from casework import disclosure
 from casework.dates import as_date, in_range, local_date, parse_date
 from casework.errors import InvalidInput, StepRefused, UnknownDeadline
 from casework.events import MOVED, DeadlineChange
@@ -33,7 +34,7 @@ def pause(service: CaseService, reference: str, reason: str, *, actor: str,
     case = service.case(reference)
     service.refuse_if_closed(case)
     service.refuse_if_paused(case)
-    reason = required(reason, "--reason")
+    reason = disclosure.check(required(reason, "--reason"), "--reason")
     effective = service.effective(on, not_before=case.last_step_on)
     case.paused_on = local_date(effective)
     case.pause_reason = reason
@@ -52,6 +53,7 @@ def resume(service: CaseService, reference: str, *, actor: str,
     case = service.case(reference)
     if not case.paused_on:
         raise StepRefused(f"{case.reference} is not paused")
+    disclosure.check(note, "--note")
     effective = service.effective(on, not_before=case.paused_on)
     resumed_on = local_date(effective)
     days = (resumed_on - case.paused_on).days
@@ -109,7 +111,7 @@ def extend(service: CaseService, reference: str, deadline_key: str, *, reason: s
     """Move one deadline later, keeping its original due date for slippage reports."""
     case = service.case(reference)
     service.refuse_if_closed(case)
-    reason = required(reason, "--reason")
+    reason = disclosure.check(required(reason, "--reason"), "--reason")
     deadline = _deadline_by_key(service, case, deadline_key)
     spec = service.workflow_of(case).deadline(deadline.kind)
     if spec is not None and spec.fixed:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from casework import disclosure
 from casework.changes import as_data
 from casework.dates import local_date
 from casework.errors import StepNotAllowed, StepRefused
@@ -40,6 +41,7 @@ def advance(service: CaseService, reference: str, step_name: str,
     if step is None or step.name not in allowed:
         raise StepNotAllowed(case.reference, step_name, case.state, allowed)
     service.refuse_if_paused(case)
+    disclosure.check(note, "--note")  # printed in the history, which exports may carry
     opts = parse_options(step, dict(options or {}), service.active_agency_code,
                          lambda code: service.agency(code).code)
     if note and step.option("note"):

@@ -17,7 +17,7 @@ import pendulum
 
 from notifications.ics import calendar, entry, fold
 from notifications.outbox import build_message
-from tests.conftest import CHILD_DETAILS
+from tests.conftest import CHILD_DETAILS, TYPEABLE_DETAILS
 from tests.test_emails import commissioned, outbox, step
 
 REF = "SCR-2007-001"
@@ -131,7 +131,7 @@ def test_long_lines_fold_between_characters_never_inside_one():
 
 def test_no_child_detail_in_a_calendar(service, agencies, run):
     ref = service.refer_scr("Child Z", actor="coordinator", on="2008-01-07").reference
-    service.pause(ref, "; ".join(CHILD_DETAILS), actor="coordinator")
+    service.pause(ref, "; ".join(TYPEABLE_DETAILS), actor="coordinator")
     commissioned(service)
     service.commit()
     text = run("deadlines", "--format", "ics").stdout

@@ -223,8 +223,8 @@ def test_a_form_b_request_counts_working_days_over_easter(service, agencies):
 def test_the_child_details_typed_in_free_text_stay_out_of_every_email(service, agencies):
     """Notes, reasons and rationales are for the record; emails carry what is asked, the
     reference and the pseudonym. (Every test's emails are also scanned after it runs.)"""
-    name, address, born = CHILD_DETAILS[0], CHILD_DETAILS[2], CHILD_DETAILS[4]
-    about = f"{name} of {address}, born {born}"
+    name, address = CHILD_DETAILS[0], CHILD_DETAILS[2]  # a date of birth is refused: below
+    about = f"{name} of {address}"
     ref = service.refer_scr("Child A", actor="coordinator", on="2007-12-03",
                             note=about).reference
     step(service, ref, "recommend", "2007-12-10", recommendation="scr", criteria="death",

@@ -385,9 +385,9 @@ def test_a_spreadsheet_formula_typed_into_a_title_stays_text(story, clock):
 def test_notes_and_reasons_never_reach_the_listing(story, run, clock):
     """Whatever a coordinator types about the child in a reason or a note stays in the
     history; no format of the listing or the figures carries it."""
-    from tests.conftest import CHILD_DETAILS
+    from tests.conftest import CHILD_DETAILS, TYPEABLE_DETAILS
 
-    typed = "; ".join(CHILD_DETAILS)
+    typed = "; ".join(TYPEABLE_DETAILS)  # the others are refused (tests/test_disclosure.py)
     story.resume(B, actor="c", note=typed)
     story.pause(B, typed, actor="c")
     story.extend(A, "imr:CSC", to="2008-04-30", reason=typed, actor="c")

@@ -424,7 +424,7 @@ def steps(*, withdraw_from: tuple[str, ...] = (), extra: tuple[Step, ...] = ()
              effect=lambda case, opts: case.record(publication_held_for=None,
                                                    publication_held_reason=None)),
         Step("publish", "Local review published", ("publication",), "implementation",
-             options=(Option("link", "where it is published"), NOTE),
+             options=(Option("link", "where it is published", disclosure=False), NOTE),
              preconditions=(final_report_sent,), records="publication",
              meets=("completion",), opens=("audit",), effect=record_options(link="published_at"),
              needs="the final report sent first"),

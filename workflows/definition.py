@@ -94,6 +94,9 @@ class Option:
     multiple: bool = False
     event: str = ""  # an intake option whose value is the date of this event (the death)
     check: Callable[[str], str | None] | None = None  # an identity's: why malformed, or None
+    # text that may be printed outside the board: refused if it holds a date of birth, an
+    # NHS number, a postcode or a phone number (casework.disclosure). Off only for a link.
+    disclosure: bool = True
 
     @property
     def flag(self) -> str:
