@@ -75,13 +75,14 @@ def run(app: App, minutes: int | None, standby: bool) -> None:
     from casework.clock import SystemClock
     from casework.db import open_engine, session_scope
     from casework.service import CaseService
+    from cli.logs import configure, level_for
     from notifications.notifier import Notifier
     from notifications.scheduler import run_once as sweep_and_send
     from notifications.scheduler import serve, stop_on_signals
     from notifications.sole_worker import sole_worker
 
     gc.enable()  # a long-lived process: the CLI turned the collector off for short commands
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    configure(level_for(app.verbosity, default=logging.INFO))  # a service logs each run
     settings = app.settings
     transport = app.transport()
     clock = app.clock or SystemClock()
