@@ -7,6 +7,9 @@
                            server (`.ci/postgres` starts one and prints its URL)
     python3 run.py lock    regenerate requirements.lock and requirements-test.lock from
                            pyproject.toml with uv, keeping the pins that still fit
+    python3 run.py reference
+                           set up, then rewrite README.md's command reference from the
+                           commands' own help (after adding or changing a command)
 
 Setting up means a virtual environment in .venv with the locked dependencies installed
 with their hashes required (requirements.lock, or requirements-test.lock for the tests)
@@ -103,6 +106,9 @@ def main(argv: list[str]) -> None:
         sys.exit(test_both(argv[1:]))
     elif command == "lock":
         lock(argv[1:])
+    elif command == "reference":
+        setup(["requirements.lock"])
+        _run(BIN / "python", "-m", "cli.reference")
     else:
         sys.exit(__doc__)
 

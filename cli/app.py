@@ -30,6 +30,7 @@ class App:
         self.notifier: Notifier | None = None
         self.warned = False  # about damaged cases, once a command
         self.set_aside = False  # scan for damaged cases first (after a read failed on one)
+        self.verbosity = 0  # -q: -1, -v: 1, -vv: 2 (cli.logs)
 
     @property
     def settings(self) -> Settings:

@@ -39,9 +39,13 @@ from cli.guard import guard
 @click.option("--config", metavar="PATH", default=None,
               help="The board's config file (default: $CASEWORK_CONFIG, else "
                    "~/.config/casework/casework.toml if present).")
+@click.option("-v", "--verbose", count=True,
+              help="Log more on stderr: -v what it is doing (INFO), -vv everything (DEBUG).")
+@click.option("-q", "--quiet", is_flag=True, help="Log only errors on stderr.")
 @click.version_option(__version__, prog_name="casework")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, config: str | None, verbose: int,
+        quiet: bool) -> None:
     """Serious case reviews and child death overviews for a Safeguarding Children Board.
 
     Start with `casework init`, add agencies with `casework agency add`, refer a serious
@@ -53,6 +57,10 @@ def cli(ctx: click.Context, db: str | None, config: str | None) -> None:
     else:
         ctx.obj.db = db or ctx.obj.db
         ctx.obj.config = config or ctx.obj.config
+    ctx.obj.verbosity = -1 if quiet else verbose
+    from cli.logs import configure, level_for
+
+    configure(level_for(ctx.obj.verbosity))  # a service raises its own default (INFO)
 
 
 cli.add_command(setup.init)

@@ -6,7 +6,9 @@ import re
 
 import click
 
-from cli.app import App, pass_app
+from cli.app import App, json_option, pass_app
+
+OVERDUE = 10  # `scheduler status`: no sweep within twice the interval, for monitoring
 
 
 @click.group()
@@ -73,13 +75,14 @@ def run(app: App, minutes: int | None, standby: bool) -> None:
     from casework.clock import SystemClock
     from casework.db import open_engine, session_scope
     from casework.service import CaseService
+    from cli.logs import configure, level_for
     from notifications.notifier import Notifier
     from notifications.scheduler import run_once as sweep_and_send
     from notifications.scheduler import serve, stop_on_signals
     from notifications.sole_worker import sole_worker
 
     gc.enable()  # a long-lived process: the CLI turned the collector off for short commands
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    configure(level_for(app.verbosity, default=logging.INFO))  # a service logs each run
     settings = app.settings
     transport = app.transport()
     clock = app.clock or SystemClock()
@@ -114,3 +117,28 @@ def reschedule(app: App) -> None:
     with app.service() as service:
         count = recompute(service)
     click.echo(f"Rescheduled the reminders of {count} open deadlines.")
+
+
+@scheduler.command()
+@json_option
+@pass_app
+def status(app: App, as_json: bool) -> None:
+    """When the last sweep ran, how long it took, what it queued and sent, and whether it is
+    overdue: none within twice [scheduler] sweep_minutes. Exit code 10 when overdue, for a
+    monitoring check."""
+    import json
+
+    from casework.clock import SystemClock
+    from notifications.sweeps import status as last_run
+
+    with app.service() as service:
+        found = last_run(service.session, (app.clock or SystemClock()).now(),
+                         app.settings.sweep_minutes)
+    if as_json:
+        click.echo(json.dumps(found.to_dict(), indent=2))
+    else:
+        for line in found.lines():
+            click.echo(line)
+    if found.overdue:
+        click.get_current_context().exit(OVERDUE)
+

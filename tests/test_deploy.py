@@ -78,12 +78,18 @@ def test_the_units_command_runs_and_stops_cleanly_on_its_kill_signal(
     with exit code 0, so Restart=on-failure leaves a stopped service stopped."""
     service = _unit()["Service"]
     command = shlex.split(_moved(service["ExecStart"], tmp_path))
-    process = subprocess.Popen(command, env=server, stderr=subprocess.PIPE, text=True)
+    journald = {**server, "JOURNAL_STREAM": "8:12345"}  # as systemd sets it: levels as <N>
+    process = subprocess.Popen(command, env=journald, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stderr is not None
         deadline = time.monotonic() + 60
-        while "scheduler started" not in process.stderr.readline():
+        seen: list[str] = []
+        while not (any("scheduler started" in line for line in seen)
+                   and any("sweep as of" in line for line in seen)):
             assert time.monotonic() < deadline and process.poll() is None
+            seen.append(process.stderr.readline())
+        run = next(line for line in seen if "sweep as of" in line)
+        assert run.startswith("<6>INFO casework.scheduler: sweep as of ")  # one line a run
         process.send_signal(getattr(signal, service["KillSignal"]))
         assert process.wait(timeout=int(service["TimeoutStopSec"])) == 0
     finally:
