@@ -41,6 +41,7 @@ class CaseHandle:
         self.changes: list[Change] = []
         self._data = dict(case.data)
         self.step: Step | None = None  # the step being taken, if any
+        self.linked: list[str] = []  # cases this step opened (a void must not orphan them)
 
     @property
     def effective_on(self) -> dt.date:
@@ -187,6 +188,7 @@ class CaseHandle:
         linked = self._service.open_in_transaction(
             workflow_key, self.row.pseudonym, {}, actor=self.actor, effective=self.effective_at,
             data={"linked_case": self.row.reference, **data}, note=note)
+        self.linked.append(linked.reference)
         return linked.reference
 
     def set_progress(self, kind: str, *, number: int, progress: str) -> Deadline:
@@ -205,6 +207,13 @@ class CaseHandle:
                     and (number is None or deadline.number == number)):
                 return deadline
         raise UnknownDeadline(f"no open {kind} deadline matches")
+
+    def facts_before(self) -> dict[str, Any]:
+        """What the facts this step changed were before it (None: absent), so a void can
+        put them back."""
+        before = self.row.data
+        return {key: before.get(key) for key in sorted({*before, *self._data})
+                if before.get(key) != self._data.get(key)}
 
     def save_data(self) -> None:
         if self._data != self.row.data:

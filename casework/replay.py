@@ -10,7 +10,8 @@ gave, or when an extension was granted). Moves are absolute ("from" and "to"), s
 that had happened by the day wins; due dates only ever move later, so a deadline first due on
 or after a day cannot have been late on it. Steps cannot be dated before the last one, so the
 order the rows were written is the order things happened: a case's stage on the day is the
-last stage a row moved it to.
+last stage a row moved it to. A step voided since is skipped whenever the void was recorded:
+the replay shows the record as corrected (`casework.voiding`).
 """
 
 from __future__ import annotations
@@ -65,11 +66,29 @@ def standing(session: Session, as_of: dt.date, case_ids: Any) -> Standing:
                     col(History.effective_at) <= end_of_day(as_of))
              .order_by(History.id))
     result = Standing()
+    voided = _voided(session, case_ids)
     for case_id, step, to_state, effective_at, data in session.connection().execute(query):
+        if (case_id, step, effective_at) in voided:  # as corrected: it did not happen
+            continue
         if to_state:
             result.stage[case_id] = to_state
         _apply(result, case_id, step, effective_at, data or {}, moving_steps)
     return result
+
+
+def _voided(session: Session, case_ids: Any) -> set[tuple[int, str, dt.datetime]]:
+    """The steps voided since, whenever the void was recorded: (case, step, when)."""
+    from casework.voiding import VOIDED
+
+    voids = select(History.case_id, History.data).where(
+        col(History.case_id).in_(case_ids), History.step == VOIDED)
+    ids = [data["voids"] for _, data in session.connection().execute(voids)
+           if data and "voids" in data]
+    if not ids:
+        return set()
+    rows = select(History.case_id, History.step, History.effective_at).where(
+        col(History.id).in_(ids))
+    return {(c, s, e) for c, s, e in session.connection().execute(rows)}
 
 
 def _moving_steps() -> set[str]:

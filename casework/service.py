@@ -10,6 +10,8 @@ own module and is taken on here as a method, so callers keep one object to ask:
     opening a case                casework.opening
     taking a step                 casework.steps
     pause, resume, extend         casework.pauses
+    withdraw, correct             casework.corrections
+    void                          casework.voiding
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 import casework.agencies
+import casework.corrections
 import casework.opening
 import casework.pauses
 import casework.steps
+import casework.voiding
 from casework.calendar import WorkingCalendar
 from casework.clock import Clock, SystemClock, today
 from casework.config import Settings
@@ -76,6 +80,10 @@ class CaseService:
     pause = casework.pauses.pause
     resume = casework.pauses.resume
     extend = casework.pauses.extend
+
+    withdraw = casework.corrections.withdraw
+    correct = casework.corrections.correct
+    void = casework.voiding.void
 
     # -- reading cases --------------------------------------------------------------------
 

@@ -396,3 +396,13 @@ def history(app: App, reference: str, as_json: bool) -> None:
         if row.note:
             click.echo(textwrap.fill(row.note, WIDTH, initial_indent=indent,
                                      subsequent_indent=indent))
+
+
+def _corrections() -> None:
+    from cli.corrections import correct, void, withdraw
+
+    for command in (withdraw, void, correct):
+        case.add_command(command)
+
+
+_corrections()

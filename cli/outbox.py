@@ -39,7 +39,7 @@ def _as_dict(row: Any, reference: str | None) -> dict[str, Any]:
 
 
 @outbox.command("list")
-@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]),
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "cancelled"]),
               default=None, help="Only emails with this status.")
 @click.option("--case", "reference", metavar="REF", default=None, help="Only this case's.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,

@@ -49,7 +49,7 @@ log = logging.getLogger("casework.outbox")
 LEASE = dt.timedelta(minutes=10)  # a claimed row goes back to the queue after this
 GIVE_UP = dt.timedelta(days=3)  # temporary failures for this long become a failure
 BATCH = 100
-STATUSES = ("pending", "sending", "sent", "failed")
+STATUSES = ("pending", "sending", "sent", "failed", "cancelled")  # cancelled: by a correction
 
 
 @dataclass
