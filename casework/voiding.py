@@ -77,7 +77,7 @@ def void(service: CaseService, reference: str, *, reason: str, actor: str,
         what = f"{wanted} step" if wanted else "step"
         raise InvalidInput(f"{case.reference} has no {what} to void")
     _refuse(service, case, chosen, [r for r in rows if (r.id or 0) > (chosen.id or 0)
-                                    and r.id not in gone])
+                                    and r.id not in gone and r.step != VOIDED])
     effective = service.effective(on, not_before=local_date(chosen.effective_at))
     outcome = Void(case, chosen, case.state, chosen.from_state or case.state)
     deadlines = {d.key: d for d in service.deadlines_of(case)}
