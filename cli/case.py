@@ -356,52 +356,25 @@ def resume(app: App, reference: str, on: str | None, note: str | None,
 @click.option("--by", "by", metavar="DURATION", default=None,
               help="Or how much later, e.g. '10 working days' or '2 weeks'.")
 @click.option("--reason", required=True, help="Why the extension was granted.")
+@on_option
 @actor_option
 @pass_app
 def extend(app: App, reference: str, deadline: str, to: str | None, by: str | None,
-           reason: str, actor: str | None) -> None:
+           reason: str, on: str | None, actor: str | None) -> None:
     """Extend one DEADLINE of a case (e.g. imr:POLICE, panel, A2); the original stays on record."""
     with app.service() as service:
         row = service.extend(reference, deadline, to=to, by=by, reason=reason,
-                             actor=actor_name(actor))
+                             actor=actor_name(actor), on=on)
         click.echo(f"{reference.upper()}: {row.key} now due {short(row.due_on)} "
                    f"(originally {short(row.original_due_on)}; extension {row.extensions}).")
     echo_queued(app)
 
 
-@case.command()
-@click.argument("reference")
-@json_option
-@pass_app
-def history(app: App, reference: str, as_json: bool) -> None:
-    """Everything that happened to a case, oldest first."""
-    from casework.dates import local_date
-
-    with app.service() as service:
-        rows = service.history(reference)
-    if as_json:
-        emit_json([{"at": r.at, "effective_at": r.effective_at, "actor": r.actor,
-                    "step": r.step, "from": r.from_state, "to": r.to_state, "note": r.note,
-                    "data": r.data} for r in rows])
-        return
-    # One block an event: what happened and where it left the case, then who recorded it
-    # and when, then the note, wrapped; a table could not fit long notes into 80 columns.
-    indent = " " * 13
-    for row in rows:
-        moved = (row.to_state or "" if row.from_state in (None, row.to_state)
-                 else f"{row.from_state} -> {row.to_state}")
-        click.echo(f"{short(local_date(row.effective_at)):<11}  {row.step}  {moved}".rstrip())
-        click.echo(textwrap.fill(f"by {row.actor}, recorded {short(local_date(row.at))}", WIDTH,
-                                 initial_indent=indent, subsequent_indent=indent))
-        if row.note:
-            click.echo(textwrap.fill(row.note, WIDTH, initial_indent=indent,
-                                     subsequent_indent=indent))
-
-
 def _corrections() -> None:
     from cli.corrections import correct, void, withdraw
+    from cli.history import history
 
-    for command in (withdraw, void, correct):
+    for command in (history, withdraw, void, correct):
         case.add_command(command)
 
 

@@ -210,3 +210,48 @@ def test_correcting_facts(run, scr):
     assert unknown.stderr.startswith("Error:")
     assert len([h for h in json.loads(run("case", "history", scr, "--json").stdout)
                 if h["step"] == "corrected"]) == 4  # nothing half-written
+
+
+def test_history_shows_corrections_in_the_order_things_happened(run, scr):
+    advance(run, scr, "commission_imrs", "--terms", "ToR", "--agency", "POLICE",
+            "--on", "2008-06-02")
+    run("case", "void", scr, "--reason", "wrong terms")
+    run("case", "correct", scr, "pseudonym", "Child B", "--reason", "typo")
+    text = run("case", "history", scr, "--since", "2008-06-01").stdout
+    assert text == (
+        "2 Jun 2008   commission_imrs  terms_of_reference -> imrs  [voided 1 Sep 2008]\n"
+        "             by coordinator, recorded 1 Sep 2008\n"
+        "             1 email queued\n"
+        "1 Sep 2008   step_voided  imrs -> terms_of_reference\n"
+        "             by coordinator, recorded 1 Sep 2008\n"
+        "             voids commission_imrs of 2 Jun 2008\n"
+        "             wrong terms\n"
+        "1 Sep 2008   corrected\n"
+        "             by coordinator, recorded 1 Sep 2008\n"
+        "             pseudonym: Child A -> Child B\n"
+        "             typo\n")
+    steps = run("case", "history", scr, "--steps").stdout
+    assert "notify_inspectorate" in steps and "email_queued" not in steps
+    every = run("case", "history", scr, "--emails", "--since", "2008-09-01").stdout
+    assert every.count("email_queued") == 1
+    bad = run("case", "history", scr, "--since", "yesterday", expect=2)
+    assert bad.stderr.startswith("Error: malformed --since 'yesterday'")
+
+
+def test_an_extension_takes_on_and_the_replay_counts_it_from_then(run, scr):
+    advance(run, scr, "commission_imrs", "--terms", "ToR", "--agency", "POLICE",
+            "--on", "2008-06-02")
+    out = run("case", "extend", scr, "imr:POLICE", "--to", "2008-07-31", "--reason",
+              "staff sickness", "--on", "2008-07-01").stdout
+    assert out == ("SCR-2008-001: imr:POLICE now due 31 Jul 2008 (originally 14 Jul 2008; "
+                   "extension 1).\n1 email queued for the agencies (`casework outbox list`; "
+                   "`casework outbox send` delivers them)\n")
+    row = json.loads(run("case", "history", scr, "--steps", "--json").stdout)[-1]
+    assert (row["step"], row["effective_at"]) == ("extend", "2008-06-30T23:00:00+00:00")
+    past = json.loads(run("deadlines", "--as-of", "2008-07-20", "--json").stdout)["deadlines"]
+    assert [(d["key"], d["due_on"], d["days_late"]) for d in past if d["case"] == scr
+            and d["key"] == "imr:POLICE"] == [("imr:POLICE", "2008-07-31", 0)]
+    early = run("case", "extend", scr, "imr:POLICE", "--to", "2008-08-31", "--reason", "x",
+                "--on", "2008-05-01", expect=2)
+    assert early.stderr == ("Error: --on 1 May 2008 is before the case's last recorded step "
+                            "(2 Jun 2008)\n")
