@@ -255,3 +255,32 @@ def test_an_extension_takes_on_and_the_replay_counts_it_from_then(run, scr):
                 "--on", "2008-05-01", expect=2)
     assert early.stderr == ("Error: --on 1 May 2008 is before the case's last recorded step "
                             "(2 Jun 2008)\n")
+
+
+def test_an_agencys_corrected_address_reaches_its_waiting_emails(run, scr):
+    advance(run, scr, "commission_imrs", "--terms", "ToR", "--agency", "POLICE",
+            "--agency", "CSC", "--on", "2008-06-02")
+    out = run("agency", "update", "POLICE", "--email", "safeguarding@police.example.org").stdout
+    assert out.endswith("1 waiting email re-addressed (#1)\n")
+    emails = {e["id"]: e for e in json.loads(run("outbox", "list", "--json").stdout)}
+    assert emails[1]["to"] == "safeguarding@police.example.org"
+    assert emails[2]["to"] == "duty@csc.example.org"
+    history = json.loads(run("case", "history", scr, "--json").stdout)
+    assert not any(h["step"] == "agency_updated" for h in history)  # the board's, not a case's
+
+
+def test_one_email_cancelled_or_sent_now(run, scr):
+    advance(run, scr, "commission_imrs", "--terms", "ToR", "--agency", "POLICE",
+            "--agency", "CSC", "--on", "2008-06-02")
+    assert run("outbox", "cancel", "1", "--reason", "asked by phone").stdout == \
+        "Cancelled: #1.\n"
+    again = run("outbox", "cancel", "1", "--reason", "x", expect=2)
+    assert again.stderr == ("Error: email #1 is cancelled: only an email not yet sent can be "
+                            "cancelled\n")
+    out = run("outbox", "send", "--now", "2").stdout
+    assert "1 sent" in out
+    statuses = {e["id"]: e["status"] for e in json.loads(run("outbox", "list", "--json").stdout)}
+    assert statuses == {1: "cancelled", 2: "sent"}
+    late = run("outbox", "send", "--now", "1", expect=2)
+    assert late.stderr == "Error: email #1 is cancelled: only a pending email is sent now\n"
+    run("outbox", "send", "--now", "99", expect=3)
