@@ -284,3 +284,18 @@ def test_one_email_cancelled_or_sent_now(run, scr):
     late = run("outbox", "send", "--now", "1", expect=2)
     assert late.stderr == "Error: email #1 is cancelled: only a pending email is sent now\n"
     run("outbox", "send", "--now", "99", expect=3)
+
+
+def test_case_show_lists_the_action_plan(run, scr):
+    to_plan(run, scr)
+    advance(run, scr, "submit_overview", "--on", "2008-07-25")
+    advance(run, scr, "endorse", "--on", "2008-07-28")
+    advance(run, scr, "update_action", "--action", "1", "--progress", "at_risk",
+            "--on", "2008-07-29")
+    run("case", "withdraw", scr, "A2", "--reason", "entered twice")
+    out = run("case", "show", scr).stdout
+    plan = out[out.index("Action plan"):out.index("\nOpen deadlines")]
+    assert plan == ("Action plan\n"
+                    "Action  Owner  Due          Progress  What\n"
+                    "------  -----  -----------  --------  --------\n"
+                    "A1      EDU    15 Aug 2008  at risk   Training\n")
