@@ -9,6 +9,7 @@ believed, and when that was put right. (Voiding a step is `casework.voiding`.)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import select
 
-from casework.changes import Closed
+from casework.changes import Closed, Moved
 from casework.dates import local_date
 from casework.errors import InvalidInput, UnknownDeadline
 from casework.events import WITHDRAWN, DeadlineChange
@@ -110,9 +111,10 @@ def withdraw(service: CaseService, reference: str, key: str, *, reason: str, act
 @dataclass
 class Correction:
     case: Case
-    field: str  # pseudonym, a fact's name, or A2.text / A2.agency
+    field: str  # pseudonym, a fact's name, a key date's event, or A2.text / A2.agency
     before: Any
     after: Any
+    moved: list[Moved] = dataclasses.field(default_factory=list)  # counted from a key date
 
 
 @atomic
@@ -126,7 +128,11 @@ def correct(service: CaseService, reference: str, field: str, value: str, *, rea
     text = required(value, "the corrected value")
     if "." in name:
         return _correct_deadline(service, case, name, text, reason, actor)
-    key = name.lower().replace("-", "_")
+    key = name.lower().replace("-", "_").replace(" ", "_")
+    if key in case.data.get("events", {}):
+        from casework.keydates import correct_key_date
+
+        return correct_key_date(service, case, key, text, reason, actor)
     if key in CORRECTABLE:
         if len(text) > 80:
             raise InvalidInput("a pseudonym is at most 80 characters")
@@ -141,8 +147,10 @@ def correct(service: CaseService, reference: str, field: str, value: str, *, rea
         text = after
     else:
         facts = ", ".join(["pseudonym", *(k for k in case.data if k != "events")])
+        dates = ", ".join(case.data.get("events", {})) or "none"
         raise InvalidInput(f"{case.reference} has no fact {name!r} to correct (facts: {facts}; "
-                           "an action's wording or owner: A1.text, A1.agency)")
+                           f"key dates: {dates}; an action's wording or owner: A1.text, "
+                           "A1.agency)")
     if before == text:
         raise InvalidInput(f"{key} is already {text!r}")
     return _recorded(service, case, key, before, text, reason, actor)

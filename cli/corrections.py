@@ -6,6 +6,7 @@ a screenful of commands.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import click
@@ -112,7 +113,8 @@ def void(app: App, reference: str, step: str | None, reason: str, on: str | None
 def correct(app: App, reference: str, field: str, value: str, reason: str, actor: str | None,
             as_json: bool) -> None:
     """Correct FIELD of a case to VALUE: its pseudonym, a recorded fact (e.g. panel_members,
-    comma separated), or an action's wording or owner (A1.text, A1.agency).
+    comma separated), a key date (e.g. referral 2008-03-18: the deadlines counted from it move
+    and their agencies are told), or an action's wording or owner (A1.text, A1.agency).
 
     The value before stays in the history with who corrected it, when and why.
     """
@@ -124,7 +126,12 @@ def correct(app: App, reference: str, field: str, value: str, reason: str, actor
         return
     click.echo(f"{done.case.reference}: {done.field} corrected: {_shown(done.before)} -> "
                f"{_shown(done.after)}")
+    for change in done.moved:
+        click.echo("  " + change.describe())
+    _queued(app)
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return short(value)
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)

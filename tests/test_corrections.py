@@ -299,3 +299,23 @@ def test_case_show_lists_the_action_plan(run, scr):
                     "Action  Owner  Due          Progress  What\n"
                     "------  -----  -----------  --------  --------\n"
                     "A1      EDU    15 Aug 2008  at risk   Training\n")
+
+
+def test_correcting_a_key_date_moves_what_is_counted_from_it(run, agencies):
+    ref = run("scr", "refer", "--pseudonym", "Child A", "--referred-by", "POLICE",
+              "--on", "2008-03-20").stdout.split()[0]
+    out = run("case", "correct", ref, "referral", "2008-03-18", "--reason", "typo").stdout
+    assert out == ("SCR-2008-001: referral corrected: 20 Mar 2008 -> 18 Mar 2008\n"
+                   "  moved decision: 20 Apr 2008 -> 18 Apr 2008 (referral corrected)\n")
+    detail = json.loads(run("case", "show", ref, "--json").stdout)
+    assert detail["opened_on"] == "2008-03-18"
+    assert detail["key_dates"]["referral"] == "2008-03-18"
+    decision = next(d for d in detail["deadlines"] if d["key"] == "decision")
+    assert (decision["due_on"], decision["original_due_on"]) == ("2008-04-18", "2008-04-18")
+    year = run("case", "correct", ref, "referral", "2007-12-31", "--reason", "x", expect=2)
+    assert year.stderr == ("Error: SCR-2008-001 was numbered in 2008: a referral in 2007 "
+                           "needs a new case\n")
+    future = run("case", "correct", ref, "referral", "2009-01-01", "--reason", "x", expect=2)
+    assert future.stderr == "Error: 1 Jan 2009 is in the future\n"
+    history = json.loads(run("case", "history", ref, "--json").stdout)
+    assert [h["step"] for h in history].count("corrected") == 1
