@@ -91,7 +91,7 @@ def withdraw(service: CaseService, reference: str, key: str, *, reason: str, act
                            "plan: void that step instead (`casework case void`)")
     if deadline.status == WITHDRAWN_STATUS:
         raise InvalidInput(f"{label(deadline)} is already withdrawn")
-    effective = service.effective(on, not_before=deadline.anchor_on)
+    effective = service.effective(on, not_before=case.last_step_on)  # the one rule
     before = deadline.status
     cancelled, sent = cancel_pending(service, deadline)
     deadline.status = WITHDRAWN_STATUS

@@ -171,12 +171,13 @@ class CaseService:
         self.record_history(None, step, actor, note=note, data=data)
 
     def record_email_event(self, case_id: int | None, step: str, actor: str, *, note: str,
-                           data: dict[str, Any]) -> None:
+                           data: dict[str, Any], effective: dt.datetime | None = None) -> None:
         """History for an email queued, sent or failed. It leaves the case row alone, so
-        delivery never makes a coordinator's copy of the case stale."""
+        delivery never makes a coordinator's copy of the case stale. `effective`: when it
+        happened, if not now (a sweep run as of an earlier day, back-filling a year)."""
         now = self.clock.now()
-        self.session.add(History(case_id=case_id, at=now, effective_at=now, actor=actor,
-                                 step=step, note=note, data=data))
+        self.session.add(History(case_id=case_id, at=now, effective_at=effective or now,
+                                 actor=actor, step=step, note=note, data=data))
 
     def announce(self, change: DeadlineChange) -> None:
         """Point the deadline at its next reminder, and tell the listeners when the change is

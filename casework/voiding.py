@@ -78,7 +78,7 @@ def void(service: CaseService, reference: str, *, reason: str, actor: str,
         raise InvalidInput(f"{case.reference} has no {what} to void")
     _refuse(service, case, chosen, [r for r in rows if (r.id or 0) > (chosen.id or 0)
                                     and r.id not in gone and r.step != VOIDED])
-    effective = service.effective(on, not_before=local_date(chosen.effective_at))
+    effective = service.effective(on, not_before=case.last_step_on)  # the one rule
     outcome = Void(case, chosen, case.state, chosen.from_state or case.state)
     deadlines = {d.key: d for d in service.deadlines_of(case)}
     for change in reversed(recorded(chosen.data)):

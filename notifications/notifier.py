@@ -77,10 +77,12 @@ def queue_email(service: CaseService, renderer: Renderer, *, key: str, kind: str
                 case: Case | None = None, deadline: Deadline | None = None,
                 cc: str | None = None, attachments: Sequence[dict[str, Any]] = (),
                 history_step: str = "email_queued", history_data: dict[str, Any] | None = None,
-                contacts: dict[str, BoardContact] | None = None) -> OutboxEmail | None:
+                contacts: dict[str, BoardContact] | None = None,
+                effective: dt.datetime | None = None) -> OutboxEmail | None:
     """Render an email and put it in the outbox with its history row (`history_step`: the
     event it records), unless its key is already there (then None). Commits nothing: the
-    caller's transaction does. `contacts`: the board's, when the caller has them."""
+    caller's transaction does. `contacts`: the board's, when the caller has them;
+    `effective`: when its history row says it happened, if not now."""
     session = service.session
     if session.exec(select(OutboxEmail.id).where(OutboxEmail.key == key)).first() is not None:
         return None
@@ -101,7 +103,8 @@ def queue_email(service: CaseService, renderer: Renderer, *, key: str, kind: str
     service.record_email_event(
         case.id if case else None, history_step, actor,
         note=f"{kind} to {to}: {rendered.subject}",
-        data={"key": key, "kind": kind, "to": to, "cc": cc, **(history_data or {})})
+        data={"key": key, "kind": kind, "to": to, "cc": cc, **(history_data or {})},
+        effective=effective)
     return row
 
 
