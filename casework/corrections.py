@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from casework.changes import Closed, Moved
 from casework.dates import local_date
@@ -110,11 +110,14 @@ def withdraw(service: CaseService, reference: str, key: str, *, reason: str, act
 
 @dataclass
 class Correction:
+    """What a correction changed, for the command line to say."""
+
     case: Case
     field: str  # pseudonym, a fact's name, a key date's event, or A2.text / A2.agency
     before: Any
     after: Any
     moved: list[Moved] = dataclasses.field(default_factory=list)  # counted from a key date
+    emails: list[int] = dataclasses.field(default_factory=list)  # unsent, now corrected
 
 
 @atomic
@@ -138,6 +141,10 @@ def correct(service: CaseService, reference: str, field: str, value: str, *, rea
             raise InvalidInput("a pseudonym is at most 80 characters")
         before: Any = case.pseudonym
         case.pseudonym = text
+        if before != text:
+            emails = _renamed(service, case, before, text)
+            return _recorded(service, case, key, before, text, reason, actor,
+                             emails_updated=emails)
     elif key in case.data and key != "events":
         before = case.data[key]
         if isinstance(before, dict):
@@ -154,6 +161,25 @@ def correct(service: CaseService, reference: str, field: str, value: str, *, rea
     if before == text:
         raise InvalidInput(f"{key} is already {text!r}")
     return _recorded(service, case, key, before, text, reason, actor)
+
+
+def _renamed(service: CaseService, case: Case, old: str, new: str) -> list[int]:
+    """The case's emails not yet sent name the child by the corrected pseudonym too."""
+    import html
+
+    pairs = [(old, new), (html.escape(old), html.escape(new))]
+    query = select(OutboxEmail).where(OutboxEmail.case_id == case.id,
+                                      col(OutboxEmail.status).in_(("pending", "failed")))
+    changed = []
+    for email in service.session.exec(query.order_by(OutboxEmail.id)):
+        texts = [email.subject, email.text_body, email.html_body]
+        for before, after in pairs:
+            pattern = re.compile(rf"(?<!\w){re.escape(before)}(?!\w)")
+            texts = [pattern.sub(after, t) if t is not None else None for t in texts]
+        if texts != [email.subject, email.text_body, email.html_body]:
+            email.subject, email.text_body, email.html_body = texts  # type: ignore[assignment]
+            changed.append(email.id or 0)
+    return changed
 
 
 def _correct_deadline(service: CaseService, case: Case, name: str, text: str, reason: str,
@@ -184,4 +210,4 @@ def _recorded(service: CaseService, case: Case, field: str, before: Any, after: 
     service.record_history(case, "corrected", actor, effective=service.clock.now(), note=reason,
                            data={"field": field, "from": before, "to": after, **data})
     service.commit(case)
-    return Correction(case, field, before, after)
+    return Correction(case, field, before, after, emails=data.get("emails_updated", []))

@@ -128,6 +128,9 @@ def correct(app: App, reference: str, field: str, value: str, reason: str, actor
                f"{_shown(done.after)}")
     for change in done.moved:
         click.echo("  " + change.describe())
+    if done.emails:
+        click.echo(f"  {len(done.emails)} unsent email{'s' if len(done.emails) > 1 else ''} "
+                   f"now say {done.after} ({', '.join(f'#{n}' for n in done.emails)})")
     _queued(app)
 
 

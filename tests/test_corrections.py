@@ -147,7 +147,9 @@ def test_voiding_a_decision_reopens_what_it_met_and_restores_facts(run, agencies
             "--on", "2008-04-03")
     advance(run, ref, "decide", "--outcome", "scr", "--criteria", "death", "--rationale",
             "x", "--chair", "J Smith", "--on", "2008-04-10")
+    assert figures(run)["decided"] == {"scr": 1, "no_review": 0, "non_statutory": 0}
     out = run("case", "void", ref, "--reason", "decided on the wrong case").stdout
+    assert figures(run)["decided"] == {"scr": 0, "no_review": 0, "non_statutory": 0}
     assert out.splitlines()[0] == ("SCR-2008-001: decide of 10 Apr 2008 voided; back to "
                                    "decision (Awaiting the chair's decision)")
     assert "  open again decision" not in out
@@ -182,8 +184,12 @@ def test_a_step_recorded_over_30_days_ago_cannot_be_voided(run, scr, clock):
 
 def test_correcting_facts(run, scr):
     to_plan(run, scr)
-    assert run("case", "correct", scr, "pseudonym", "Child B", "--reason", "typo").stdout == \
+    assert run("case", "correct", scr, "pseudonym", "Child B", "--reason", "typo").stdout == (
         "SCR-2008-001: pseudonym corrected: Child A -> Child B\n"
+        "  3 unsent emails now say Child B (#1, #2, #3)\n")
+    for part in ((), ("--html",)):
+        shown = run("outbox", "show", "1", *part).stdout
+        assert "Child B" in shown and "Child A" not in shown
     out = run("case", "correct", scr, "panel_members", "DI Jones, Head of Service CSC",
               "--reason", "typo").stdout
     assert out == ("SCR-2008-001: panel_members corrected: DI Jones, Head of Service -> "
@@ -319,3 +325,10 @@ def test_correcting_a_key_date_moves_what_is_counted_from_it(run, agencies):
     assert future.stderr == "Error: 1 Jan 2009 is in the future\n"
     history = json.loads(run("case", "history", ref, "--json").stdout)
     assert [h["step"] for h in history].count("corrected") == 1
+
+
+def test_a_mistyped_step_gets_did_you_mean(run, scr):
+    wrong = run("case", "advance", scr, "comission-imrs", expect=4)
+    assert wrong.stderr == ("Error: SCR-2008-001 is at stage 'terms_of_reference'; step "
+                            "'comission-imrs' is not allowed here (allowed: commission_imrs); "
+                            "did you mean commission_imrs?\n")
