@@ -28,6 +28,12 @@ def case() -> None:
     """List, show, advance, pause, resume and extend cases of any kind."""
 
 
+def _step_help_class() -> type[click.Command]:
+    from cli.step_help import StepHelp
+
+    return StepHelp
+
+
 @case.command("open", context_settings={"ignore_unknown_options": True})
 @click.argument("workflow")
 @click.option("--pseudonym", required=True,
@@ -137,7 +143,7 @@ def _late_count(row: Any) -> str:
     return paused
 
 
-@case.command(context_settings={"ignore_unknown_options": True})
+@case.command(cls=_step_help_class(), context_settings={"ignore_unknown_options": True})
 @click.argument("reference")
 @click.argument("step", required=False)
 @click.argument("step_options", nargs=-1, type=click.UNPROCESSED)
@@ -155,9 +161,16 @@ def advance(app: App, reference: str, step: str | None, step_options: tuple[str,
              --criteria death --rationale "..." --chair "J Smith" --on 2008-04-10
 
     `casework case show REF` lists the steps allowed now and what each needs;
-    `casework workflow show scr` lists every step and option.
+    `casework case advance REF STEP --help` the options of one step.
     """
     from casework.errors import InvalidInput
+
+    if step and click.get_current_context().meta.get("step_help"):
+        from cli.step_help import print_step_help
+
+        with app.service() as service:
+            print_step_help(service, reference, step)
+        return
 
     with app.service() as service:
         options = parse_step_arguments(step_options, InvalidInput)

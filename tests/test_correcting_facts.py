@@ -161,3 +161,16 @@ def test_a_mistyped_step_gets_did_you_mean(run, scr):
     assert wrong.stderr == ("Error: SCR-2008-001 is at stage 'terms_of_reference'; step "
                             "'comission-imrs' is not allowed here (allowed: commission_imrs); "
                             "did you mean commission_imrs?\n")
+
+
+def test_a_steps_own_help(run, scr):
+    out = run("case", "advance", scr, "commission-imrs", "--help").stdout
+    assert out.startswith("Usage: casework case advance SCR-2008-001 commission_imrs "
+                          "[OPTIONS]\n\n  Terms of reference agreed; IMRs commissioned: from "
+                          "terms_of_reference -> imrs\n")
+    assert "\nOptions:\n  --terms (required): " in out
+    assert out.endswith("  --on DATE, --note TEXT, --actor NAME, --json: as for every step\n")
+    wrong = run("case", "advance", scr, "comission", "--help", expect=2)
+    assert wrong.stderr == ("Error: scr 2006.1 has no step 'comission'; did you mean "
+                            "commission_imr?\n")
+    assert "Take STEP on a case" in run("case", "advance", "--help").stdout
