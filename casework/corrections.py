@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from casework.changes import Closed, Moved
 from casework.dates import local_date
 from casework.errors import InvalidInput, UnknownDeadline
-from casework.events import WITHDRAWN, DeadlineChange
+from casework.events import OPENED, WITHDRAWN, DeadlineChange
 from casework.models import Case, Deadline, OutboxEmail
 from casework.options import required
 from casework.transaction import atomic
@@ -182,6 +182,18 @@ def _renamed(service: CaseService, case: Case, old: str, new: str) -> list[int]:
     return changed
 
 
+def _reassigned(service: CaseService, case: Case, deadline: Deadline, before: str | None,
+                actor: str) -> None:
+    """An action given to the wrong agency: what waits for the old one is cancelled (or, if
+    it was emailed, it is told the request is withdrawn) and the new one is asked."""
+    now = service.clock.now()
+    _, sent = cancel_pending(service, deadline)
+    if sent and before:
+        service.announce(DeadlineChange(WITHDRAWN, case, deadline, actor, now, agency=before))
+    service.announce(DeadlineChange(OPENED, case, deadline, actor, now,
+                                    agency=deadline.agency_code))
+
+
 def _correct_deadline(service: CaseService, case: Case, name: str, text: str, reason: str,
                       actor: str) -> Correction:
     key, _, part = name.rpartition(".")
@@ -199,6 +211,8 @@ def _correct_deadline(service: CaseService, case: Case, name: str, text: str, re
     else:
         text = service.agency(text).code
         before, deadline.agency_code = deadline.agency_code, text
+        if before != text and deadline.status == "open":
+            _reassigned(service, case, deadline, before, actor)
     if before == text:
         raise InvalidInput(f"{name} is already {text!r}")
     return _recorded(service, case, f"{label(deadline)}.{part}", before, text, reason, actor,

@@ -46,21 +46,24 @@ class Notifier:
 
     def __call__(self, service: CaseService, change: DeadlineChange) -> None:
         deadline, case = change.deadline, change.case
-        if not deadline.agency_code:
+        code = change.agency or deadline.agency_code
+        if not code:
             return
+        # a deadline reassigned to another agency: each agency's request and withdrawal once
+        suffix = f":{code}" if change.agency else ""
         if change.what == OPENED:
             kind, names = "request", [f"request_{deadline.kind}", "request"]
-            key = f"{case.reference}/{deadline.key}/request"
+            key = f"{case.reference}/{deadline.key}/request{suffix}"
         elif change.what == MOVED and deadline.status == "open":
             kind, names = "due_changed", ["due_changed"]
             key = (f"{case.reference}/{deadline.key}/due:{deadline.due_on.isoformat()}"
                    f"/{deadline.extensions}.{deadline.paused_days}")
         elif change.what == WITHDRAWN:
             kind, names = "withdrawn", ["withdrawn"]
-            key = f"{case.reference}/{deadline.key}/withdrawn"
+            key = f"{case.reference}/{deadline.key}/withdrawn{suffix}"
         else:
             return
-        agency = service.agency(deadline.agency_code)
+        agency = service.agency(code)
         context = {
             "agency": {"code": agency.code, "name": agency.name},
             "request": request_context(deadline, change.previous_due),

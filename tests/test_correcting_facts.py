@@ -26,7 +26,13 @@ def test_correcting_facts(run, scr):
     out = run("case", "correct", scr, "A1.text", "Neglect training", "--reason", "typo").stdout
     assert out == "SCR-2008-001: A1.text corrected: Training -> Neglect training\n"
     out = run("case", "correct", scr, "A1.agency", "CSC", "--reason", "wrong owner").stdout
-    assert out == "SCR-2008-001: A1.agency corrected: EDU -> CSC\n"
+    assert out == ("SCR-2008-001: A1.agency corrected: EDU -> CSC\n1 email queued for the "
+                   "agencies (`casework outbox list`; `casework outbox send` delivers them)\n")
+    emails = [(e["key"], e["to"], e["status"])
+              for e in json.loads(run("outbox", "list", "--json").stdout)]
+    assert ("SCR-2008-001/action:1/request", "cp@edu.example.org",
+            "cancelled") in emails  # EDU never heard of it
+    assert ("SCR-2008-001/action:1/request:CSC", "duty@csc.example.org", "pending") in emails
     detail = json.loads(run("case", "show", scr, "--json").stdout)
     assert detail["pseudonym"] == "Child B"
     assert detail["record"]["panel_members"] == ["DI Jones", "Head of Service CSC"]
