@@ -59,16 +59,17 @@ def standing(session: Session, as_of: dt.date, case_ids: Any) -> Standing:
     the cases in `case_ids` (a subquery or a list), up to the end of `as_of`."""
     moving_steps = _moving_steps()
     moving = col(History.step).in_(("extend", *PAUSES, *LEVELS, *moving_steps))
-    query = (select(History.case_id, History.step, History.to_state, History.effective_at,
-                    History.data)
+    query = (select(History.id, History.case_id, History.step, History.to_state,
+                    History.effective_at, History.data)
              .where(col(History.case_id).in_(case_ids),
                     or_(moving, col(History.to_state).is_not(None)),
                     col(History.effective_at) <= end_of_day(as_of))
              .order_by(History.id))
     result = Standing()
     voided = _voided(session, case_ids)
-    for case_id, step, to_state, effective_at, data in session.connection().execute(query):
-        if (case_id, step, effective_at) in voided:  # as corrected: it did not happen
+    for row_id, case_id, step, to_state, effective_at, data in \
+            session.connection().execute(query):
+        if row_id in voided:  # as corrected: it did not happen
             continue
         if to_state:
             result.stage[case_id] = to_state
@@ -76,19 +77,14 @@ def standing(session: Session, as_of: dt.date, case_ids: Any) -> Standing:
     return result
 
 
-def _voided(session: Session, case_ids: Any) -> set[tuple[int, str, dt.datetime]]:
-    """The steps voided since, whenever the void was recorded: (case, step, when)."""
+def _voided(session: Session, case_ids: Any) -> set[int]:
+    """The history rows of steps voided since, whenever the void was recorded."""
     from casework.voiding import VOIDED
 
-    voids = select(History.case_id, History.data).where(
-        col(History.case_id).in_(case_ids), History.step == VOIDED)
-    ids = [data["voids"] for _, data in session.connection().execute(voids)
-           if data and "voids" in data]
-    if not ids:
-        return set()
-    rows = select(History.case_id, History.step, History.effective_at).where(
-        col(History.id).in_(ids))
-    return {(c, s, e) for c, s, e in session.connection().execute(rows)}
+    voids = select(History.data).where(col(History.case_id).in_(case_ids),
+                                       History.step == VOIDED)
+    return {data["voids"] for (data,) in session.connection().execute(voids)
+            if data and "voids" in data}
 
 
 def _moving_steps() -> set[str]:
