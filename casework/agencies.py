@@ -11,10 +11,10 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from casework.errors import InvalidInput, UnknownAgency
-from casework.models import Agency, BoardContact
+from casework.models import Agency, BoardContact, Deadline, OutboxEmail
 from casework.options import one_line, required
 from casework.transaction import atomic
 from workflows import registry
@@ -101,10 +101,37 @@ def update_agency(service: CaseService, code: str, *, actor: str, name: str | No
     before = {k: getattr(row, k) for k in changed}
     for field, value in changed.items():
         setattr(row, field, value)
+    readdressed = _readdress(service, row.code, before, changed)
     service.record_history(None, "agency_updated", actor, note=row.code,
-                           data={"code": row.code, "from": before, "to": changed})
+                           data={"code": row.code, "from": before, "to": changed,
+                                 "emails_readdressed": readdressed})
     service.commit()
     return row
+
+
+def _readdress(service: CaseService, code: str, before: dict[str, Any],
+               changed: dict[str, Any]) -> list[int]:
+    """A corrected address reaches the agency's emails still waiting (pending, or failed and
+    not yet retried: those are tried again): what was addressed to the old one goes to the
+    new. Their ids."""
+    swaps = {before[f]: changed[f] for f in ("contact_email", "escalation_email")
+             if f in changed and before[f] and changed[f] and before[f] != changed[f]}
+    if not swaps:
+        return []
+    waiting = (select(OutboxEmail).join(Deadline, col(OutboxEmail.deadline_id) == Deadline.id)
+               .where(Deadline.agency_code == code,
+                      col(OutboxEmail.status).in_(("pending", "failed")))
+               .order_by(OutboxEmail.id))
+    found = []
+    for email in service.session.exec(waiting):
+        to, cc = swaps.get(email.recipients, email.recipients), swaps.get(email.cc, email.cc)
+        if (to, cc) != (email.recipients, email.cc):
+            email.recipients, email.cc = to, cc
+            if email.status == "failed":
+                email.status, email.next_attempt_at = "pending", service.clock.now()
+                email.attempts, email.first_attempt_at = 0, None
+            found.append(email.id or 0)
+    return found
 
 
 # -- the board ----------------------------------------------------------------------------

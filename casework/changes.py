@@ -14,8 +14,9 @@ from typing import Any
 
 from workflows.formats import short
 
-# lapsed: still open when the case reached a final stage; nobody will meet it now
-CLOSED = ("met", "waived", "carried_forward", "lapsed")
+# lapsed: still open when the case reached a final stage; nobody will meet it now;
+# withdrawn: entered by mistake (or opened by a step since voided): it never counts
+CLOSED = ("met", "waived", "carried_forward", "lapsed", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Opened:
 
 @dataclass(frozen=True)
 class Closed:
-    status: str  # met | waived | carried_forward | lapsed
+    status: str  # met | waived | carried_forward | lapsed | withdrawn
     deadline: str
     due: dt.date
     days_late: int = 0

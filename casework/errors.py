@@ -70,6 +70,11 @@ class StepNotAllowed(CaseworkError):
         else:
             message = (f"{reference} is at stage {stage!r}; step {step!r} is not allowed here "
                        f"(allowed: {listed})")
+            import difflib
+
+            close = difflib.get_close_matches(step.strip().lower().replace("-", "_"), allowed, 1)
+            if close:
+                message += f"; did you mean {close[0]}?"
         super().__init__(message)
         self.allowed = allowed
 

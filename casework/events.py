@@ -30,6 +30,7 @@ class DeadlineChange:
     actor: str
     at: dt.datetime  # when it happened (`--on`), not when it was recorded
     previous_due: dt.date | None = None
+    agency: str | None = None  # whom to tell, if not the deadline's owner now (reassigned)
 
 
 Listener = Callable[["CaseService", DeadlineChange], None]

@@ -41,6 +41,7 @@ class CaseHandle:
         self.changes: list[Change] = []
         self._data = dict(case.data)
         self.step: Step | None = None  # the step being taken, if any
+        self.linked: list[str] = []  # cases this step opened (a void must not orphan them)
 
     @property
     def effective_on(self) -> dt.date:
@@ -63,7 +64,8 @@ class CaseHandle:
         return {k: Rule.from_data(k, v) for k, v in self.row.timescales.items()}
 
     def deadlines(self, kind: str) -> Sequence[Deadline]:
-        return [d for d in self._deadlines if d.kind == kind]
+        """The case's deadlines of a kind, leaving out those withdrawn as mistakes."""
+        return [d for d in self._deadlines if d.kind == kind and d.status != "withdrawn"]
 
     @property
     def still_open(self) -> list[Deadline]:
@@ -117,11 +119,13 @@ class CaseHandle:
             if not rule.before:
                 when = rule.duration.due(anchor, self._service.calendar)
             rule_text, unit = rule.describe(), rule.duration.unit
-        if key == "action":
-            number = 1 + max((d.number or 0 for d in self.deadlines("action")), default=0)
+        if key == "action":  # a withdrawn action keeps its number: A2 is never reused
+            number = 1 + max((d.number or 0 for d in self._deadlines if d.kind == key),
+                             default=0)
             unique = f"action:{number}"
         else:
             unique = f"{key}:{agency}" if agency else key
+            self._set_aside(unique)
         deadline = Deadline(
             case_id=self.row.id, key=unique, kind=key, number=number,
             title=title or spec.title, detail=detail, agency_code=agency, rule=rule_text,
@@ -133,6 +137,14 @@ class CaseHandle:
         self.changes.append(Opened(unique, when.on))
         self._announce(OPENED, deadline)
         return deadline
+
+    def _set_aside(self, key: str) -> None:
+        """Asked again after a void withdrew it: the withdrawn row keeps its id under
+        `key~id`, so the key is free and the history still says what it was."""
+        for deadline in self._deadlines:
+            if deadline.key == key and deadline.status == "withdrawn":
+                deadline.key = f"{key}~{deadline.id}"
+                self._service.session.flush()
 
     def close_deadline(self, kind: str, *, agency: str | None = None, number: int | None = None,
                        status: str = "met", note: str | None = None) -> Deadline:
@@ -192,6 +204,7 @@ class CaseHandle:
             workflow_key, self.row.pseudonym, given, actor=self.actor,
             effective=self.effective_at, data={"linked_case": self.row.reference, **data},
             note=note)
+        self.linked.append(linked.reference)
         return linked.reference
 
     def set_progress(self, kind: str, *, number: int, progress: str) -> Deadline:
@@ -210,6 +223,13 @@ class CaseHandle:
                     and (number is None or deadline.number == number)):
                 return deadline
         raise UnknownDeadline(f"no open {kind} deadline matches")
+
+    def facts_before(self) -> dict[str, Any]:
+        """What the facts this step changed were before it (None: absent), so a void can
+        put them back."""
+        before = self.row.data
+        return {key: before.get(key) for key in sorted({*before, *self._data})
+                if before.get(key) != self._data.get(key)}
 
     def save_data(self) -> None:
         if self._data != self.row.data:

@@ -19,10 +19,12 @@ DEADLINES: Table = Deadline.__table__  # type: ignore[assignment]
 
 
 def outstanding(as_of: dt.date) -> Any:
-    """Asked for by `as_of` and not yet answered on it (even if answered since). Written on
-    the table's columns, so that it serves plain (Core) queries as well as ORM ones."""
+    """Asked for by `as_of` and not yet answered on it (even if answered since); never one
+    withdrawn as a mistake since (the record as corrected). Written on the table's columns,
+    so that it serves plain (Core) queries as well as ORM ones."""
     d = DEADLINES.c
-    return and_(or_(d.status == "open", d.closed_on > as_of), d.anchor_on <= as_of)
+    return and_(or_(d.status == "open", and_(d.closed_on > as_of, d.status != "withdrawn")),
+                d.anchor_on <= as_of)
 
 
 def past_due(due_on: dt.date, as_of: dt.date, paused_on: dt.date | None) -> bool:

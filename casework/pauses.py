@@ -107,11 +107,14 @@ def _shifted(service: CaseService, deadline: Deadline, days: int) -> Due:
 
 @atomic
 def extend(service: CaseService, reference: str, deadline_key: str, *, reason: str, actor: str,
-           to: str | None = None, by: str | None = None) -> Deadline:
-    """Move one deadline later, keeping its original due date for slippage reports."""
+           to: str | None = None, by: str | None = None,
+           on: str | dt.datetime | None = None) -> Deadline:
+    """Move one deadline later, keeping its original due date for slippage reports. `on`:
+    when it was agreed, by the rule every change follows (not before the last step)."""
     case = service.case(reference)
     service.refuse_if_closed(case)
     reason = disclosure.check(required(reason, "--reason"), "--reason")
+    effective = service.effective(on, not_before=case.last_step_on)
     deadline = _deadline_by_key(service, case, deadline_key)
     spec = service.workflow_of(case).deadline(deadline.kind)
     if spec is not None and spec.fixed:
@@ -133,8 +136,8 @@ def extend(service: CaseService, reference: str, deadline_key: str, *, reason: s
     deadline.due_on, deadline.due_at = new_due.on, new_due.at
     deadline.extensions += 1
     case.updated_at = service.clock.now()
-    service.announce(DeadlineChange(MOVED, case, deadline, actor, service.clock.now(), previous))
-    service.record_history(case, "extend", actor, effective=service.clock.now(), note=reason,
+    service.announce(DeadlineChange(MOVED, case, deadline, actor, effective, previous))
+    service.record_history(case, "extend", actor, effective=effective, note=reason,
                            from_state=case.state, to_state=case.state, data=data)
     service.commit(case)
     return deadline

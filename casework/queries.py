@@ -123,7 +123,8 @@ class CaseDetail:
 
 
 def _late(deadline: Deadline, as_of: dt.date, paused_on: dt.date | None) -> bool:
-    if deadline.status != "open" and (deadline.closed_on is None or deadline.closed_on <= as_of):
+    if deadline.status == "withdrawn" or (deadline.status != "open" and (
+            deadline.closed_on is None or deadline.closed_on <= as_of)):
         return False
     return past_due(deadline.due_on, as_of, paused_on)
 
@@ -132,7 +133,8 @@ def deadline_view(service: CaseService, deadline: Deadline, as_of: dt.date,
                   case: Case | None = None) -> DeadlineView:
     paused_on = case.paused_on if case is not None else None
     late = _late(deadline, as_of, paused_on)
-    answered_since = deadline.closed_on is not None and deadline.closed_on > as_of
+    answered_since = (deadline.closed_on is not None and deadline.closed_on > as_of
+                      and deadline.status != "withdrawn")  # a mistake is one on every day
     return DeadlineView(
         key=deadline.key, title=deadline.title, agency=deadline.agency_code, rule=deadline.rule,
         due_on=deadline.due_on, original_due_on=deadline.original_due_on,
@@ -155,7 +157,7 @@ def _closed_late(deadline: Deadline) -> bool:
     """Met or waived after it ran out, to the hour for hour rules (listings of what is
     outstanding do not read the instants, and say no)."""
     closed_at = getattr(deadline, "closed_at", None)
-    return closed_at is not None and closed_at > deadline.due_at
+    return deadline.status != "withdrawn" and closed_at is not None and closed_at > deadline.due_at
 
 
 def _overdue_count(as_of: dt.date) -> Any:
@@ -299,8 +301,12 @@ def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDet
 
 def _entered(service: CaseService, case_row: Case, stage: str, as_of: dt.date) -> dt.date:
     """The day the case reached `stage` (its stage on as_of), from its history."""
-    rows = [r for r in service.history(case_row.reference)
-            if local_date(r.effective_at) <= as_of]
+    from casework.voiding import VOIDED, voided_ids
+
+    every = service.history(case_row.reference)
+    gone = voided_ids(every)
+    rows = [r for r in every if local_date(r.effective_at) <= as_of
+            and r.id not in gone and r.step != VOIDED] or every[:1]
     last = next((r for r in reversed(rows) if r.to_state == stage and r.from_state != stage),
                 rows[-1])
     return local_date(last.effective_at)

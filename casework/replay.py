@@ -10,7 +10,8 @@ gave, or when an extension was granted). Moves are absolute ("from" and "to"), s
 that had happened by the day wins; due dates only ever move later, so a deadline first due on
 or after a day cannot have been late on it. Steps cannot be dated before the last one, so the
 order the rows were written is the order things happened: a case's stage on the day is the
-last stage a row moved it to.
+last stage a row moved it to. A step voided since is skipped whenever the void was recorded:
+the replay shows the record as corrected (`casework.voiding`).
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def standing(session: Session, as_of: dt.date, case_ids: Any) -> Standing:
     the cases in `case_ids` (a subquery or a list), up to the end of `as_of`."""
     moving_steps = _moving_steps()
     moving = col(History.step).in_(("extend", *PAUSES, *LEVELS, *moving_steps))
-    query = (select(History.case_id, History.step, History.to_state, History.effective_at,
-                    History.data)
+    query = (select(History.id, History.case_id, History.step, History.to_state,
+                    History.effective_at, History.data)
              .where(col(History.case_id).in_(case_ids),
                     or_(moving, col(History.to_state).is_not(None)),
                     col(History.effective_at) <= end_of_day(as_of))
@@ -68,11 +69,25 @@ def standing(session: Session, as_of: dt.date, case_ids: Any) -> Standing:
 
     query = excluding(query, session, History.case_id)
     result = Standing()
-    for case_id, step, to_state, effective_at, data in session.connection().execute(query):
+    voided = _voided(session, case_ids)
+    for row_id, case_id, step, to_state, effective_at, data in \
+            session.connection().execute(query):
+        if row_id in voided:  # as corrected: it did not happen
+            continue
         if to_state:
             result.stage[case_id] = to_state
         _apply(result, case_id, step, effective_at, data or {}, moving_steps)
     return result
+
+
+def _voided(session: Session, case_ids: Any) -> set[int]:
+    """The history rows of steps voided since, whenever the void was recorded."""
+    from casework.voiding import VOIDED
+
+    voids = select(History.data).where(col(History.case_id).in_(case_ids),
+                                       History.step == VOIDED)
+    return {data["voids"] for (data,) in session.connection().execute(voids)
+            if data and "voids" in data}
 
 
 def _moving_steps() -> set[str]:

@@ -86,7 +86,8 @@ def load(service: CaseService, key: str, numbers: tuple[str, ...],
     chosen = (Case.workflow_key == key, col(Case.workflow_version).in_(numbers))
     cases = session.exec(select(Case).where(*chosen).order_by(Case.reference)).all()
     deadlines: dict[int, list[Deadline]] = {}
-    for row in session.exec(select(Deadline).join(Case).where(*chosen)
+    withdrawn = Deadline.status != "withdrawn"  # entered by mistake: never counted
+    for row in session.exec(select(Deadline).join(Case).where(*chosen, withdrawn)
                             .order_by(Deadline.case_id, Deadline.id)):
         deadlines.setdefault(row.case_id, []).append(row)
     past = period_to < today(service.clock)

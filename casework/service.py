@@ -10,6 +10,8 @@ own module and is taken on here as a method, so callers keep one object to ask:
     opening a case                casework.opening
     taking a step                 casework.steps
     pause, resume, extend         casework.pauses
+    withdraw, correct             casework.corrections
+    void                          casework.voiding
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 import casework.agencies
+import casework.corrections
 import casework.opening
 import casework.pauses
 import casework.steps
+import casework.voiding
 from casework.calendar import WorkingCalendar
 from casework.clock import Clock, SystemClock, today
 from casework.config import Settings
@@ -76,6 +80,10 @@ class CaseService:
     pause = casework.pauses.pause
     resume = casework.pauses.resume
     extend = casework.pauses.extend
+
+    withdraw = casework.corrections.withdraw
+    correct = casework.corrections.correct
+    void = casework.voiding.void
 
     # -- reading cases --------------------------------------------------------------------
 
@@ -163,12 +171,13 @@ class CaseService:
         self.record_history(None, step, actor, note=note, data=data)
 
     def record_email_event(self, case_id: int | None, step: str, actor: str, *, note: str,
-                           data: dict[str, Any]) -> None:
+                           data: dict[str, Any], effective: dt.datetime | None = None) -> None:
         """History for an email queued, sent or failed. It leaves the case row alone, so
-        delivery never makes a coordinator's copy of the case stale."""
+        delivery never makes a coordinator's copy of the case stale. `effective`: when it
+        happened, if not now (a sweep run as of an earlier day, back-filling a year)."""
         now = self.clock.now()
-        self.session.add(History(case_id=case_id, at=now, effective_at=now, actor=actor,
-                                 step=step, note=note, data=data))
+        self.session.add(History(case_id=case_id, at=now, effective_at=effective or now,
+                                 actor=actor, step=step, note=note, data=data))
 
     def announce(self, change: DeadlineChange) -> None:
         """Point the deadline at its next reminder, and tell the listeners when the change is

@@ -75,13 +75,15 @@ def advance(service: CaseService, reference: str, step_name: str,
             handle.close_deadline(deadline.kind, agency=deadline.agency_code,
                                   number=deadline.number, status="lapsed",
                                   note=f"the case ended at {stage.name}: {stage.title}")
+    facts = handle.facts_before()
     handle.save_data()
     case.last_step_on = max(case.last_step_on, local_date(effective))
     service.record_history(case, step.name, actor, effective=effective, from_state=from_state,
                            to_state=case.state,
                            note=opts.get("note") or opts.get("reason") or note,
                            data={"options": jsonable(opts),
-                                 "deadlines": as_data(handle.changes)})
+                                 "deadlines": as_data(handle.changes), "facts": facts,
+                                 **({"linked": handle.linked} if handle.linked else {})})
     service.commit(case)
     return StepOutcome(case, step.name, from_state, case.state, local_date(effective),
                        handle.changes)

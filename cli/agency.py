@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from cli.app import App, actor_name, actor_option, json_option, pass_app
@@ -58,6 +60,22 @@ def update(app: App, code: str, name: str | None, email: tuple[str, ...],
                                     active=active)
         click.echo(f"Updated {row.code}: {row.name} <{row.contact_email}>"
                    + ("" if row.active else " (inactive)"))
+        readdressed = _readdressed(service)
+    if readdressed:
+        click.echo(f"{len(readdressed)} waiting email{'s' if len(readdressed) > 1 else ''} "
+                   f"re-addressed ({', '.join(f'#{n}' for n in readdressed)})")
+
+
+def _readdressed(service: Any) -> list[int]:
+    """The emails the update just re-addressed, as its history row records them."""
+    from sqlmodel import col, select
+
+    from casework.models import History
+
+    query = (select(History).where(History.step == "agency_updated")
+             .order_by(col(History.id).desc()).limit(1))
+    row = service.session.exec(query).first()
+    return list(row.data.get("emails_readdressed", ())) if row is not None else []
 
 
 def _escalation(given: tuple[str, ...]) -> tuple[str, ...] | str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import click
@@ -18,13 +17,8 @@ from cli.app import (
     pass_app,
 )
 from cli.output import (
-    MOVED_NOTE,
-    WIDTH,
-    due_text,
     emit_json,
-    late_text,
     table,
-    wrap_pairs,
 )
 from workflows.formats import short
 
@@ -32,6 +26,12 @@ from workflows.formats import short
 @click.group()
 def case() -> None:
     """List, show, advance, pause, resume and extend cases of any kind."""
+
+
+def _step_help_class() -> type[click.Command]:
+    from cli.step_help import StepHelp
+
+    return StepHelp
 
 
 @case.command("open", context_settings={"ignore_unknown_options": True})
@@ -143,103 +143,7 @@ def _late_count(row: Any) -> str:
     return paused
 
 
-@case.command()
-@click.argument("reference")
-@as_of_option
-@json_option
-@pass_app
-def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
-    """One case: stage, key dates, deadlines, and the steps allowed now."""
-    from casework.queries import case_detail
-
-    day = as_of_date(app, as_of)
-    with app.service() as service:
-        detail = case_detail(service, reference, day)
-    if as_json:
-        emit_json(detail.as_dict())
-        return
-    s = detail.summary
-    click.echo(s.reference)
-    pairs: list[tuple[str, Any]] = [
-        ("Pseudonym", s.pseudonym),
-        ("Stage" if day >= app.today() else f"Stage on {short(day)}",
-         f"{s.stage}: {s.stage_title}"),
-        ("Regime", f"{detail.regime} ({detail.workflow} {detail.workflow_version})"),
-        *detail.notes,
-    ]
-    if s.paused_on:
-        pairs.append(("Paused", f"since {short(s.paused_on)}: {detail.pause_reason}"))
-    if detail.waiting_for:
-        days = (detail.as_of - detail.waiting_since).days
-        pairs.append(("Waiting", f"for {detail.waiting_for}; since "
-                                 f"{short(detail.waiting_since)} ({days} days)"))
-    labels = {"linked_case": "Linked case", **detail.labels}
-    pairs += [(labels.get(key, key.replace("_", " ").capitalize()), _value(value))
-              for key, value in detail.record.items() if key not in detail.noted]
-    click.echo(wrap_pairs(pairs))
-    if detail.key_dates:
-        click.echo("\nKey dates")
-        click.echo(wrap_pairs([(event.replace("_", " "), short(day_))
-                               for event, day_ in detail.key_dates.items()]))
-    open_rows = sorted((d for d in detail.deadlines if d.status == "open"),
-                       key=lambda d: d.due_on)
-    done_rows = [d for d in detail.deadlines if d.status != "open"]
-    click.echo(f"\nOpen deadlines as of {short(day)}" + ("" if open_rows else ": none"))
-    if open_rows:
-        click.echo(table(["Deadline", "Agency", "Due", "Late", "Rule"],
-                         [[d.label, d.agency or "", due_text(d), late_text(d), d.rule]
-                          for d in open_rows], flex=(0, 4)))
-        if any(d.due_on != d.original_due_on for d in open_rows):
-            click.echo(MOVED_NOTE)
-        _how_sure(open_rows)
-    if done_rows:
-        click.echo("\nDone")
-        click.echo(table(["Deadline", "Agency", "Due", "Closed", "Status"],
-                         [[d.label, d.agency or "", short(d.due_on), short(d.closed_on),
-                           _closed_status(d)] for d in done_rows], flex=(0,)))
-    if s.paused_on:
-        click.echo(f"\nSteps allowed now: none while paused (casework case resume {s.reference})")
-    elif not detail.steps:
-        click.echo("\nSteps allowed now: none")
-    else:
-        click.echo("\nSteps allowed now")
-    for step in detail.steps:
-        click.echo(f"  {step.name:<21} {step.title}")
-        more = f"blocked: {step.blocked}" if step.blocked else (
-            f"needs: {step.needs}" if step.needs else "")
-        if more:
-            click.echo(textwrap.fill(more, WIDTH, initial_indent=" " * 24,
-                                     subsequent_indent=" " * 26))
-
-
-def _how_sure(rows: list[Any]) -> None:
-    """Each open timescale's strength (a statutory limit, guidance, or a default no source
-    confirms), and any relaxation a deadline ran under."""
-    lines = dict.fromkeys(f"{d.key.partition(':')[0]}: {d.strength}" for d in rows
-                          if d.strength)
-    lines.update(dict.fromkeys(f"{d.label} ran while its timescale was {d.overlay}"
-                               for d in rows if d.overlay))
-    for line in lines:
-        click.echo(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="    ",
-                                 break_long_words=False))
-
-
-def _closed_status(row: Any) -> str:
-    status = row.status.replace("_", " ")
-    if row.status == "met" and row.closed_on and row.closed_on > row.due_on:
-        return f"{status} ({(row.closed_on - row.due_on).days}d late)"
-    if row.status == "met" and row.closed_late:
-        return f"{status} (late)"  # later the same day, by an hour-based rule
-    return status
-
-
-def _value(value: Any) -> Any:
-    if isinstance(value, dict):
-        return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in value.items())
-    return value
-
-
-@case.command(context_settings={"ignore_unknown_options": True})
+@case.command(cls=_step_help_class(), context_settings={"ignore_unknown_options": True})
 @click.argument("reference")
 @click.argument("step", required=False)
 @click.argument("step_options", nargs=-1, type=click.UNPROCESSED)
@@ -257,9 +161,16 @@ def advance(app: App, reference: str, step: str | None, step_options: tuple[str,
              --criteria death --rationale "..." --chair "J Smith" --on 2008-04-10
 
     `casework case show REF` lists the steps allowed now and what each needs;
-    `casework workflow show scr` lists every step and option.
+    `casework case advance REF STEP --help` the options of one step.
     """
     from casework.errors import InvalidInput
+
+    if step and click.get_current_context().meta.get("step_help"):
+        from cli.step_help import print_step_help
+
+        with app.service() as service:
+            print_step_help(service, reference, step)
+        return
 
     with app.service() as service:
         options = parse_step_arguments(step_options, InvalidInput)
@@ -356,43 +267,27 @@ def resume(app: App, reference: str, on: str | None, note: str | None,
 @click.option("--by", "by", metavar="DURATION", default=None,
               help="Or how much later, e.g. '10 working days' or '2 weeks'.")
 @click.option("--reason", required=True, help="Why the extension was granted.")
+@on_option
 @actor_option
 @pass_app
 def extend(app: App, reference: str, deadline: str, to: str | None, by: str | None,
-           reason: str, actor: str | None) -> None:
+           reason: str, on: str | None, actor: str | None) -> None:
     """Extend one DEADLINE of a case (e.g. imr:POLICE, panel, A2); the original stays on record."""
     with app.service() as service:
         row = service.extend(reference, deadline, to=to, by=by, reason=reason,
-                             actor=actor_name(actor))
+                             actor=actor_name(actor), on=on)
         click.echo(f"{reference.upper()}: {row.key} now due {short(row.due_on)} "
                    f"(originally {short(row.original_due_on)}; extension {row.extensions}).")
     echo_queued(app)
 
 
-@case.command()
-@click.argument("reference")
-@json_option
-@pass_app
-def history(app: App, reference: str, as_json: bool) -> None:
-    """Everything that happened to a case, oldest first."""
-    from casework.dates import local_date
+def _corrections() -> None:
+    from cli.corrections import correct, void, withdraw
+    from cli.history import history
+    from cli.show import show
 
-    with app.service() as service:
-        rows = service.history(reference)
-    if as_json:
-        emit_json([{"at": r.at, "effective_at": r.effective_at, "actor": r.actor,
-                    "step": r.step, "from": r.from_state, "to": r.to_state, "note": r.note,
-                    "data": r.data} for r in rows])
-        return
-    # One block an event: what happened and where it left the case, then who recorded it
-    # and when, then the note, wrapped; a table could not fit long notes into 80 columns.
-    indent = " " * 13
-    for row in rows:
-        moved = (row.to_state or "" if row.from_state in (None, row.to_state)
-                 else f"{row.from_state} -> {row.to_state}")
-        click.echo(f"{short(local_date(row.effective_at)):<11}  {row.step}  {moved}".rstrip())
-        click.echo(textwrap.fill(f"by {row.actor}, recorded {short(local_date(row.at))}", WIDTH,
-                                 initial_indent=indent, subsequent_indent=indent))
-        if row.note:
-            click.echo(textwrap.fill(row.note, WIDTH, initial_indent=indent,
-                                     subsequent_indent=indent))
+    for command in (show, history, withdraw, void, correct):
+        case.add_command(command)
+
+
+_corrections()

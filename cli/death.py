@@ -155,6 +155,29 @@ def meeting_list(app: App, since: str | None, as_json: bool) -> None:
                       for m in rows], wrap=(2,), flex=(3,)))
 
 
+@meeting.command("correct")
+@click.argument("held_on", metavar="DATE")
+@click.option("--to", "to", metavar="DATE", required=True, help="The meeting's right date.")
+@click.option("--reason", required=True, help="Why it is corrected (kept in the history).")
+@actor_option
+@pass_app
+def meeting_correct(app: App, held_on: str, to: str, reason: str, actor: str | None) -> None:
+    """Correct the date of the meeting on DATE: the cases listed for it, and their
+    deadlines set to it, move with it (their agencies are told)."""
+    from casework.meeting_dates import correct_meeting
+
+    with app.service() as service:
+        moved = correct_meeting(service, held_on, to, reason=reason, actor=actor_name(actor))
+    click.echo(f"CDOP meeting of {short(moved.held_on)} now on {short(moved.to)}; "
+               f"{len(moved.cases)} case{'' if len(moved.cases) == 1 else 's'} listed for it.")
+    for reference, changes in moved.cases.items():
+        for change in changes:
+            click.echo(f"  {reference}: {change.describe()}")
+    note = app.queued_note()
+    if note:
+        click.echo(note)
+
+
 @death.command("export")
 @click.option("--from", "period_from", metavar="DATE", default=None,
               help="Deaths on or after this date (default: the first).")

@@ -39,7 +39,7 @@ def _as_dict(row: Any, reference: str | None) -> dict[str, Any]:
 
 
 @outbox.command("list")
-@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]),
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "cancelled"]),
               default=None, help="Only emails with this status.")
 @click.option("--case", "reference", metavar="REF", default=None, help="Only this case's.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
@@ -114,9 +114,11 @@ def show(app: App, number: int, html: bool, as_json: bool) -> None:
 @outbox.command()
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Send at most this many (default: all that are due).")
+@click.option("--now", "now", type=int, multiple=True, metavar="N",
+              help="Send email #N now, even if it waits to be retried later (repeatable).")
 @actor_option
 @pass_app
-def send(app: App, limit: int | None, actor: str | None) -> None:
+def send(app: App, limit: int | None, now: tuple[int, ...], actor: str | None) -> None:
     """Deliver the queued emails that are due: over SMTP if the config file names a relay,
     else into the outbox folder as .eml files.
 
@@ -129,7 +131,7 @@ def send(app: App, limit: int | None, actor: str | None) -> None:
 
     transport = app.transport()
     with app.service() as service:
-        report = deliver(service, transport, limit=limit, actor=actor_name(actor))
+        report = deliver(service, transport, limit=limit, actor=actor_name(actor), only=now)
     parts = [f"{report.sent} sent"]
     if report.retrying:
         parts.append(f"{report.retrying} to retry later")
@@ -141,6 +143,20 @@ def send(app: App, limit: int | None, actor: str | None) -> None:
     if report.unavailable:
         raise DeliveryFailed(f"{report.unavailable}: the emails wait in the outbox for the "
                              "next run")
+
+
+@outbox.command()
+@click.argument("numbers", type=int, nargs=-1, required=True)
+@click.option("--reason", required=True, help="Why it is not to be sent (kept in the history).")
+@actor_option
+@pass_app
+def cancel(app: App, numbers: tuple[int, ...], reason: str, actor: str | None) -> None:
+    """Cancel emails not yet sent, by their # (`casework outbox list`); they stay listed."""
+    from notifications.outbox import cancel as cancel_emails
+
+    with app.service() as service:
+        rows = cancel_emails(service, numbers, reason=reason, actor=actor_name(actor))
+    click.echo(f"Cancelled: {', '.join(f'#{row.id}' for row in rows)}.")
 
 
 @outbox.command()

@@ -46,21 +46,24 @@ class Notifier:
 
     def __call__(self, service: CaseService, change: DeadlineChange) -> None:
         deadline, case = change.deadline, change.case
-        if not deadline.agency_code:
+        code = change.agency or deadline.agency_code
+        if not code:
             return
+        # a deadline reassigned to another agency: each agency's request and withdrawal once
+        suffix = f":{code}" if change.agency else ""
         if change.what == OPENED:
             kind, names = "request", [f"request_{deadline.kind}", "request"]
-            key = f"{case.reference}/{deadline.key}/request"
+            key = f"{case.reference}/{deadline.key}/request{suffix}"
         elif change.what == MOVED and deadline.status == "open":
             kind, names = "due_changed", ["due_changed"]
             key = (f"{case.reference}/{deadline.key}/due:{deadline.due_on.isoformat()}"
                    f"/{deadline.extensions}.{deadline.paused_days}")
         elif change.what == WITHDRAWN:
             kind, names = "withdrawn", ["withdrawn"]
-            key = f"{case.reference}/{deadline.key}/withdrawn"
+            key = f"{case.reference}/{deadline.key}/withdrawn{suffix}"
         else:
             return
-        agency = service.agency(deadline.agency_code)
+        agency = service.agency(code)
         context = {
             "agency": {"code": agency.code, "name": agency.name},
             "request": request_context(deadline, change.previous_due),
@@ -81,10 +84,12 @@ def queue_email(service: CaseService, renderer: Renderer, *, key: str, kind: str
                 case: Case | None = None, deadline: Deadline | None = None,
                 cc: str | None = None, attachments: Sequence[dict[str, Any]] = (),
                 history_step: str = "email_queued", history_data: dict[str, Any] | None = None,
-                contacts: dict[str, BoardContact] | None = None) -> OutboxEmail | None:
+                contacts: dict[str, BoardContact] | None = None,
+                effective: dt.datetime | None = None) -> OutboxEmail | None:
     """Render an email and put it in the outbox with its history row (`history_step`: the
     event it records), unless its key is already there (then None). Commits nothing: the
-    caller's transaction does. `contacts`: the board's, when the caller has them."""
+    caller's transaction does. `contacts`: the board's, when the caller has them;
+    `effective`: when its history row says it happened, if not now."""
     session = service.session
     if session.exec(select(OutboxEmail.id).where(OutboxEmail.key == key)).first() is not None:
         return None
@@ -105,7 +110,8 @@ def queue_email(service: CaseService, renderer: Renderer, *, key: str, kind: str
     service.record_email_event(
         case.id if case else None, history_step, actor,
         note=f"{kind} to {to}: {rendered.subject}",
-        data={"key": key, "kind": kind, "to": to, "cc": cc, **(history_data or {})})
+        data={"key": key, "kind": kind, "to": to, "cc": cc, **(history_data or {})},
+        effective=effective)
     return row
 
 

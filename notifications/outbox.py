@@ -30,7 +30,7 @@ from email.utils import format_datetime, parseaddr
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, update
-from sqlmodel import select
+from sqlmodel import col, select
 
 from casework.db import claim as claim_rows
 from casework.errors import InvalidInput, NotFound
@@ -53,7 +53,7 @@ log = logging.getLogger("casework.outbox")
 LEASE = dt.timedelta(minutes=25)
 GIVE_UP = dt.timedelta(days=3)  # temporary failures for this long become a failure
 BATCH = 100
-STATUSES = ("pending", "sending", "sent", "failed")
+STATUSES = ("pending", "sending", "sent", "failed", "cancelled")  # cancelled: by a correction
 
 
 @dataclass
@@ -114,9 +114,15 @@ def _built(row: OutboxEmail) -> EmailMessage:
 
 
 def deliver(service: CaseService, transport: Transport, *, limit: int | None = None,
-            actor: str = "outbox") -> DeliveryReport:
+            actor: str = "outbox", only: Sequence[int] = ()) -> DeliveryReport:
     """Send what is due in the outbox, oldest first, over one connection; each outcome is
-    committed as it comes."""
+    committed as it comes. `only`: these emails, now, even if waiting to be retried."""
+    for number in only:
+        row = email(service, number)
+        if row.status != "pending":
+            raise InvalidInput(f"email #{number} is {row.status}: only a pending email is sent "
+                               "now" + (" (`casework outbox retry` it first)"
+                                        if row.status == "failed" else ""))
     report = DeliveryReport(transport.describe())
     session = service.session
     session.commit()  # start from a clean transaction: the claim is a statement of its own
@@ -124,7 +130,7 @@ def deliver(service: CaseService, transport: Transport, *, limit: int | None = N
     with contextlib.ExitStack() as open_connection:
         connection: Connection | None = None
         while left is None or left > 0:
-            rows = claim(service, BATCH if left is None else min(BATCH, left))
+            rows = claim(service, BATCH if left is None else min(BATCH, left), only)
             if not rows:
                 break
             if left is not None:
@@ -168,13 +174,16 @@ def _log(report: DeliveryReport) -> None:
         log.warning("outbox: %s", problem)
 
 
-def claim(service: CaseService, batch: int) -> list[OutboxEmail]:
+def claim(service: CaseService, batch: int, only: Sequence[int] = ()) -> list[OutboxEmail]:
     """Take up to `batch` due rows for this sender, in one statement: on PostgreSQL rows
-    another sender holds are skipped, on SQLite the statement holds the write lock."""
+    another sender holds are skipped, on SQLite the statement holds the write lock. `only`:
+    these rows if pending, whenever they were due."""
     session = service.session
     now = service.clock.now()
     due = or_(and_(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now),
               and_(OutboxEmail.status == "sending", OutboxEmail.claimed_until < now))
+    if only:
+        due = and_(OutboxEmail.status == "pending", col(OutboxEmail.id).in_(list(only)))
     claimed = claim_rows(session.connection(), OutboxEmail, due, OutboxEmail.id, batch,
                          status="sending", claimed_until=now + LEASE)
     session.commit()
@@ -289,6 +298,26 @@ def retry(service: CaseService, numbers: Sequence[int], *, actor: str) -> list[O
         service.record_email_event(row.case_id, "email_retry", actor,
                                    note=f"{row.kind} to {row.recipients} queued again",
                                    data={"key": row.key, "after": row.last_error})
+    service.session.commit()
+    return rows
+
+
+def cancel(service: CaseService, numbers: Sequence[int], *, reason: str,
+           actor: str) -> list[OutboxEmail]:
+    """Cancel emails not yet sent (written by mistake, or overtaken); each keeps its row and
+    a history row says who cancelled it and why."""
+    rows = [email(service, number) for number in numbers]
+    for row in rows:
+        if row.status not in ("pending", "failed"):
+            raise InvalidInput(f"email #{row.id} is {row.status}: only an email not yet sent "
+                               "can be cancelled")
+    if not reason.strip():
+        raise InvalidInput("--reason must not be empty")
+    for row in rows:
+        row.status = "cancelled"
+        service.record_email_event(row.case_id, "email_cancelled", actor,
+                                   note=f"{row.kind} to {row.recipients} cancelled: {reason}",
+                                   data={"key": row.key, "id": row.id})
     service.session.commit()
     return rows
 

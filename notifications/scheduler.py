@@ -196,7 +196,7 @@ def _queue(service: CaseService, renderer: Renderer, case: Case, deadline: Deadl
         service.record_email_event(
             case.id, level.kind, actor, note=f"{level.name} for {deadline.key} (due "
             f"{short(deadline.due_on)}): not sent, no address (set the board's contacts)",
-            data={"key": key, **data})
+            data={"key": key, **data}, effective=now)
         return
     today = local_date(now)
     late_days = max((today - deadline.due_on).days, 0)
@@ -213,7 +213,8 @@ def _queue(service: CaseService, renderer: Renderer, case: Case, deadline: Deadl
         else [f"{level.kind}_{deadline.kind}", level.kind]
     queue_email(service, renderer, key=key, kind=level.kind, names=names, to=to, cc=cc,
                 context=context, actor=actor, case=case, deadline=deadline,
-                history_step=level.kind, history_data=data, contacts=contacts)
+                history_step=level.kind, history_data=data, contacts=contacts,
+                effective=now)  # the sweep's moment: a back-filled year replays as it ran
 
 
 def recipients(level: Level, case: Case, agency: Agency | None,

@@ -327,6 +327,17 @@ def test_run_once_from_the_command_line(run, service, commissioned):
         "Error: malformed --as-of")
 
 
+def test_a_back_filled_sweep_records_its_reminders_on_its_own_day(run, commissioned, clock):
+    clock.set(london(2008, 9, 1, 9))
+    run("scheduler", "run-once", "--as-of", "2008-05-16", "--no-send")
+    history = json.loads(run("case", "history", commissioned, "--json").stdout)
+    reminders = [h for h in history if h["step"] == "reminder"]
+    assert [(h["effective_at"], h["at"][:10]) for h in reminders] == [
+        ("2008-05-16T22:59:59+00:00", "2008-09-01")] * 2
+    text = run("case", "history", commissioned, "--emails").stdout
+    assert text.index("16 May 2008  reminder") < text.index("1 Sep 2008")
+
+
 def test_a_failed_run_is_logged_and_the_service_goes_on(caplog):
     import threading
 
