@@ -44,15 +44,22 @@ class Withdrawal:
     told: bool  # the agency had been emailed, so it is told of the withdrawal
 
 
-def find_deadline(service: CaseService, case: Case, key: str) -> Deadline:
-    """A deadline of the case by its key, or an action by its label (A2)."""
+def find_deadline(service: CaseService, case: Case, key: str, *,
+                  open_only: bool = False) -> Deadline:
+    """A deadline of the case by its key, or an action by its label (A2); `open_only` for a
+    change only an open one takes (an extension)."""
     wanted = key.strip().lower()
     if re.fullmatch(r"a\d+", wanted):
         wanted = f"action:{wanted[1:]}"
     deadlines = service.deadlines_of(case)
     for deadline in deadlines:
         if deadline.key.lower() == wanted:
+            if open_only and deadline.status != "open":
+                raise InvalidInput(f"{deadline.key} is already {deadline.status}")
             return deadline
+    if open_only:
+        keys = ", ".join(d.key for d in deadlines if d.status == "open") or "none"
+        raise UnknownDeadline(f"{case.reference} has no deadline {key!r} (open: {keys})")
     keys = ", ".join(label(d) for d in deadlines if d.status != WITHDRAWN_STATUS) or "none"
     raise UnknownDeadline(f"{case.reference} has no deadline {key!r} (deadlines: {keys})")
 

@@ -9,14 +9,14 @@ for slippage) are the same for all of them.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING
 
 import pendulum
 
 from casework import disclosure
+from casework.corrections import find_deadline
 from casework.dates import as_date, in_range, local_date, parse_date
-from casework.errors import InvalidInput, StepRefused, UnknownDeadline
+from casework.errors import InvalidInput, StepRefused
 from casework.events import MOVED, DeadlineChange
 from casework.models import Case, Deadline
 from casework.options import required
@@ -144,14 +144,4 @@ def extend(service: CaseService, reference: str, deadline_key: str, *, reason: s
 
 
 def _deadline_by_key(service: CaseService, case: Case, key: str) -> Deadline:
-    wanted = key.strip().lower()
-    if re.fullmatch(r"a\d+", wanted):
-        wanted = f"action:{wanted[1:]}"
-    deadlines = service.deadlines_of(case)
-    for deadline in deadlines:
-        if deadline.key.lower() == wanted:
-            if deadline.status != "open":
-                raise InvalidInput(f"{deadline.key} is already {deadline.status}")
-            return deadline
-    keys = ", ".join(d.key for d in deadlines if d.status == "open") or "none"
-    raise UnknownDeadline(f"{case.reference} has no deadline {key!r} (open: {keys})")
+    return find_deadline(service, case, key, open_only=True)
