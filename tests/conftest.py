@@ -83,17 +83,33 @@ class PostgresServer:
 
     def create(self, template: str | None = None) -> str:
         name = next(self.names)
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"'
-                                       + (f' TEMPLATE "{template}"' if template else ""))
+        self._retried(f'CREATE DATABASE "{name}"'
+                      + (f' TEMPLATE "{template}"' if template else ""))
         return self.url.set(database=name).render_as_string(hide_password=False)
 
     def drop(self, url: str) -> None:
         from sqlalchemy.engine import make_url
 
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(
-                f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+        self._retried(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+    def _retried(self, statement: str) -> None:
+        """An autovacuum worker (the server's own, which our role may not end) can be in a
+        fresh database or its template for a moment: CREATE then finds the template "being
+        accessed by other users" and DROP ... FORCE may not terminate it. It leaves within a
+        second or two, so try again a few times before failing."""
+        import time
+
+        from sqlalchemy.exc import DBAPIError
+
+        for pause in (0.2, 0.5, 1, 2, 4, None):
+            try:
+                with self.admin.connect() as connection:
+                    connection.exec_driver_sql(statement)
+                return
+            except DBAPIError:
+                if pause is None:
+                    raise
+                time.sleep(pause)
 
 
 @pytest.fixture(scope="session")
