@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
 
 from cli.app import App, actor_name, actor_option, as_of_date, pass_app
+from cli.formats import emit
 from cli.output import json_text, table
 from workflows.formats import key_stamp, short
 
@@ -64,13 +64,13 @@ def overdue(app: App, as_of: str | None, agency: str | None, email_board: bool, 
         if form in ("csv", "html"):
             from notifications.reports import overdue_csv, overdue_html
 
-            _emit(overdue_csv(listing) if form == "csv" else overdue_html(service, listing),
+            emit(overdue_csv(listing) if form == "csv" else overdue_html(service, listing),
                   output)
             return
     if form == "json":
         _emit_json(listing.as_dict(), output)
         return
-    _emit(_overdue_text(listing), output)
+    emit(_overdue_text(listing), output)
 
 
 def _email_board(app: App, day: Any, actor: str) -> None:
@@ -143,13 +143,13 @@ def figures(app: App, period_from: str | None, period_to: str | None, form: str,
         sections = board_figures(service, start, end)
         lines = figure_lines(sections)
         if form == "html":
-            _emit(figures_html(service, lines, start, end), output)
+            emit(figures_html(service, lines, start, end), output)
             return
     if form == "json":
         _emit_json({"period_from": start, "period_to": end,
                     **{name: section.as_dict() for name, section in sections.items()}}, output)
     elif form == "csv":
-        _emit(figures_csv(lines, start, end), output)
+        emit(figures_csv(lines, start, end), output)
     else:
         text = [figures_title(start, end)]
         section = ""
@@ -159,23 +159,8 @@ def figures(app: App, period_from: str | None, period_to: str | None, form: str,
                 text += ["", section]
             label = "  " * line.depth + line.label
             text.append(label if line.value is None else f"{label:<58}{line.value!s:>20}")
-        _emit("\n".join(text), output)
-
-
-def _emit(text: str, output: str | None) -> None:
-    """To the terminal, or to a file (written whole, in UTF-8, line ends as they are)."""
-    if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
-        return
-    path = Path(output)
-    try:
-        path.write_bytes(text.encode("utf-8"))
-    except OSError as exc:
-        from casework.errors import InvalidInput
-
-        raise InvalidInput(f"cannot write {path}: {exc.strerror}") from None
-    click.echo(f"Written to {path}", err=True)
+        emit("\n".join(text), output)
 
 
 def _emit_json(data: Any, output: str | None) -> None:
-    _emit(json_text(data) + "\n", output)
+    emit(json_text(data) + "\n", output)
