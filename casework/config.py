@@ -58,6 +58,11 @@ The board's config file is TOML, found at `--config`, else `$CASEWORK_CONFIG`, e
     overdue_listing = "monday 07:30"       # when the board's mailbox gets the week's overdue
                                            # listing (London time); "off" for never
 
+    [corrections]
+    void_within_days = 30                  # how long after recording it a step may be voided
+
+Any other section or setting is refused, naming it (the list: casework.config_sections).
+
 Secrets (the SMTP password) never live here: they come from the environment.
 """
 
@@ -72,11 +77,13 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from casework.config_sections import check_sections
 from casework.errors import InvalidInput
 from casework.overlays import Overlay, overlays
 from casework.reminders import Policy
 
 SECURITY_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+VOID_WITHIN_DAYS = 30  # the default: how long after recording a step it may be voided
 
 
 @dataclass
@@ -121,6 +128,7 @@ class Settings:
     database_url: str
     database_source: str  # how the URL was chosen, for `casework init` to say
     config_path: Path | None = None
+    config_source: str = "none"  # --config, $CASEWORK_CONFIG, or the per-user location
     board_name: str = "Local Safeguarding Children Board"
     areas: list[str] = field(default_factory=list)  # where the panel's children live
     closed_days: dict[dt.date, str] = field(default_factory=dict)
@@ -137,6 +145,10 @@ class Settings:
     overlays: list[Overlay] = field(default_factory=list)
     marking: str = "OFFICIAL-SENSITIVE"  # the protective marking on every page of a paper
     logo: str | None = None  # the board's logo on its papers: a file path or URL
+    void_within_days: int = VOID_WITHIN_DAYS  # how long a recorded step may still be voided
+    # the file's own settings ("email.smtp.host"), for `casework config show` to say which
+    # values are the board's and which casework's defaults
+    from_file: frozenset[str] = frozenset()
 
     @property
     def report_templates(self) -> Path | None:
@@ -190,6 +202,7 @@ def database_url(value: str) -> str:
 def load_settings(db: str | None = None, config: str | None = None,
                   env: Mapping[str, str] = os.environ) -> Settings:
     path, data = _read_config(config or env.get("CASEWORK_CONFIG"), env)
+    check_sections(data, path)
     if db:
         url, source = database_url(db), "--db"
     elif env.get("CASEWORK_DATABASE_URL"):
@@ -198,7 +211,11 @@ def load_settings(db: str | None = None, config: str | None = None,
         url, source = database_url(str(data["database"]["url"])), f"config file {path}"
     else:
         url, source = database_url(str(default_database_path(env))), "the per-user default"
-    settings = Settings(database_url=url, database_source=source, config_path=path)
+    settings = Settings(database_url=url, database_source=source, config_path=path,
+                        from_file=frozenset(_keys(data)))
+    if path is not None:
+        settings.config_source = ("--config" if config else "CASEWORK_CONFIG"
+                                  if env.get("CASEWORK_CONFIG") else "the per-user location")
     settings.database = _tuning(data.get("database", {}), path)
     board = data.get("board", {})
     from casework.options import one_line
@@ -228,7 +245,28 @@ def load_settings(db: str | None = None, config: str | None = None,
     settings.sweep_minutes = minutes
     settings.overdue_listing = _weekly(scheduler.get("overdue_listing", "monday 07:30"),
                                        f"config file {path}: [scheduler] overdue_listing")
+    settings.void_within_days = _days(data.get("corrections", {}).get(
+        "void_within_days", VOID_WITHIN_DAYS), f"config file {path}: [corrections] "
+        "void_within_days")
     return settings
+
+
+def _keys(table: dict[str, Any], prefix: str = "") -> list[str]:
+    """Every setting in the file by its dotted name (`email.smtp.host`)."""
+    keys = []
+    for key, value in table.items():
+        keys.append(prefix + key)
+        if isinstance(value, dict):
+            keys += _keys(value, f"{prefix}{key}.")
+    return keys
+
+
+def _days(value: Any, where: str) -> int:
+    """A whole number of days from 1 to 3650 (ten years), written as a TOML number."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3650:
+        raise InvalidInput(f"{where} must be a whole number of days from 1 to 3650, "
+                           f"e.g. void_within_days = 60 (not {value!r})")
+    return value
 
 
 def _tuning(table: Any, path: Path | None) -> Tuning:
