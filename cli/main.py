@@ -26,6 +26,7 @@ from cli import (
     scheduler,
     scr,
     setup,
+    templates,
     workflow,
 )
 from cli.app import App, CaseworkGroup
@@ -78,6 +79,7 @@ cli.add_command(scheduler.scheduler)
 cli.add_command(workflow.workflow)
 cli.add_command(doctor.doctor)
 cli.add_command(config_cmd.config)
+cli.add_command(templates.templates)
 cli.add_command(backup.backup)
 guard(cli)  # last: every command's arguments pass one gate
 
