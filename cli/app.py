@@ -57,7 +57,11 @@ class App:
                            else [])
                 session.commit()  # the scan's read ends here: a claim opens its own
                 self.warn(damaged)  # before the output, and even when the command fails
-                yield CaseService(session, self.settings, self.clock, listeners=[self.notifier])
+                service = CaseService(session, self.settings, self.clock,
+                                      listeners=[self.notifier])
+                yield service
+                for warning in service.warnings:  # the command succeeded: what it accepted
+                    click.echo(f"Warning: {warning}", err=True)
         finally:
             engine.dispose()
 
