@@ -237,6 +237,7 @@ def load_settings(db: str | None = None, config: str | None = None,
     settings.email.templates = settings.email.templates or settings.templates
     settings.reminders = Policy.from_config(data.get("reminders", {}),
                                             f"config file {path}: [reminders]")
+    _kinds(settings.reminders, f"config file {path}: [reminders.kinds]")
     scheduler = data.get("scheduler", {})
     minutes = scheduler.get("sweep_minutes", 15) if isinstance(scheduler, dict) else None
     if not isinstance(minutes, int) or not 1 <= minutes <= 1440:
@@ -267,6 +268,19 @@ def _days(value: Any, where: str) -> int:
         raise InvalidInput(f"{where} must be a whole number of days from 1 to 3650, "
                            f"e.g. void_within_days = 60 (not {value!r})")
     return value
+
+
+def _kinds(policy: Policy, where: str) -> None:
+    """A kind of deadline (`action`) or a workflow's (`scr.audit`) that some workflow has."""
+    from workflows import registry
+
+    for kind in policy.kinds:
+        workflow, _, deadline = kind.rpartition(".")
+        workflows = [workflow] if workflow else list(registry.processes())
+        if not any(workflow in registry.processes() and deadline in deadline_names(workflow)
+                   for workflow in workflows):
+            raise InvalidInput(f"{where}: no kind of deadline {kind!r} (e.g. imr, action, "
+                               "scr.audit)")
 
 
 def _tuning(table: Any, path: Path | None) -> Tuning:
@@ -425,7 +439,22 @@ def _timescales(value: Any, path: Path | None) -> dict[str, dict[str, Any]]:
         if not isinstance(table, dict):
             raise InvalidInput(f"config file {path}: timescales.{key} must be a table of "
                                f"deadlines, e.g. [timescales.{key}] then decision = \"1 month\"")
+        known = deadline_names(key)
+        for name in table:
+            if name not in known:
+                raise InvalidInput(f"config file {path}: [timescales.{key}] {name}: no such "
+                                   f"deadline (known: {', '.join(known)})")
     return value
+
+
+def deadline_names(workflow: str) -> list[str]:
+    """A workflow's deadlines under any of its versions, in the order they come."""
+    from workflows import registry
+
+    names: dict[str, None] = {}
+    for version in registry.versions(workflow):
+        names.update(dict.fromkeys(d.key for d in version.deadlines))
+    return list(names)
 
 
 def _read_config(given: str | None, env: Mapping[str, str]) -> tuple[Path | None, dict]:

@@ -127,7 +127,8 @@ def test_a_bad_timescale_in_the_config_is_refused_on_the_command_line(tmp_path, 
     result = run("--config", config, "scr", "refer", "--pseudonym", "A", expect=2)
     assert result.stderr == (
         f"Error: config file {tmp_path / 'c.toml'}: [timescales.scr] imrs: no such deadline "
-        "(known: decision, notification, panel, imr, completion, audit, action)\n")
+        "(known: decision, notification, panel, imr, completion, audit, action, "
+        "incident_notification, no_scr_notice)\n")  # any version's: refused as it is read
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -152,12 +153,25 @@ def test_a_bad_timescale_in_the_config_is_refused_on_the_command_line(tmp_path, 
     ('[timescales.cdp]\nimr = "1 week"\n', r"\[timescales.cdp\]: no workflow 'cdp'"),
     ('[regimes.sc]\n"2010.1" = 2010-01-04\n', r"\[regimes\]: no workflow 'sc'"),
     ("scheduler = 5\n", r"\[scheduler\] must be a table"),
+    ('[timescales.scr]\npanl = "2 weeks"\n', r"\[timescales.scr\] panl: no such deadline "
+     r"\(known: decision, notification, panel,"),
+    ('[reminders.kinds]\nactoin = ["owner 0 days"]\n',
+     r"\[reminders.kinds\]: no kind of deadline 'actoin'"),
+    ('[reminders.kinds]\n"scr.form_b" = ["owner 0 days"]\n',
+     r"\[reminders.kinds\]: no kind of deadline 'scr.form_b'"),
 ])
 def test_an_unknown_section_or_setting_is_refused_naming_it_and_the_file(tmp_path, text,
                                                                          message):
     path = _write(tmp_path / "c.toml", text)
     with pytest.raises(InvalidInput, match=f"^config file {tmp_path / 'c.toml'}: .*{message}"):
         load_settings(config=path, env={})
+
+
+def test_reminder_kinds_of_any_workflow_are_accepted(tmp_path):
+    path = _write(tmp_path / "c.toml", '[reminders.kinds]\naction = ["owner 0 days"]\n'
+                                       '"cdr.form_b" = ["owner 0 days"]\n')
+    kinds = load_settings(config=path, env={}).reminders.kinds
+    assert sorted(kinds) == ["action", "cdr.form_b"]
 
 
 def test_a_targets_section_is_left_to_the_figures_paper(tmp_path):
