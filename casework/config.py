@@ -77,35 +77,18 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from casework.config_email import (  # SmtpSettings: imported from here by the transports
+    EmailSettings,
+    SmtpSettings,  # noqa: F401
+    email_settings,
+    folder_setting,
+)
 from casework.config_sections import check_sections
 from casework.errors import InvalidInput
 from casework.overlays import Overlay, overlays
 from casework.reminders import Policy
 
-SECURITY_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 VOID_WITHIN_DAYS = 30  # the default: how long after recording a step it may be voided
-
-
-@dataclass
-class SmtpSettings:
-    host: str
-    port: int = 587
-    security: str = "starttls"
-    username: str | None = None
-    password_env: str = "CASEWORK_SMTP_PASSWORD"
-    timeout: float = 30.0  # connecting, the greeting, EHLO, STARTTLS, the login
-    # each reply once a message is under way, above all the final reply to DATA, which RFC
-    # 5321 (4.5.3.2.6) lets a relay take ten minutes over: giving up sooner sends it twice
-    data_timeout: float = 600.0
-    ca_file: Path | None = None
-
-
-@dataclass
-class EmailSettings:
-    folder: Path  # the folder transport's, used when there is no SMTP relay
-    sender: str | None = None  # None: the board mailbox
-    templates: Path | None = None  # the board's overrides, searched before the built-in ones
-    smtp: SmtpSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -226,14 +209,16 @@ def load_settings(db: str | None = None, config: str | None = None,
     if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
         raise InvalidInput(f"config file {path}: [board] areas must be a list of area names")
     settings.areas = [a.strip() for a in areas if a.strip()]
-    settings.templates = _folder(board.get("templates"), f"config file {path}: [board] templates")
+    settings.templates = folder_setting(board.get("templates"),
+                                        f"config file {path}: [board] templates")
     settings.marking = str(board.get("marking", settings.marking)).strip()
     settings.logo = str(board["logo"]) if board.get("logo") else None
     settings.closed_days = _closed_days(data.get("calendar", {}).get("closed_days", []), path)
     settings.timescales = _timescales(data.get("timescales", {}), path)
     settings.switches = _switches(data.get("regimes", {}), f"config file {path}: [regimes]")
     settings.overlays = overlays(data.get("overlays", []), f"config file {path}: [[overlays]]")
-    settings.email = _email(data.get("email", {}), path, url, env)
+    settings.email = email_settings(data.get("email", {}), path,
+                                    default_outbox_folder(url, env))
     settings.email.templates = settings.email.templates or settings.templates
     settings.reminders = Policy.from_config(data.get("reminders", {}),
                                             f"config file {path}: [reminders]")
@@ -319,86 +304,6 @@ def _weekly(value: Any, where: str) -> tuple[int, int, int] | None:
             and int(minute) < 60 and len(minute) == 2:
         return WEEKDAYS.index(day), int(hour), int(minute)
     raise InvalidInput(f"{where} must be a day and a time, e.g. \"monday 07:30\", or \"off\"")
-
-
-def _email(table: Any, path: Path | None, url: str, env: Mapping[str, str]) -> EmailSettings:
-    where = f"config file {path}: [email]"
-    if not isinstance(table, dict):
-        raise InvalidInput(f"{where} must be a table")
-    unknown = set(table) - {"from", "templates", "folder", "smtp"}
-    if unknown:
-        raise InvalidInput(f"{where}: unknown setting {sorted(unknown)[0]!r} "
-                           "(known: from, templates, folder, smtp)")
-    folder = _path(table.get("folder"), f"{where} folder") or default_outbox_folder(url, env)
-    templates = _folder(table.get("templates"), f"{where} templates")
-    sender = table.get("from")
-    if sender is not None and (not isinstance(sender, str) or "@" not in sender):
-        raise InvalidInput(f"{where} from: {sender!r} is not an email address")
-    if sender is not None:
-        from casework.options import one_line
-
-        one_line(sender, f"{where} from")
-    smtp = table.get("smtp")
-    return EmailSettings(folder=folder, sender=sender, templates=templates,
-                         smtp=_smtp(smtp, f"config file {path}: [email.smtp]")
-                         if smtp is not None else None)
-
-
-def _smtp(table: Any, where: str) -> SmtpSettings:
-    if not isinstance(table, dict):
-        raise InvalidInput(f"{where} must be a table")
-    if "password" in table:
-        raise InvalidInput(f"{where}: never put the SMTP password in a file; name the "
-                           "environment variable that holds it with password_env "
-                           "(default CASEWORK_SMTP_PASSWORD)")
-    known = {"host", "port", "security", "username", "password_env", "timeout", "data_timeout",
-             "ca_file"}
-    unknown = set(table) - known
-    if unknown:
-        raise InvalidInput(f"{where}: unknown setting {sorted(unknown)[0]!r} "
-                           f"(known: {', '.join(sorted(known))})")
-    host = table.get("host")
-    if not isinstance(host, str) or not host.strip():
-        raise InvalidInput(f"{where}: host is needed (the SMTP relay's name)")
-    security = table.get("security", "starttls")
-    if security not in SECURITY_PORTS:
-        raise InvalidInput(f"{where}: security must be one of starttls, tls, none")
-    port = table.get("port", SECURITY_PORTS[security])
-    if not isinstance(port, int) or not 0 < port < 65536:
-        raise InvalidInput(f"{where}: port must be a number from 1 to 65535")
-    timeout = table.get("timeout", 30)
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
-        raise InvalidInput(f"{where}: timeout must be a number of seconds")
-    data_timeout = table.get("data_timeout", 600)
-    if not isinstance(data_timeout, int | float) or isinstance(data_timeout, bool) \
-            or data_timeout <= 0:
-        raise InvalidInput(f"{where}: data_timeout must be a number of seconds")
-    username = table.get("username")
-    password_env = table.get("password_env", "CASEWORK_SMTP_PASSWORD")
-    if not isinstance(password_env, str) or not password_env:
-        raise InvalidInput(f"{where}: password_env must name an environment variable")
-    ca_file = _path(table.get("ca_file"), f"{where} ca_file")
-    if ca_file is not None and not ca_file.is_file():
-        raise InvalidInput(f"{where} ca_file: {ca_file} does not exist")
-    return SmtpSettings(host=host.strip(), port=port, security=security,
-                        username=str(username) if username else None,
-                        password_env=password_env, timeout=float(timeout),
-                        data_timeout=float(data_timeout), ca_file=ca_file)
-
-
-def _folder(value: Any, what: str) -> Path | None:
-    folder = _path(value, what)
-    if folder is not None and not folder.is_dir():
-        raise InvalidInput(f"{what}: {folder} is not a folder")
-    return folder
-
-
-def _path(value: Any, what: str) -> Path | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{what} must be a path")
-    return Path(value).expanduser()
 
 
 def _switches(value: Any, where: str) -> dict[tuple[str, str], dt.date]:
