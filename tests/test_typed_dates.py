@@ -90,3 +90,13 @@ def test_the_calendar_says_why_a_day_is_closed():
     assert calendar.why_closed(dt.date(2008, 12, 29)) == (
         "29 Dec 2008 is a day the board is closed (board closure)")
     assert calendar.why_closed(dt.date(2008, 12, 30)) is None
+
+
+def test_a_cdop_meeting_on_a_bank_holiday_is_kept_with_a_warning(run):
+    added = run("death", "meeting", "add", "2008-12-26")
+    assert added.stderr == ("Warning: meeting date: 26 Dec 2008 is Boxing Day, a bank holiday "
+                            "in England and Wales; kept as typed\n")
+    moved = run("death", "meeting", "correct", "2008-12-26", "--to", "2009-01-03",
+                "--reason", "typed on the wrong day")
+    assert moved.stderr == "Warning: --to: 3 Jan 2009 is a Saturday; kept as typed\n"
+    assert run("death", "meeting", "add", "2009-01-07").stderr == ""  # a Wednesday
