@@ -121,6 +121,8 @@ class CaseworkGroup(click.Group):
                 ctx._protected_args, ctx.args = args
                 return self.invoke(ctx)  # once more, the damaged cases set aside
             raise UserError(error) from None
+        except click.exceptions.Exit:  # --help, --version: nothing to explain (nor to import)
+            raise
         except OSError as error:  # a path too long, a folder not there, not allowed
             if isinstance(error, ConnectionError | TimeoutError):
                 raise
