@@ -51,6 +51,25 @@ class Section:
         return self.declared.lines(self.figures)
 
 
+@dataclass(frozen=True)
+class Period:
+    """A period's figures as every format prints them: each process's section, and their
+    lines in the registry's order."""
+
+    period_from: dt.date
+    period_to: dt.date
+    sections: dict[str, Section]
+
+    @classmethod
+    def counted(cls, service: CaseService, period_from: dt.date,
+                period_to: dt.date) -> Period:
+        return cls(period_from, period_to, board_figures(service, period_from, period_to))
+
+    @property
+    def lines(self) -> list[FigureLine]:
+        return [line for section in self.sections.values() for line in section.lines()]
+
+
 def board_figures(service: CaseService, period_from: dt.date,
                   period_to: dt.date) -> dict[str, Section]:
     """Every process's figures for the period, by the name its definition gives them, in the

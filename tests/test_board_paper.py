@@ -150,3 +150,18 @@ def test_the_board_sets_its_marking_and_logo(story, run, tmp_path):  # noqa: F81
     figures = run("report", "figures", "--format", "html").stdout
     assert '<p class="marking">OFFICIAL-SENSITIVE</p>' in figures
     assert 'content: "Page " counter(page) " of " counter(pages)' in figures
+
+
+def test_the_chart_alone_as_an_svg_file(story, run, tmp_path):  # noqa: F811
+    """`--format svg` is the paper's chart as a file of its own, the same bars."""
+    import xml.etree.ElementTree as ET
+
+    chart = tmp_path / "overdue.svg"
+    run("report", "overdue", "--format", "svg", "--output", str(chart))
+    svg = ET.parse(chart).getroot()
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    assert [int(r.get("data-value")) for r in svg.iterfind("s:rect[@class='bar']", ns)] \
+        == [1, 1, 1]
+    assert svg.find("s:title", ns).text == "Overdue items by agency and level reached"
+    text = chart.read_text(encoding="utf-8")
+    assert not any(f"Child {x}" in text for x in "ABD")  # no pseudonym in a chart

@@ -1,0 +1,21 @@
+"""html: a printable board paper, from `templates/report/` (which a board may override)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cli.formats import register_output_renderer
+
+
+@register_output_renderer("overdue", "html")
+def overdue(listing: Any, service: Any) -> str:
+    from notifications.reports import overdue_html
+
+    return overdue_html(service, listing)
+
+
+@register_output_renderer("figures", "html")
+def figures(data: Any, service: Any) -> str:
+    from notifications.reports import figures_html
+
+    return figures_html(service, data.lines, data.period_from, data.period_to)
