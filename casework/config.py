@@ -137,6 +137,7 @@ class Settings:
     overlays: list[Overlay] = field(default_factory=list)
     marking: str = "OFFICIAL-SENSITIVE"  # the protective marking on every page of a paper
     logo: str | None = None  # the board's logo on its papers: a file path or URL
+    targets: dict[str, Any] = field(default_factory=dict)  # figure -> casework.targets.Target
 
     @property
     def report_templates(self) -> Path | None:
@@ -212,6 +213,10 @@ def load_settings(db: str | None = None, config: str | None = None,
     settings.templates = _folder(board.get("templates"), f"config file {path}: [board] templates")
     settings.marking = str(board.get("marking", settings.marking)).strip()
     settings.logo = str(board["logo"]) if board.get("logo") else None
+    if "targets" in data:  # checked against the figures only when a board sets some
+        from casework.targets import parse_targets
+
+        settings.targets = parse_targets(data["targets"], f"config file {path}: [targets]")
     settings.closed_days = _closed_days(data.get("calendar", {}).get("closed_days", []), path)
     settings.timescales = _timescales(data.get("timescales", {}), path)
     settings.switches = _switches(data.get("regimes", {}), f"config file {path}: [regimes]")

@@ -22,7 +22,7 @@ from workflows.figures import FigureLine
 from workflows.formats import clock_time, in_words, short
 
 if TYPE_CHECKING:
-    from casework.reports import Section
+    from casework.reports import Period, Section
     from casework.service import CaseService
 
 OVERDUE_COLUMNS = ("Agency code", "Agency", "Case", "Pseudonym", "Case kind", "Item",
@@ -101,15 +101,18 @@ def figures_csv(lines: Sequence[FigureLine], period_from: dt.date, period_to: dt
     return _csv(("Section", "Figure", "Value", "Name", "From", "To"), rows)
 
 
-def figures_html(service: CaseService, lines: Sequence[FigureLine], period_from: dt.date,
-                 period_to: dt.date) -> str:
+def figures_html(service: CaseService, period: Period) -> str:
+    from notifications.figures_paper import figures_context
+
     sections: dict[str, list[FigureLine]] = {}
-    for line in lines:
+    for line in period.lines:
         sections.setdefault(line.section, []).append(line)
     return _renderer(service).page("figures", {
         "board": service.settings.board_name, "sections": sections,
-        "title": figures_title(period_from, period_to), "period_from": period_from,
-        "period_to": period_to, "produced": _produced(service), **_paper(service)})
+        "title": figures_title(period.period_from, period.period_to),
+        "period_from": period.period_from, "period_to": period.period_to,
+        "produced": _produced(service), **figures_context(service, period),
+        **_paper(service)})
 
 
 def email_overdue_listing(service: CaseService, as_of: dt.date, *, actor: str,

@@ -18,4 +18,4 @@ def overdue(listing: Any, service: Any) -> str:
 def figures(data: Any, service: Any) -> str:
     from notifications.reports import figures_html
 
-    return figures_html(service, data.lines, data.period_from, data.period_to)
+    return figures_html(service, data)
