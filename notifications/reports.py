@@ -162,3 +162,13 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA):
         return "'" + value
     return value
+
+
+def timeline_html(service: CaseService, timeline: Any) -> str:
+    from notifications.svg_timeline import timeline_chart
+
+    return _renderer(service).page("timeline", {
+        "timeline": timeline, "chart": timeline_chart(timeline),
+        "title": f"Timeline of {timeline.reference} as of {short(timeline.as_of)}",
+        "board": service.settings.board_name, "produced": _produced(service),
+        **_paper(service)})

@@ -19,3 +19,10 @@ def figures(data: Any, service: Any) -> str:
     from notifications.reports import figures_html
 
     return figures_html(service, data)
+
+
+@register_output_renderer("timeline", "html")
+def timeline(data: Any, service: Any) -> str:
+    from notifications.reports import timeline_html
+
+    return timeline_html(service, data)

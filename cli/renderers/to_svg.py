@@ -15,3 +15,10 @@ def overdue(listing: Any, service: Any) -> str:
     from notifications.reports import overdue_chart
 
     return PROLOGUE + str(overdue_chart(service, listing)) + "\n"
+
+
+@register_output_renderer("timeline", "svg")
+def timeline(data: Any, service: Any) -> str:
+    from notifications.svg_timeline import timeline_chart
+
+    return PROLOGUE + str(timeline_chart(data)) + "\n"
