@@ -207,3 +207,20 @@ def test_deaths_by_category_as_bars_beside_the_year_before(year, run):
     assert bars(second, "bar") == [1]
     assert bars(second, "previous") == [0, 0, 0, 0, 0, 0, 0, 1, 1, 1]
     assert "trauma 1 (0 in 1 Apr 2009 to 31 Mar 2010)" in second.find("s:desc", ns).text
+
+
+def test_deaths_by_category_in_a_browser(year, run, tmp_path):
+    """The 2010/11 paper in real Chromium: the deaths chart there with its one bar (trauma),
+    no header or heading overlapping another, printed with the marking and page numbers."""
+    from tests.test_board_paper import chromium
+    from tests.test_papers_in_browser import every_page_carries, laid_out, printed
+
+    browser = chromium()
+    paper = tmp_path / "figures.html"
+    run("report", "figures", "--to", "2011-03-31", "--format", "html", "--output", str(paper))
+    for layout in laid_out(browser, paper, tmp_path):
+        assert layout["charts"] == {"child_deaths-deaths-by-category": {
+            "bars": 1, "spans": 0, "requests": 0, "bands": 0,
+            "width": layout["charts"]["child_deaths-deaths-by-category"]["width"]}}
+    texts = printed(browser, paper, tmp_path)
+    every_page_carries(texts, "Figures for 1 Apr 2010 to 31 Mar 2011")
