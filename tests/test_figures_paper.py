@@ -138,3 +138,27 @@ def test_a_target_for_a_figure_that_does_not_exist_is_refused(year, run, tmp_pat
     config.write_text('[targets]\n"scr.referred" = { at_least = "x" }\n', encoding="utf-8")
     assert "scr.referred.at_least must be a number" in run(
         "--config", str(config), *ARGS, expect=2).stderr
+
+
+def test_a_paused_and_extended_review_from_the_database(service, clock, run):
+    """tests.test_pause_extend's case: decided Thu 10 Apr 2008, completion due 10 Aug
+    (122 days); extended to 30 Sep (51 days), paused 15 Apr to 14 Jun (60 days): due
+    29 Nov 2008. Still open on the paper's day, 5 Jan 2009: 37 days over."""
+    import pendulum
+
+    from tests.test_pause_extend import _decided
+
+    clock.set(pendulum.datetime(2009, 1, 5, 9, tz="Europe/London"))
+    ref = _decided(service)
+    service.extend(ref, "completion", to="2008-09-30", reason="before the pause", actor="c")
+    service.pause(ref, "criminal proceedings", actor="c", on="2008-04-15")
+    service.resume(ref, actor="c", on="2008-06-14")
+    html = run("report", "figures", "--to", "2009-03-31", "--format", "html").stdout
+    [span] = charts(html)["scr-slippage"].findall("s:g[@class='span']", NS)
+    assert (span.get("data-reference"), span.get("data-open")) == (ref, "yes")
+    assert [(r.get("data-part"), int(r.get("data-days"))) for r in span.findall("s:rect", NS)] \
+        == [("timescale", 122), ("extension", 51), ("pause", 60), ("overrun", 37)]
+    assert f'<tr data-case="{ref}"><td class="ref">{ref}</td><td class="date">10 Apr 2008' \
+           '</td><td class="date">10 Aug 2008</td><td class="date">29 Nov 2008</td><td ' \
+           'class="date">still open</td><td class="number">51</td><td class="number">60</td>' \
+           '<td class="number">37</td></tr>' in html
