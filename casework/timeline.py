@@ -1,5 +1,5 @@
-"""A case's timeline as it stood on a day: its stages, each agency's requests from asked to
-received, and the reminders and escalations each drew - from the case's history, replayed
+"""A case's timeline as it stood on a day: its stages and pauses, each agency's requests from
+asked to received, and the reminders and escalations each drew - from the case's history, replayed
 (`casework.replay`), so a step voided since is not there and a due date is the one in force
 that day. Only the case reference and what is owed: no detail of the child."""
 
@@ -50,6 +50,14 @@ class Request:
 
 
 @dataclass(frozen=True)
+class Paused:
+    """A pause of the case's clock: from its start to its resumption (None: still paused)."""
+
+    start: dt.date
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
 class Timeline:
     reference: str
     kind: str
@@ -57,6 +65,7 @@ class Timeline:
     opened: dt.date
     bands: list[Band]
     requests: list[Request]
+    pauses: list[Paused] = field(default_factory=list)
 
     @property
     def end(self) -> dt.date:
@@ -92,10 +101,16 @@ def case_timeline(service: CaseService, reference: str, as_of: dt.date) -> Timel
             row.anchor_on, row.original_due_on,
             replayed.due_on(case.id, row.key, row.original_due_on), closed,
             row.status if closed else "open")
+    pauses: list[Paused] = []
     for when, step, _, data in history:
+        if step == "pause":
+            pauses.append(Paused(local_date(when), None))
+        elif step == "resume" and pauses and pauses[-1].end is None:
+            pauses[-1] = Paused(pauses[-1].start, local_date(when))
         if step in LEVELS and data.get("deadline") in requests:
             requests[data["deadline"]].marks.append(
                 Mark(local_date(when), step, str(data.get("level", ""))))
     return Timeline(case.reference, workflow.kind_name or case.workflow_key, as_of,
                     case.opened_on, bands, sorted(requests.values(),
-                                                  key=lambda r: (r.asked, r.agency, r.key)))
+                                                  key=lambda r: (r.asked, r.agency, r.key)),
+                    pauses)

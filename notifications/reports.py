@@ -2,8 +2,9 @@
 paper (from `templates/report/`, which a board may override), and the overdue listing emailed
 to the board's mailbox with its CSV attached.
 
-The figures are one list of lines (`figure_lines`, each process's as its definition gives
-them) that the terminal, the CSV and the HTML all print, so the three cannot disagree.
+The figures are one list of lines (`casework.reports.Period.lines`, each process's as its
+definition gives them) that the terminal, the CSV and the HTML all print, so the three
+cannot disagree.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from casework.dates import local_date
@@ -22,7 +23,7 @@ from workflows.figures import FigureLine
 from workflows.formats import clock_time, in_words, short
 
 if TYPE_CHECKING:
-    from casework.reports import Period, Section
+    from casework.reports import Period
     from casework.service import CaseService
 
 OVERDUE_COLUMNS = ("Agency code", "Agency", "Case", "Pseudonym", "Case kind", "Item",
@@ -82,12 +83,6 @@ def overdue_chart(service: CaseService, listing: OverdueListing) -> Any:
 def _paper(service: CaseService) -> dict[str, Any]:
     """What every page of a paper carries: the board's marking and logo."""
     return {"marking": service.settings.marking, "logo": service.settings.logo}
-
-
-def figure_lines(sections: Mapping[str, Section]) -> list[FigureLine]:
-    """Every figure of the board's year: each process's section in the registry's order, its
-    lines (titles and labels) as its definition gives them."""
-    return [line for section in sections.values() for line in section.lines()]
 
 
 def figures_title(period_from: dt.date, period_to: dt.date) -> str:

@@ -1,8 +1,8 @@
 """A case's timeline as inline SVG: its stages as bands across the chart (named, shaded in
-turn), each agency's request as a bar from asked to received - white when received, hatched
-while still open - with its original due date a tick, reminders as open circles and
-escalations as solid diamonds (shape, not colour). With its <title> and <desc>; the paper adds
-tables of the same."""
+turn; a pause a dotted strip under their names), each agency's request as a bar from asked
+to received - white when received, hatched while still open - with its original due date a
+tick, reminders as open circles and escalations as solid diamonds (shape, not colour). With
+its <title> and <desc>; the paper adds tables of the same."""
 
 from __future__ import annotations
 
@@ -43,6 +43,13 @@ def timeline_chart(timeline: Timeline, *, width: int = 900) -> Markup:
                    'stroke="#888" stroke-width="0.5"/>'
                    f'<text x="{left + 2:.1f}" y="{TOP - 16 + 9 * (number % 2)}" font-size="9">'
                    f'{escape(_cut(band.title, max(int((right - left) / 5), 1)))}</text></g>')
+    for pause in timeline.pauses:  # a dotted strip under the stages' names
+        left = x(pause.start)
+        right = max(x(pause.end or timeline.as_of), left + 2)
+        out.append(f'<g class="pause" data-from="{pause.start}" '
+                   f'data-to="{pause.end or ""}"><rect x="{left:.1f}" y="{TOP - 8}" '
+                   f'width="{right - left:.1f}" height="5" fill="url(#dots)" stroke="#222" '
+                   'stroke-width="0.5"/></g>')
     out.append(_axis(first, last, x, height).replace('y1="28"', f'y1="{TOP - 6}"')
                .replace('y="34"', f'y="{TOP - 30}"'))
     out.append(f'<line class="as-of" x1="{x(timeline.as_of):.1f}" y1="{TOP - 26}" '
@@ -98,7 +105,9 @@ def _legend() -> str:
             '<path d="M344 2 L349 8 L344 14 L339 8 Z" fill="#222"/>'
             '<text x="353" y="12">escalation</text>'
             '<line x1="420" y1="8" x2="440" y2="8" stroke="#222" stroke-dasharray="4 3"/>'
-            '<text x="444" y="12">the day of the paper</text></g>')
+            '<text x="444" y="12">the day of the paper</text>'
+            '<rect x="560" y="6" width="20" height="5" fill="url(#dots)" stroke="#222" '
+            'stroke-width="0.5"/><text x="584" y="12">case paused</text></g>')
 
 
 def _title(timeline: Timeline) -> str:
@@ -120,4 +129,7 @@ def describe(timeline: Timeline) -> str:
             said += f" ({reminders} reminder{'s' * (reminders != 1)}, {escalations} " \
                     f"escalation{'s' * (escalations != 1)})"
         asked.append(said)
-    return f"Stages: {stages or 'none'}. Requests: {'; '.join(asked) or 'none'}."
+    paused = "; ".join(f"from {short(p.start)} to {short(p.end)}" if p.end
+                       else f"from {short(p.start)}, still paused" for p in timeline.pauses)
+    return (f"Stages: {stages or 'none'}." + (f" Paused {paused}." if paused else "")
+            + f" Requests: {'; '.join(asked) or 'none'}.")

@@ -93,3 +93,40 @@ def test_mistakes_are_plain_errors(story, run):  # noqa: F811
                                                       "csv", expect=2).stderr
     assert run("case", "timeline", A, "--as-of", "31/02/2008", expect=2).stderr == (
         "Error: malformed --as-of '31/02/2008': there is no such day\n")
+
+
+def test_a_pause_is_drawn_and_said(story, run):  # noqa: F811
+    """SCR-2008-001, referred 7 Jan 2008, paused 18 Feb and still paused on 1 Apr; asked
+    nothing of any agency (its decision is the board's, not an agency's)."""
+    html = run("case", "timeline", "SCR-2008-001").stdout
+    svg = chart(html)
+    assert [(g.get("data-from"), g.get("data-to"))
+            for g in svg.iterfind("s:g[@class='pause']", NS)] == [("2008-02-18", "")]
+    assert requests(svg) == []
+    assert svg.find("s:desc", NS).text == (
+        "Stages: Screening against the SCR criteria from 7 Jan 2008. Paused from 18 Feb 2008, "
+        "still paused. Requests: none.")
+    assert '<p class="paused">The case was paused from 18 Feb 2008 and is still paused.</p>' \
+        in html
+    assert "No agency was asked for anything by then." in html
+
+
+def test_a_pause_lifted_ends_where_it_was_resumed(service, clock, run):
+    """tests.test_pause_extend's case: decided 10 Apr 2008, paused 15 Apr, resumed 14 Jun."""
+    import pendulum
+
+    from tests.test_pause_extend import _decided
+
+    clock.set(pendulum.datetime(2009, 1, 5, 9, tz="Europe/London"))
+    ref = _decided(service)
+    service.pause(ref, "criminal proceedings", actor="c", on="2008-04-15")
+    service.resume(ref, actor="c", on="2008-06-14")
+    svg = chart(run("case", "timeline", ref, "--format", "svg").stdout)
+    assert [(g.get("data-from"), g.get("data-to"))
+            for g in svg.iterfind("s:g[@class='pause']", NS)] == [("2008-04-15", "2008-06-14")]
+    assert "Paused from 15 Apr 2008 to 14 Jun 2008." in svg.find("s:desc", NS).text
+    # Before the pause was lifted, as it stood then:
+    before = chart(run("case", "timeline", ref, "--as-of", "2008-05-01", "--format",
+                       "svg").stdout)
+    assert [(g.get("data-from"), g.get("data-to"))
+            for g in before.iterfind("s:g[@class='pause']", NS)] == [("2008-04-15", "")]
