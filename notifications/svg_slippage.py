@@ -7,13 +7,13 @@ figures in text, and the chart has its <title> and <desc> (the paper adds a tabl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
 from markupsafe import Markup
 
-from notifications.svg import _DEFS
+from notifications.svg import PATTERNS, date_axis
 from workflows.figures import Span
 from workflows.formats import short
 
@@ -22,7 +22,6 @@ PARTS = (("timescale", "within the timescale", "#fff"),
          ("extension", "agreed extension", "url(#hatch)"),
          ("pause", "paused", "url(#dots)"),
          ("overrun", "over-run", "#222"))
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -95,8 +94,8 @@ def slippage_chart(ident: str, title: str, spans: Sequence[Span], day: dt.date, 
            f'role="img" aria-labelledby="{ident}-title {ident}-desc" '
            f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">',
            f'<title id="{ident}-title">{escape(title)}</title>',
-           f'<desc id="{ident}-desc">{escape(described)}</desc>', _DEFS, _legend(),
-           _axis(first, last, x, height)]
+           f'<desc id="{ident}-desc">{escape(described)}</desc>', PATTERNS, _legend(),
+           date_axis(first, last, x, top=34, bottom=height - 4)]
     for index, c in enumerate(courses):
         y = TOP + ROW * index
         out.append(f'<g class="span" data-reference="{escape(c.span.reference)}" '
@@ -135,22 +134,3 @@ def _legend() -> str:
                  f'fill="#222" stroke="#222"/><text x="{x + 14}" y="14" font-size="11">'
                  'original due date</text>')
     return f'<g class="legend">{"".join(parts)}</g>'
-
-
-def _axis(first: dt.date, last: dt.date, x: Callable[[dt.date], float], height: int) -> str:
-    """A light line at the start of each quarter, named, so a bar's dates can be read."""
-    months = (last.year - first.year) * 12 + last.month - first.month
-    step = 1 if months <= 6 else 3 if months <= 30 else 12
-    year, month = first.year, first.month
-    out = []
-    while (year, month) <= (last.year, last.month):
-        if (month - 1) % step == 0:
-            day = dt.date(year, month, 1)
-            if day >= first:
-                at = x(day)
-                out.append(f'<line x1="{at:.1f}" y1="28" x2="{at:.1f}" y2="{height - 4}" '
-                           'stroke="#bbb" stroke-width="0.5"/><text x="{:.1f}" y="34" '
-                           'font-size="9" text-anchor="middle">{} {}</text>'
-                           .format(at, MONTHS[month - 1], year))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return f'<g class="axis">{"".join(out)}</g>'

@@ -13,8 +13,7 @@ from html import escape
 from markupsafe import Markup
 
 from casework.timeline import Request, Timeline
-from notifications.svg import _DEFS, _cut
-from notifications.svg_slippage import _axis
+from notifications.svg import PATTERNS, cut, date_axis
 from workflows.formats import short
 
 ROW, BAR, LABEL, RIGHT, TOP, BANDS = 28, 12, 210, 60, 84, 20
@@ -34,7 +33,7 @@ def timeline_chart(timeline: Timeline, *, width: int = 900) -> Markup:
            f'role="img" aria-labelledby="{ident}-title {ident}-desc" '
            f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">',
            f'<title id="{ident}-title">{escape(_title(timeline))}</title>',
-           f'<desc id="{ident}-desc">{escape(describe(timeline))}</desc>', _DEFS, _legend()]
+           f'<desc id="{ident}-desc">{escape(describe(timeline))}</desc>', PATTERNS, _legend()]
     for number, band in enumerate(timeline.bands):
         left, right = x(band.start), max(x(band.end), x(band.start) + 2)
         out.append(f'<g class="band" data-stage="{escape(band.stage)}">'
@@ -42,7 +41,7 @@ def timeline_chart(timeline: Timeline, *, width: int = 900) -> Markup:
                    f'height="{height - TOP + 22}" fill="{"#eee" if number % 2 else "#fff"}" '
                    'stroke="#888" stroke-width="0.5"/>'
                    f'<text x="{left + 2:.1f}" y="{TOP - 16 + 9 * (number % 2)}" font-size="9">'
-                   f'{escape(_cut(band.title, max(int((right - left) / 5), 1)))}</text></g>')
+                   f'{escape(cut(band.title, max(int((right - left) / 5), 1)))}</text></g>')
     for pause in timeline.pauses:  # a dotted strip under the stages' names
         left = x(pause.start)
         right = max(x(pause.end or timeline.as_of), left + 2)
@@ -50,8 +49,7 @@ def timeline_chart(timeline: Timeline, *, width: int = 900) -> Markup:
                    f'data-to="{pause.end or ""}"><rect x="{left:.1f}" y="{TOP - 8}" '
                    f'width="{right - left:.1f}" height="5" fill="url(#dots)" stroke="#222" '
                    'stroke-width="0.5"/></g>')
-    out.append(_axis(first, last, x, height).replace('y1="28"', f'y1="{TOP - 6}"')
-               .replace('y="34"', f'y="{TOP - 30}"'))
+    out.append(date_axis(first, last, x, top=TOP - 6, bottom=height - 4, label=TOP - 30))
     out.append(f'<line class="as-of" x1="{x(timeline.as_of):.1f}" y1="{TOP - 26}" '
                f'x2="{x(timeline.as_of):.1f}" y2="{height - 4}" stroke="#222" '
                'stroke-dasharray="4 3"/>')
@@ -71,7 +69,7 @@ def _request(request: Request, y: int, at: Callable[[dt.date], float],
            f'data-agency="{escape(request.agency)}" data-asked="{request.asked}" '
            f'data-until="{end}" data-open="{"no" if request.received else "yes"}">',
            f'<text x="{LABEL - 6}" y="{y + BAR - 2}" text-anchor="end" font-size="10">'
-           f'{escape(_cut(f"{request.agency}: {request.owed}", 38))}</text>',
+           f'{escape(cut(f"{request.agency}: {request.owed}", 38))}</text>',
            f'<rect class="bar" x="{left:.1f}" y="{y}" width="{right - left:.1f}" '
            f'height="{BAR}" fill="{fill}" stroke="#222" stroke-width="1"/>',
            f'<path class="original-due" data-date="{request.original_due}" '
