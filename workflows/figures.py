@@ -117,11 +117,16 @@ class Tally:
 
 
 class Counted(Protocol):
-    """What a process's count returns: its figures as data, and the rows it prints."""
+    """What a process's count returns: its figures as data, the rows it prints, and what the
+    paper draws of them (a `Tally` draws nothing unless its process says)."""
 
     def as_dict(self) -> dict[str, Any]: ...
 
     def rows(self) -> Sequence[Row]: ...
+
+    def charts(self) -> Sequence[Bars]: ...
+
+    def spans(self) -> Sequence[Span]: ...
 
 
 Count = Callable[[dt.date, dt.date, Sequence[CaseRow]], Counted]
