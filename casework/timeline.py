@@ -84,9 +84,10 @@ def case_timeline(service: CaseService, reference: str, as_of: dt.date) -> Timel
     bands = []
     for number, (start, stage) in enumerate(moves):
         end = moves[number + 1][0] if number + 1 < len(moves) else as_of
-        if workflow.stage(stage).final and number + 1 == len(moves):
+        known = next((s for s in workflow.stages if s.name == stage), None)
+        if known is not None and known.final and number + 1 == len(moves):
             end = start  # a closed case's last stage is a day, not a span
-        bands.append(Band(stage, workflow.stage(stage).title, start, max(end, start)))
+        bands.append(Band(stage, known.title if known else stage, start, max(end, start)))
     bands = [b for number, b in enumerate(bands)  # a stage left the day it was entered
              if b.end > b.start or number + 1 == len(bands)]
     replayed = standing(service.session, as_of, [case.id])
