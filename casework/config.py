@@ -132,6 +132,7 @@ class Settings:
     # the file's own settings ("email.smtp.host"), for `casework config show` to say which
     # values are the board's and which casework's defaults
     from_file: frozenset[str] = frozenset()
+    targets: dict[str, Any] = field(default_factory=dict)  # figure -> casework.targets.Target
 
     @property
     def report_templates(self) -> Path | None:
@@ -213,6 +214,10 @@ def load_settings(db: str | None = None, config: str | None = None,
                                         f"config file {path}: [board] templates")
     settings.marking = str(board.get("marking", settings.marking)).strip()
     settings.logo = str(board["logo"]) if board.get("logo") else None
+    if "targets" in data:  # checked against the figures only when a board sets some
+        from casework.targets import parse_targets
+
+        settings.targets = parse_targets(data["targets"], f"config file {path}: [targets]")
     settings.closed_days = _closed_days(data.get("calendar", {}).get("closed_days", []), path)
     settings.timescales = _timescales(data.get("timescales", {}), path)
     settings.switches = _switches(data.get("regimes", {}), f"config file {path}: [regimes]")

@@ -25,7 +25,7 @@ SECTIONS: dict[str, tuple[str, ...] | None] = {
     "reminders": ("default", "hours", "kinds"),
     "scheduler": ("sweep_minutes", "overdue_listing"),
     "corrections": ("void_within_days",),
-    "targets": None,  # the board's targets for its figures paper (issue 18): read there
+    "targets": None,  # the board's targets for its figures paper: checked by casework.targets
 }
 
 
