@@ -24,4 +24,5 @@ PURPOSES = {
     "report/overdue": "the overdue listing, a printable board paper",
     "report/figures": "the board's figures for a period, for its annual report",
     "report/_page": "the frame of every printed paper (marking, logo, page numbers)",
+    "report/timeline": "one case's timeline: stages, agencies' requests, reminders, escalations",
 }

@@ -174,8 +174,9 @@ def test_reminder_kinds_of_any_workflow_are_accepted(tmp_path):
     assert sorted(kinds) == ["action", "cdr.form_b"]
 
 
-def test_a_targets_section_is_left_to_the_figures_paper(tmp_path):
-    path = _write(tmp_path / "c.toml", "[targets]\nscr_imr_on_time = 0.9\n")
+def test_a_targets_section_is_a_known_section(tmp_path):
+    """Known to the one list of sections; its keys are the figures' (casework.targets)."""
+    path = _write(tmp_path / "c.toml", "[targets.scr]\naudits_done_on_time = 0.9\n")
     assert load_settings(config=path, env={}).config_path == tmp_path / "c.toml"
 
 
