@@ -13,6 +13,7 @@ the case's row in a plain object and fires `machine.events[step].trigger(wrapper
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -115,6 +116,32 @@ STRENGTHS = {
     "observed": "default: no rule; taken from observed practice",
     "default": "default: no source confirms it",
 }
+
+
+# What a source's tag says of it (REGIMES.md): shown beside a date taken from it.
+SOURCE_TAGS = {"P": "primary source", "S": "secondary source", "L": "local source"}
+
+
+def source_strength(source: str) -> str:
+    """`secondary source`: how sure a sourced date is, read from its tag ("[S] Solihull")."""
+    tags = [SOURCE_TAGS[t] for t in re.findall(r"\[([PSL])\b", source)]
+    return tags[0] if tags else "no source confirms it"
+
+
+@dataclass(frozen=True)
+class Ending:
+    """The end of a whole process: the last key date any version of it may open a case for,
+    why, and the process that replaced it. A case opened on or before it runs on under its
+    version for life; a board whose arrangements changed earlier moves it in its config."""
+
+    last_key_date: dt.date
+    why: str  # "the last day safeguarding partners' arrangements could start"
+    source: str  # with its tag: "... [S] Solihull 8.1"
+    succeeded_by: str  # the key of the process that replaced it
+
+    @property
+    def strength(self) -> str:
+        return source_strength(self.source)
 
 
 @dataclass(frozen=True)
@@ -288,6 +315,7 @@ class Workflow:
     key_date: str = ""  # the event whose date chooses the version (default: the opening)
     in_force_from: dt.date | None = None  # the first key date it applies to
     in_force_source: str = ""  # where that date comes from, with its tag
+    ends: Ending | None = None  # the whole process ended (declared by its last version)
     escalation_role: str = ""  # the board role copied on escalations ("scr_panel_chair")
     roles: Mapping[str, str] = field(default_factory=dict)  # board roles it adds: role -> title
     intake: Intake = field(default_factory=Intake)
@@ -389,6 +417,8 @@ class Workflow:
                              f"({self.selected_by})")
         if self.escalation_role and self.escalation_role not in self.roles:
             raise ValueError(f"{self.key}: escalation role {self.escalation_role} not in roles")
+        if self.ends and self.in_force_from and self.ends.last_key_date < self.in_force_from:
+            raise ValueError(f"{self.key} {self.version}: it ends before it starts")
 
 
 def _option_is(name: str, value: str) -> Callable[[Any], bool]:
