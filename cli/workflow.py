@@ -146,7 +146,7 @@ def _ending(flow: Any, span: Any) -> None:
     click.echo(textwrap.fill(
         f"Ended: no {flow.kind_name} for a {event} after {short(span.end)} ({why}); from "
         f"then: casework workflow show {ending.succeeded_by}", WIDTH))
-    click.echo(textwrap.fill(f"Source: {ending.source}", WIDTH))
+    click.echo(textwrap.fill(f"Source of the end: {ending.source}", WIDTH))
 
 
 def _span_text(span: Any) -> str:
