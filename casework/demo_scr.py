@@ -2,9 +2,9 @@
 
 SCRs ended when safeguarding partners' arrangements started (by 29 September 2019); a board
 refers no more, but those begun by then run to completion under the rules they started
-under. So the demo's SCRs are dated in 2018 and 2019, under WT2013/15: one closed with no
-review, one reviewed, published and closed (its last action finished after the end), and one
-still open, its review long over-run.
+under. So the demo's SCRs are dated in 2018 and 2019: one closed with no review, one
+reviewed, published and closed (its last action finished after the end), and one still open,
+its review long over-run.
 """
 
 from __future__ import annotations
