@@ -144,3 +144,31 @@ def test_an_end_before_the_version_began_is_a_definition_error():
     ending = dataclasses.replace(SCR_2013.ends, last_key_date=dt.date(2013, 2, 28))
     with pytest.raises(ValueError, match=r"scr 2013\.1: it ends before it starts"):
         dataclasses.replace(SCR_2013, ends=ending).check()
+
+
+def test_a_child_death_review_cannot_refer_for_an_scr_after_the_end(service, clock):
+    """A death in 2008 (WT2006, whose child death review refers for an SCR in a step): a
+    referral made in October 2019 is refused, and neither case is changed."""
+    from sqlmodel import select
+
+    from casework.deaths import notify_death
+    from casework.errors import InvalidInput
+    from casework.models import Case
+
+    for code in ("ACUTE", "POLICE"):
+        service.add_agency(code, f"{code} name", f"x@{code.lower()}.example.org", None,
+                           actor="test")
+    ref = notify_death(service, pseudonym="Child B", died="2008-04-05 03:20", age_band="1-4y",
+                       place="home", notifier="Dr Jones", notifier_agency="ACUTE",
+                       residence="Kent", death="unexpected", actor="coordinator",
+                       on="2008-04-06 09:00").reference
+    service.commit()
+    before = (service.case(ref).state, len(service.history(ref)))
+    with pytest.raises(InvalidInput) as refused:
+        service.advance(ref, "refer_for_scr", {"reason": "neglect may have contributed"},
+                        actor="coordinator", on="2019-10-01")
+    assert str(refused.value) == f"a referral on 1 Oct 2019 is after {ENDED}: {INSTEAD}"
+    service.rollback()
+    assert (service.case(ref).state, len(service.history(ref))) == before
+    assert "scr_referral" not in service.case(ref).data
+    assert [c.reference for c in service.session.exec(select(Case)).all()] == [ref]
