@@ -13,12 +13,12 @@ the case's row in a plain object and fires `machine.events[step].trigger(wrapper
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
+from workflows.endings import Ending
 from workflows.exports import Export
 from workflows.figures import Figures
 
@@ -116,32 +116,6 @@ STRENGTHS = {
     "observed": "default: no rule; taken from observed practice",
     "default": "default: no source confirms it",
 }
-
-
-# What a source's tag says of it (REGIMES.md): shown beside a date taken from it.
-SOURCE_TAGS = {"P": "primary source", "S": "secondary source", "L": "local source"}
-
-
-def source_strength(source: str) -> str:
-    """`secondary source`: how sure a sourced date is, read from its tag ("[S] Solihull")."""
-    tags = [SOURCE_TAGS[t] for t in re.findall(r"\[([PSL])\b", source)]
-    return tags[0] if tags else "no source confirms it"
-
-
-@dataclass(frozen=True)
-class Ending:
-    """The end of a whole process: the last key date any version of it may open a case for,
-    why, and the process that replaced it. A case opened on or before it runs on under its
-    version for life; a board whose arrangements changed earlier moves it in its config."""
-
-    last_key_date: dt.date
-    why: str  # "the last day safeguarding partners' arrangements could start"
-    source: str  # with its tag: "... [S] Solihull 8.1"
-    succeeded_by: str  # the key of the process that replaced it
-
-    @property
-    def strength(self) -> str:
-        return source_strength(self.source)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from workflows.cdr import CDR
 from workflows.cdr2018 import CDR_2018
 from workflows.cspr2018 import CSPR_2018
 from workflows.cspr2023 import CSPR_2023
-from workflows.definition import Ending, Workflow
+from workflows.definition import Workflow
+from workflows.endings import Ending
 from workflows.formats import short
 from workflows.scr2006 import SCR_2006
 from workflows.scr2010 import SCR_2010

@@ -34,7 +34,6 @@ from workflows import scr
 from workflows.definition import (
     Branch,
     Deadline,
-    Ending,
     Intake,
     IntakeLike,
     Opening,
@@ -46,6 +45,7 @@ from workflows.definition import (
     record_options,
     still_open,
 )
+from workflows.endings import Ending
 
 KEEP_PUBLISHED_MONTHS = 12  # [P] Hansard written answer 27 Mar 2017; [S] Nottinghamshire
 
