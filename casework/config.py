@@ -29,6 +29,7 @@ The board's config file is TOML, found at `--config`, else `$CASEWORK_CONFIG`, e
 
     [regimes.scr]                  # the board's own switch dates: the first key date (an
     "2010.1" = 2010-01-04          # SCR's referral, a death's date) a version applies to
+    last = 2019-06-30              # ... and the last referral of a process that ended
 
     [[overlays]]                   # a period in which named timescales were relaxed
     name = "Covid-19: timescales relaxed"
@@ -312,7 +313,8 @@ def _weekly(value: Any, where: str) -> tuple[int, int, int] | None:
 
 
 def _switches(value: Any, where: str) -> dict[tuple[str, str], dt.date]:
-    """`[regimes.scr] "2010.1" = 2010-01-04`: a board's own start for a version."""
+    """`[regimes.scr] "2010.1" = 2010-01-04`: a board's own start for a version; `last =
+    2019-06-30`: its own last key date of a process that ended (`registry.LAST`)."""
     from workflows import registry
 
     if not isinstance(value, dict):

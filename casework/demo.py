@@ -1,7 +1,8 @@
-"""Example cases for the demo: SCRs, child deaths and partnership reviews at mixed stages,
-some of them late.
+"""Example cases for the demo: child deaths and partnership reviews at mixed stages, some of
+them late, and the board's last serious case reviews.
 
-Dates are counted back from today, so the demo always shows live lateness. Pseudonyms only;
+The live cases' dates are counted back from today, so the demo always shows live lateness.
+Serious case reviews ended in 2019, so the SCRs are dated then (`demo_scr`). Pseudonyms only;
 the example agencies' addresses are on the reserved example.org domain.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from casework.clock import today
+from casework.demo_scr import serious_case_reviews
 from casework.service import CaseService
 
 AGENCIES = [
@@ -49,91 +51,9 @@ def build_demo(service: CaseService) -> list[str]:
     def step(ref: str, name: str, days_ago: int, **options: object) -> None:
         service.advance(ref, name, options, actor=ACTOR, on=ago(days_ago))
 
-    # Referred today, each review runs under the process in force now (WT2013/15): the
-    # local authority tells Ofsted and the board of the incident within 5 working days.
-    # 1. Just referred, but the month for the decision has run out.
-    late_decision = service.refer_scr("Child B", actor=ACTOR, on=ago(40), referred_by="CSC",
-                                      aware=ago(42))
-    step(late_decision.reference, "notify_ofsted", 39)
-    step(late_decision.reference, "recommend", 20, recommendation="scr",
-         criteria=["life_threatening_injury"])
-    opened.append(late_decision.reference)
-
-    # 2. No review: below the threshold, closed with the chair's rationale.
-    none = service.refer_scr("Child C", actor=ACTOR, on=ago(75), referred_by="HEALTH")
-    step(none.reference, "notify_ofsted", 74)
-    step(none.reference, "recommend", 60, recommendation="no_review")
-    step(none.reference, "decide", 55, outcome="no_review", chair="Board chair",
-         rationale="single-agency learning; no inter-agency concerns")
-    step(none.reference, "inform_panel", 50)
-    opened.append(none.reference)
-
-    # 3. A non-statutory review, panel being formed, on time.
-    nsr = service.refer_scr("Child D", actor=ACTOR, on=ago(25), referred_by="EDU")
-    step(nsr.reference, "notify_ofsted", 24)
-    step(nsr.reference, "recommend", 12, recommendation="non_statutory",
-         criteria=["inter_agency_concerns"])
-    step(nsr.reference, "decide", 8, outcome="non_statutory", chair="Board chair",
-         criteria=["inter_agency_concerns"],
-         rationale="below the SCR threshold; worth learning from")
-    opened.append(nsr.reference)
-
-    # 4. An SCR waiting on IMRs: two are late, one in.
-    imrs = service.refer_scr("Adam", actor=ACTOR, on=ago(150), referred_by="POLICE")
-    ref = imrs.reference
-    step(ref, "notify_ofsted", 149)
-    step(ref, "recommend", 140, recommendation="scr", criteria=["death"])
-    step(ref, "decide", 135, outcome="scr", criteria=["death"], chair="Board chair",
-         rationale="a child died; neglect is suspected")
-    step(ref, "notify_inspectorate", 131)
-    step(ref, "form_panel", 110, chair="Independent chair", conflicts="none declared",
-         member=["Detective Inspector, POLICE", "Head of Safeguarding, CSC",
-                 "Designated Nurse, HEALTH"])
-    step(ref, "commission_imrs", 90, terms="ToR v1 agreed by the panel",
-         agency=["POLICE", "CSC", "HEALTH", f"ACUTE={ago(10)}"], records_secured=True)
-    step(ref, "receive_imr", 45, agency="HEALTH")
-    opened.append(ref)
-
-    # 5. Held for criminal proceedings: paused, its clock stopped.
-    held = service.refer_scr("Bethany and Cameron", actor=ACTOR, on=ago(100),
-                             referred_by="CSC")
-    step(held.reference, "notify_ofsted", 98)
-    step(held.reference, "recommend", 95, recommendation="scr",
-         criteria=["sexual_abuse"])
-    step(held.reference, "decide", 92, outcome="scr", criteria=["sexual_abuse"],
-         chair="Board chair", rationale="particularly serious sexual abuse")
-    service.pause(held.reference, "criminal proceedings: police asked the panel to wait",
-                  actor=ACTOR, on=ago(90))
-    opened.append(held.reference)
-
-    # 6. Endorsed eight months ago: actions under way, one late, the audit overdue.
-    plan = service.refer_scr("Child E", actor=ACTOR, on=ago(420), referred_by="ACUTE")
-    ref = plan.reference
-    step(ref, "notify_ofsted", 418)
-    step(ref, "recommend", 410, recommendation="scr", criteria=["permanent_impairment"])
-    step(ref, "decide", 400, outcome="scr", criteria=["permanent_impairment"],
-         chair="Board chair", rationale="serious and permanent impairment through neglect")
-    step(ref, "notify_inspectorate", 396)
-    step(ref, "form_panel", 380, chair="Independent chair", conflicts="none declared",
-         member=["Detective Inspector, POLICE", "Service Manager, CSC"])
-    step(ref, "commission_imrs", 370, terms="ToR agreed", agency=["POLICE", "CSC", "ACUTE"])
-    for agency in ("POLICE", "CSC"):
-        step(ref, "receive_imr", 330, agency=agency)
-    step(ref, "waive_imr", 325, agency="ACUTE",
-         reason="no contact with the family in the period under review")
-    step(ref, "commission_overview", 320, author="Independent overview author")
-    step(ref, "add_action", 280, recommendation="R1 Health visiting", agency="HEALTH",
-         action="Audit health visitor caseloads for missed contacts", due=ago(150))
-    step(ref, "add_action", 280, recommendation="R2 Information sharing", agency="CSC",
-         action="Joint protocol with police on referrals", due=ago(60))
-    step(ref, "add_action", 280, recommendation="R3 Training", agency="EDU",
-         action="Neglect training for designated teachers", due=ago(-3))
-    step(ref, "submit_overview", 270)
-    step(ref, "endorse", 240)
-    step(ref, "publish", 230)
-    step(ref, "complete_action", 160, action=1)
-    step(ref, "update_action", 30, action=2, progress="at_risk")
-    opened.append(ref)
+    # Serious case reviews ended in 2019 (the CSPR replaced them): the board's are history,
+    # two finished and one still over-running; the live, late work is below.
+    opened.extend(serious_case_reviews(service, ACTOR))
     opened[:0] = [*_child_deaths(service, ago, step), *_partnership(service, ago, step)]
     service.warnings.clear()  # its due dates are counted back from today, not typed
     return opened
@@ -193,8 +113,9 @@ def _child_deaths(service: CaseService, ago, step) -> list[str]:
 
 
 def _partnership(service: CaseService, ago, step) -> list[str]:
-    """Two serious incidents notified to the Panel, each with a rapid review: one converted
-    into a local review (LCSPR), one closed with no local review. Both on time."""
+    """Serious incidents notified to the Panel: one just recorded, one whose rapid review is
+    late, one converted into a local review (LCSPR), one such review paused for criminal
+    proceedings, and one closed with no local review."""
     from casework.regimes import open_case
 
     def notify(pseudonym: str, days_ago: int, **more: object) -> str:
@@ -220,6 +141,34 @@ def _partnership(service: CaseService, ago, step) -> list[str]:
          terms="ToR agreed by the partners")
     step(converted, "record_monitoring", 20, check="on time; draft due next month")
 
+    # Held for criminal proceedings: the local review paused, its clock stopped.
+    held = notify("Bethany and Cameron", 100, nature="serious_harm", age_band="10-14y",
+                  other_child=["Cameron=5-9y"])
+    step(held, "notify_panel", 99)
+    step(held, "request_summaries", 98, agency=["POLICE", "CSC"])
+    for agency in ("POLICE", "CSC"):
+        step(held, "receive_summary", 90, agency=agency)
+    step(held, "hold_meeting", 85)
+    step(held, "decide", 84, outcome="lcspr", criteria=["agencies_working_together"],
+         rationale="particularly serious sexual abuse; agencies missed the signs",
+         decided_by="the three safeguarding partners")
+    step(held, "send_report", 84)
+    step(held, "record_panel_response", 70, response="agrees")
+    step(held, "commission_lcspr", 65, reviewer=["Independent reviewer"],
+         terms="ToR agreed by the partners")
+    service.pause(held, "criminal proceedings: police asked the reviewer to wait",
+                  actor=ACTOR, on=ago(60))
+
+    # Late: a summary of involvement and so the rapid review itself; health's, given longer
+    # (its records are held elsewhere), is due in three days.
+    late = notify("Child B", 30, nature="serious_harm", age_band="1-4y")
+    step(late, "notify_panel", 30)
+    step(late, "request_summaries", 29, agency=["POLICE", "CSC", f"HEALTH={ago(-3)}"])
+    step(late, "receive_summary", 12, agency="CSC")
+
+    # Recorded yesterday: the Panel is to be told within 5 working days of awareness.
+    just = notify("Child D", 1, nature="death", age_band="0-27d")
+
     closed = notify("Child L", 70, nature="death", looked_after=True, age_band="15-17y")
     step(closed, "notify_panel", 68)
     step(closed, "request_summaries", 67, agency=["POLICE", "EDU"])
@@ -231,4 +180,4 @@ def _partnership(service: CaseService, ago, step) -> list[str]:
     step(closed, "send_report", 54)
     step(closed, "record_panel_response", 40, response="agrees")
     step(closed, "close_no_lcspr", 39)
-    return [converted, closed]
+    return [late, just, converted, held, closed]

@@ -40,19 +40,50 @@ def process(key: str) -> Workflow:
     return found
 
 
-def in_force(settings: Settings, key: str, key_day: dt.date) -> Workflow:
-    """The version a new case whose key date is `key_day` runs under, for life."""
+def in_force(settings: Settings, key: str, key_day: dt.date, *, showing: bool = False
+             ) -> Workflow:
+    """The version a new case whose key date is `key_day` runs under, for life (`showing`:
+    only to show it, so a refusal points to the successor's rules, not to opening one)."""
     newest = process(key)
     chosen = registry.in_force(newest.key, key_day, settings.switches)
-    if chosen is None:
-        first = registry.spans(newest.key, settings.switches)[0]
-        event = newest.selected_by.replace("_", " ")
-        raise InvalidInput(
-            f"no {newest.kind_name} process is in force for a {event} on {short(key_day)}: "
-            f"casework's first ({first.workflow.short_title}) applies "
-            f"from {short(first.start)}; a board whose arrangements began earlier sets "
-            f"[regimes.{newest.key}] \"{first.workflow.version}\" in its config file")
-    return chosen
+    if chosen is not None:
+        return chosen
+    event = newest.selected_by.replace("_", " ")
+    last = registry.last_key_date(newest.key, settings.switches)
+    if last is not None and key_day > last:
+        raise InvalidInput(ended(settings, newest, key_day, last, showing))
+    first = registry.spans(newest.key, settings.switches)[0]
+    raise InvalidInput(
+        f"no {newest.kind_name} process is in force for a {event} on {short(key_day)}: "
+        f"casework's first ({first.workflow.short_title}) applies "
+        f"from {short(first.start)}; a board whose arrangements began earlier sets "
+        f"[regimes.{newest.key}] \"{first.workflow.version}\" in its config file")
+
+
+def ended(settings: Settings, newest: Workflow, key_day: dt.date, last: dt.date,
+          showing: bool) -> str:
+    """Why no case of an ended process may be opened for `key_day`, and what to do instead:
+    every word from the definitions."""
+    ending = newest.ends
+    assert ending is not None  # only an ended process has a last key date
+    if (newest.key, registry.LAST) in settings.switches:
+        why = (f"this board's own last {newest.selected_by.replace('_', ' ')} date: config "
+               f"file {settings.config_path} [regimes.{newest.key}] {registry.LAST}")
+    else:
+        why = f"{ending.why} [{ending.strength}]"
+    successor = process(ending.succeeded_by)
+    if showing:
+        instead = (f"see the {successor.kind_name} instead: casework workflow show "
+                   f"{successor.key} --on {key_day.isoformat()}")
+    else:
+        option = next((o for o in successor.intake.options if o.event == successor.selected_by),
+                      None)
+        dated = f" {option.flag} DATE" if option else ""
+        instead = (f"open a {successor.kind_name} instead: casework case open {successor.key} "
+                   f"--pseudonym NAME{dated} ... (casework workflow show {successor.key} lists "
+                   "its options)")
+    return (f"a {newest.selected_by.replace('_', ' ')} on {short(key_day)} is after "
+            f"{newest.kind_name}s ended ({short(last)}, {why}): {instead}")
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,10 @@ def cli(ctx: click.Context, db: str | None, config: str | None, verbose: int,
         quiet: bool) -> None:
     """Serious case reviews and child death overviews for a Safeguarding Children Board.
 
-    Start with `casework init`, add agencies with `casework agency add`, refer a serious
-    incident with `casework scr refer` or notify a child's death with `casework death notify`,
-    then see and move cases with `casework case ...`.
+    Start with `casework init`, add agencies with `casework agency add`, record a serious
+    incident with `casework case open cspr` (`casework scr refer` for one referred before
+    serious case reviews ended in 2019) or notify a child's death with `casework death
+    notify`, then see and move cases with `casework case ...`.
     """
     if ctx.obj is None:
         ctx.obj = App(db, config)

@@ -11,7 +11,7 @@ from workflows.formats import short
 
 @click.group()
 def scr() -> None:
-    """Serious case reviews: record a referral."""
+    """Serious case reviews (ended in 2019): record a referral."""
 
 
 @scr.command(context_settings={"ignore_unknown_options": True})
@@ -30,7 +30,9 @@ def refer(app: App, pseudonym: str, referred_by: str | None, note: str | None,
           as_json: bool) -> None:
     """Record the referral of a serious incident: opens an SCR at screening, under the
     version of the process in force on the referral's date. Any other option that version's
-    intake declares follows (`casework workflow show scr --on DATE` lists them)."""
+    intake declares follows (`casework workflow show scr --on DATE` lists them). SCRs ended
+    in 2019: a later referral is refused and pointed to the child safeguarding practice
+    review (`casework case open cspr`)."""
     from casework.errors import InvalidInput
     from cli.case import open_case, parse_step_arguments
 

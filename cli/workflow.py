@@ -18,12 +18,18 @@ def workflow() -> None:
 
 
 def _in_force(app: App, key: str, on: str | None) -> Any:
-    """The version of a process in force on a key date (default: today)."""
+    """The version of a process in force on a key date (default: today; for a process that
+    has ended, its last version)."""
     from casework.dates import parse_date
     from casework.regimes import in_force, process
+    from workflows import registry
 
-    day = parse_date(on, what="--on") if on else app.today()
-    return in_force(app.settings, process(key).key, day)
+    flow = process(key)
+    if on:
+        return in_force(app.settings, flow.key, parse_date(on, what="--on"), showing=True)
+    last = registry.last_key_date(flow.key, app.settings.switches)
+    day = min(app.today(), last) if last else app.today()
+    return in_force(app.settings, flow.key, day, showing=True)
 
 
 @workflow.command("list")
@@ -80,6 +86,10 @@ def show(app: App, key: str, on: str | None, as_json: bool) -> None:
             "key": flow.key, "version": flow.version, "title": flow.title,
             "in_force_from": span.start, "in_force_to": span.end,
             "in_force_source": flow.in_force_source, "key_date": flow.selected_by,
+            "ended": {"last_key_date": span.end, "moved_by_board": span.end_moved,
+                      "why": flow.ends.why, "strength": flow.ends.strength,
+                      "source": flow.ends.source, "succeeded_by": flow.ends.succeeded_by}
+            if flow.ends else None,
             "escalation_role": flow.escalation_role,
             "intake": [_option(o) for o in flow.intake.options],
             "stages": [{"name": s.name, "title": s.title, "final": s.final}
@@ -99,6 +109,8 @@ def show(app: App, key: str, on: str | None, as_json: bool) -> None:
     click.echo(f"{flow.title}\n{flow.key} {flow.version}: cases whose "
                f"{flow.selected_by.replace('_', ' ')} is {_span_text(span)}")
     click.echo(textwrap.fill(f"Source: {flow.in_force_source}", WIDTH))
+    if flow.ends and span.end is not None and flow is registry.latest(flow.key):
+        _ending(flow, span)
     click.echo("\nOpening a case asks for\n      --pseudonym (required): how the child is known")
     _options(flow.intake.options)
     click.echo("\nStages")
@@ -124,6 +136,17 @@ def show(app: App, key: str, on: str | None, as_json: bool) -> None:
     for overlay in overlays:
         click.echo(textwrap.fill(f"Overlay: {', '.join(overlay.timescales)} "
                                  f"{overlay.describe()}", WIDTH, break_long_words=False))
+
+
+def _ending(flow: Any, span: Any) -> None:
+    """The end of the whole process: no case for a key date after it; what replaced it."""
+    ending = flow.ends
+    event = flow.selected_by.replace("_", " ")
+    why = "the board's own date" if span.end_moved else f"{ending.why} [{ending.strength}]"
+    click.echo(textwrap.fill(
+        f"Ended: no {flow.kind_name} for a {event} after {short(span.end)} ({why}); from "
+        f"then: casework workflow show {ending.succeeded_by}", WIDTH))
+    click.echo(textwrap.fill(f"Source of the end: {ending.source}", WIDTH))
 
 
 def _span_text(span: Any) -> str:

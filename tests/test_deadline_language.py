@@ -178,17 +178,18 @@ def test_upgrading_keeps_every_case_and_gives_old_deadlines_their_unit(empty_db_
 def test_case_show_says_how_sure_each_timescale_is_and_names_a_relaxation(run, service,
                                                                         agencies, clock,
                                                                         tmp_path):
-    """Referred on 6 January 2020 (WT2013/15), decided on 3 February: the review should be
-    complete within six months, by 3 August 2020, a span the board's Covid-19 relaxation
-    (30 March to 31 July 2020, declared in its config file) covers."""
+    """Referred on 23 September 2019 (WT2013/15, days before SCRs ended), decided on 21
+    October: the review should be complete within six months, by 21 April 2020, so it ran
+    into the board's Covid-19 relaxation (30 March to 31 July 2020, declared in its config
+    file)."""
     config = tmp_path / "board.toml"
     config.write_text('[[overlays]]\nname = "Covid-19"\nfrom = 2020-03-30\nto = 2020-07-31\n'
                       'timescales = ["scr.completion"]\nsource = "Panel letter"\n')
     clock.set(london(2020, 4, 1, 12))
-    ref = service.refer_scr("Child A", actor="c", on="2020-01-06").reference
-    step(service, ref, "notify_ofsted", "2020-01-07")
-    step(service, ref, "recommend", "2020-01-20", recommendation="scr", criteria="death")
-    step(service, ref, "decide", "2020-02-03", outcome="scr", criteria="death",
+    ref = service.refer_scr("Child A", actor="c", on="2019-09-23").reference
+    step(service, ref, "notify_ofsted", "2019-09-24")
+    step(service, ref, "recommend", "2019-10-07", recommendation="scr", criteria="death")
+    step(service, ref, "decide", "2019-10-21", outcome="scr", criteria="death",
          rationale="a child died", chair="J Smith")
     service.commit()
     shown = run("--config", config, "case", "show", ref).stdout

@@ -16,20 +16,21 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Warning:" not in result.stderr  # its due dates are computed, not typed
     out = result.stdout
-    # IMRs: 4 for Adam, 3 for Child E and one withdrawn; Child E's 3 actions; Form Bs: 3 each
+    # IMRs: 3 for Adam, 3 for Child E and one waived; Child E's 3 actions; Form Bs: 3 each
     # for Child F and Child H; summaries of involvement: 3 for Child K, 2 for Child L and one
-    # of those waived.
-    assert "Opened 12 example cases; they asked the agencies for 23 reports and actions by " \
+    # of those waived, 2 for Bethany and Cameron, 3 for Child B.
+    assert "Opened 12 example cases; they asked the agencies for 27 reports and actions by " \
            "email.\n" in out
     swept = re.search(r"sweep then sent (\d+) reminders? and (\d+) escalations? for what is "
                       r"due or late, and the board's mailbox its overdue listing \((\d+) items, "
                       r"with the CSV attached\)", out)
     assert swept is not None and int(swept[1]) > 0 and int(swept[2]) > 0  # soon due, late
-    # the late deadlines of the listing printed below (WT2013/15: Adam's review has six
-    # months to complete, not four, so its completion is not late yet)
-    assert int(swept[3]) == 8
-    assert "Deadlines late as of" in out and ": 8 (8 late)" in out
-    emails = 23 + int(swept[1]) + int(swept[2]) + 1
+    # the late deadlines of the listing printed below: Adam's review over-ran (completion due
+    # 15 Jan 2020, six months after the decision), Child B's rapid review and police summary,
+    # Child F's two reporting forms
+    assert int(swept[3]) == 5
+    assert "Deadlines late as of" in out and ": 5 (5 late)" in out
+    emails = 27 + int(swept[1]) + int(swept[2]) + 1
     assert f"All {emails} emails are in {tmp_path / 'outbox'}/" in out
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == emails
     assert "Caseload as of" in out and "Deadlines late as of" in out
@@ -37,16 +38,25 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
                                                   "--json"]).stdout)["cases"]
     stages = {(c["kind"], c["pseudonym"]): c["stage"] for c in listing}
     assert stages == {
-        ("scr", "Child B"): "decision", ("scr", "Child C"): "no_review",
-        ("scr", "Child D"): "panel_formation", ("scr", "Adam"): "imrs",
-        ("scr", "Bethany and Cameron"): "notification", ("scr", "Child E"): "implementation",
+        ("scr", "Child C"): "no_review", ("scr", "Adam"): "overview",
+        ("scr", "Child E"): "closed",
         ("cdr", "Child F"): "information", ("cdr", "Child G"): "jar",
         ("cdr", "Child H"): "reviewed", ("cdr", "Child J"): "transferred",
-        ("cspr", "Child K"): "lcspr", ("cspr", "Child L"): "no_lcspr"}
+        ("cspr", "Child B"): "rapid_review", ("cspr", "Child D"): "notification",
+        ("cspr", "Child K"): "lcspr", ("cspr", "Bethany and Cameron"): "lcspr",
+        ("cspr", "Child L"): "no_lcspr"}
+    # Serious case reviews ended in 2019: the demo's are history, referred before the end
+    # (the last action of Child E's closed on 6 Dec 2019, after it).
+    scrs = {c["pseudonym"]: c for c in listing if c["kind"] == "scr"}
+    assert {p: c["opened_on"] for p, c in scrs.items()} == {
+        "Child C": "2019-02-04", "Adam": "2019-07-01", "Child E": "2018-03-05"}
+    assert scrs["Child E"]["closed_on"] == "2019-12-06"
     late = {(c["kind"], c["pseudonym"]): c["overdue"] for c in listing}
-    assert late[("scr", "Child B")] == 1 and late[("scr", "Adam")] == 3
-    assert late[("scr", "Child E")] == 2 and late[("cdr", "Child F")] == 2
-    assert late[("scr", "Child D")] == 0 and late[("scr", "Bethany and Cameron")] == 0
+    assert late[("scr", "Adam")] == 1 and late[("cspr", "Child B")] == 2
+    assert late[("cdr", "Child F")] == 2 and late[("scr", "Child E")] == 0
+    assert late[("cspr", "Child D")] == 0 and late[("cspr", "Bethany and Cameron")] == 0
+    assert "15 Jan 2020" in out  # Adam's over-run completion, in the late listing
+    assert [c["pseudonym"] for c in listing if c["paused_on"]] == ["Bethany and Cameron"]
     death = next(c["reference"] for c in listing if c["pseudonym"] == "Child H")
     shown = json.loads(CliRunner().invoke(cli, ["--db", str(db), "case", "show", death,
                                                 "--json"]).stdout)

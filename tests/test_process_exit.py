@@ -49,22 +49,22 @@ def demo_db(tmp_path: Path, env: dict[str, str]) -> str:
 
 def test_the_output_is_whole_and_the_same_as_an_ordinary_exit(demo_db, env, monkeypatch):
     monkeypatch.setenv("CASEWORK_ACTOR", "test")
-    for args in (["case", "history", "SCR-2025-001", "--json"], ["case", "list"],
-                 ["deadlines", "--within", "400"], ["case", "show", "SCR-2026-004"]):
+    for args in (["case", "history", "SCR-2018-001", "--json"], ["case", "list"],
+                 ["deadlines", "--within", "400"], ["case", "show", "SCR-2019-002"]):
         process = casework(env, "--db", demo_db, *args)
         in_process = CliRunner().invoke(cli, ["--db", demo_db, *args])
         assert (process.returncode, in_process.exit_code) == (0, 0), process.stderr
         assert process.stdout == in_process.output
-    history = json.loads(casework(env, "--db", demo_db, "case", "history", "SCR-2025-001",
+    history = json.loads(casework(env, "--db", demo_db, "case", "history", "SCR-2018-001",
                                   "--json").stdout)
     assert (history[0]["step"], history[0]["to"]) == ("referral", "screening")
 
 
 def test_a_committed_step_is_kept(demo_db, env):
-    paused = casework(env, "--db", demo_db, "case", "pause", "SCR-2026-003", "--reason",
+    paused = casework(env, "--db", demo_db, "case", "pause", "SCR-2019-002", "--reason",
                       "criminal proceedings")
     assert paused.returncode == 0, paused.stderr
-    shown = json.loads(casework(env, "--db", demo_db, "case", "show", "SCR-2026-003",
+    shown = json.loads(casework(env, "--db", demo_db, "case", "show", "SCR-2019-002",
                                 "--json").stdout)
     assert (shown["pause_reason"], shown["paused_on"] is not None) == (
         "criminal proceedings", True)
@@ -86,7 +86,7 @@ def test_a_reader_that_goes_away_ends_it_quietly(demo_db, env):
     The pipe holds one page, so the 20 KB history is still being written when it closes."""
     read_end, write_end = os.pipe()
     fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
-    process = subprocess.Popen([str(EXE), "--db", demo_db, "case", "history", "SCR-2025-001",
+    process = subprocess.Popen([str(EXE), "--db", demo_db, "case", "history", "SCR-2018-001",
                                 "--json"], stdout=write_end, stderr=subprocess.PIPE, env=env)
     os.close(write_end)
     first = os.read(read_end, 10)

@@ -416,7 +416,7 @@ def test_workflow_list_shows_the_board_switch_date(run, tmp_path):
     assert spans == {
         ("scr", "2006.1"): (None, "2010-01-03", False),
         ("scr", "2010.1"): ("2010-01-04", "2013-02-28", True),
-        ("scr", "2013.1"): ("2013-03-01", None, False),
+        ("scr", "2013.1"): ("2013-03-01", "2019-09-28", False),  # SCRs ended
         ("cdr", "2008.1"): ("2008-04-01", "2018-09-30", False),
         ("cdr", "2018.1"): ("2018-10-01", None, False),
         ("cspr", "2018.1"): ("2018-06-29", "2023-12-14", False),
@@ -434,7 +434,7 @@ def test_workflow_list_without_a_config_file(run):
              v["key_date"]) for v in listed] == [
         ("2006.1", None, "2009-11-30", False, "referral"),
         ("2010.1", "2009-12-01", "2013-02-28", False, "referral"),
-        ("2013.1", "2013-03-01", None, False, "referral"),
+        ("2013.1", "2013-03-01", "2019-09-28", False, "referral"),  # SCRs ended
         ("2008.1", "2008-04-01", "2018-09-30", False, "death"),
         ("2018.1", "2018-10-01", None, False, "death"),
         ("2018.1", "2018-06-29", "2023-12-14", False, "aware"),
@@ -542,7 +542,7 @@ def test_workflow_show_names_the_version_in_force_and_how_sure_each_timescale_is
     out = run("workflow", "show", "scr", "--on", "2014-01-01").stdout
     assert out.startswith(
         "Serious case review (Working Together 2013 and 2015)\n"
-        "scr 2013.1: cases whose referral is on or after 1 Mar 2013\n")
+        "scr 2013.1: cases whose referral is from 1 Mar 2013 to 28 Sep 2019\n")
     assert ("      --aware: when the local authority became aware of the incident (default:\n"
             "          the referral)\n") in out
     assert ("\nHow sure each timescale is\n"
@@ -571,7 +571,7 @@ def test_workflow_show_of_wt2010_gives_its_span_and_strengths(run):
 def test_workflow_show_json_gives_span_intake_and_strengths(run):
     data = json.loads(run("workflow", "show", "scr", "--on", "2014-01-01", "--json").stdout)
     assert (data["version"], data["in_force_from"], data["in_force_to"], data["key_date"]) == (
-        "2013.1", "2013-03-01", None, "referral")
+        "2013.1", "2013-03-01", "2019-09-28", "referral")
     assert [o["name"] for o in data["intake"]] == ["--referred-by", "--aware"]
     assert {k: (d["rule"], d["strength"]) for k, d in data["deadlines"].items()} == {
         "incident_notification": ("5 working days after aware", "should"),

@@ -63,9 +63,9 @@ def year(service: CaseService, agencies, clock: FixedClock) -> CaseService:
         "2019-05-01", "2019-05-02", "2019-05-20", "2019-06-03", "2019-06-05", "2019-06-20",
         "2019-06-24", "2019-08-01", "2019-08-02", "2019-08-05", "2020-03-20", "2020-04-15"])
     a = _endorsed(service, "Child A", [
-        "2020-01-06", "2020-01-07", "2020-01-20", "2020-02-03", "2020-02-05", "2020-02-20",
-        "2020-02-24", "2020-04-01", "2020-04-02", "2020-04-03", "2020-08-20", "2020-09-15"])
-    assert (b, a) == ("SCR-2019-001", "SCR-2020-001")
+        "2019-09-23", "2019-09-24", "2019-10-07", "2019-10-21", "2019-10-23", "2019-11-07",
+        "2019-11-25", "2020-01-02", "2020-01-07", "2020-01-08", "2020-05-20", "2020-06-15"])
+    assert (b, a) == ("SCR-2019-001", "SCR-2019-002")  # referred before SCRs ended
     service.commit()
     return service
 
@@ -79,7 +79,7 @@ def test_a_late_completion_under_a_relaxation_is_counted_apart(year):
     f = board_figures(_relaxed(year, [COVID]), D(2020, 4, 1), D(2021, 3, 31))["scr"].figures
     assert (f.completed, f.completed_within_timescale, f.completed_within_extension,
             f.completed_late_under_relaxation) == (2, 0, 0, 1)
-    assert f.references["completed_late_under_relaxation"] == ["SCR-2020-001"]
+    assert f.references["completed_late_under_relaxation"] == ["SCR-2019-002"]
     plain = board_figures(_relaxed(year, []), D(2020, 4, 1), D(2021, 3, 31))["scr"].figures
     assert (plain.completed, plain.completed_late_under_relaxation) == (2, 0)
     assert "completed_late_under_relaxation" not in plain.references

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
+from workflows.endings import Ending
 from workflows.exports import Export
 from workflows.figures import Figures
 
@@ -288,6 +289,7 @@ class Workflow:
     key_date: str = ""  # the event whose date chooses the version (default: the opening)
     in_force_from: dt.date | None = None  # the first key date it applies to
     in_force_source: str = ""  # where that date comes from, with its tag
+    ends: Ending | None = None  # the whole process ended (declared by its last version)
     escalation_role: str = ""  # the board role copied on escalations ("scr_panel_chair")
     roles: Mapping[str, str] = field(default_factory=dict)  # board roles it adds: role -> title
     intake: Intake = field(default_factory=Intake)
@@ -389,6 +391,8 @@ class Workflow:
                              f"({self.selected_by})")
         if self.escalation_role and self.escalation_role not in self.roles:
             raise ValueError(f"{self.key}: escalation role {self.escalation_role} not in roles")
+        if self.ends and self.in_force_from and self.ends.last_key_date < self.in_force_from:
+            raise ValueError(f"{self.key} {self.version}: it ends before it starts")
 
 
 def _option_is(name: str, value: str) -> Callable[[Any], bool]:

@@ -19,6 +19,11 @@ Deadlines:
 In force for referrals from 1 March 2013: WT2013 was published in March 2013 (the day is not
 sourced); WT2015 (26 March 2015) restated its SCR timescales, so one version serves both. A
 board moves the date in its config file ([regimes.scr] "2013.1").
+
+The last version: SCRs ended when the area's safeguarding partners' arrangements started, by
+29 September 2019 at the latest (REGIMES.md §1); a referral after 28 September 2019 is refused
+and pointed to the child safeguarding practice review. SCRs begun by then run to completion.
+A board whose arrangements started earlier sets its last referral date ([regimes.scr] last).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from workflows.definition import (
     record_options,
     still_open,
 )
+from workflows.endings import Ending
 
 KEEP_PUBLISHED_MONTHS = 12  # [P] Hansard written answer 27 Mar 2017; [S] Nottinghamshire
 
@@ -91,6 +97,13 @@ SCR_2013 = Workflow(**scr.common(
     in_force_from=dt.date(2013, 3, 1),
     in_force_source="WT2013 published March 2013 [P panel first annual report]; the day "
                     "(1 March) is assumed",
+    ends=Ending(
+        dt.date(2019, 9, 28), why="the last day safeguarding partners' arrangements could "
+                                  "start",
+        source="safeguarding partners' arrangements implemented by 29 Sep 2019; LSCBs and "
+               "SCRs end locally when they start [S] Solihull 8.1; Nursery World; only the "
+               "rapid review and LCSPR system from Oct 2019 [S] UEA/Birmingham annual review",
+        succeeded_by="cspr"),
     events=("aware", "referral", "incident_notified", "recommendation", "decision",
             "notification", "panel_informed", "panel_formed", "commissioning",
             "overview_commissioned", "overview_submitted", "endorsement", "publication",
