@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from cli.app import App, actor_name, actor_option, json_option, pass_app
-from cli.output import emit_json, table
+from cli.output import drop, emit_json, table
 
 
 @click.group()
@@ -101,7 +101,7 @@ def list_(app: App, include_inactive: bool, as_json: bool) -> None:
         click.echo(table(
             ["Code", "Name", "Contact", "Escalation"],
             [[r.code + ("" if r.active else " (off)"), r.name, r.contact_email,
-              r.escalation_email or "-"] for r in rows], flex=(1, 2, 3)))
+              r.escalation_email or "-"] for r in rows], cuts=(1, drop(3))))
 
 
 @agency.command("show")

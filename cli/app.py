@@ -31,6 +31,8 @@ class App:
         self.warned = False  # about damaged cases, once a command
         self.set_aside = False  # scan for damaged cases first (after a read failed on one)
         self.verbosity = 0  # -q: -1, -v: 1, -vv: 2 (cli.logs)
+        self.wide = False  # tables drawn whole, whatever the width (--wide)
+        self.pager = True  # long output through a pager on a terminal (--no-pager)
 
     @property
     def settings(self) -> Settings:

@@ -17,6 +17,7 @@ from cli.app import (
     pass_app,
 )
 from cli.output import (
+    drop,
     emit_json,
     table,
 )
@@ -133,7 +134,7 @@ def print_caseload(app: App, as_of: str | None, *, as_json: bool = False, **filt
     click.echo(table(
         ["Reference", "Pseudonym", "Stage", "Opened", "Next due", "Late"],
         [[r.reference, r.pseudonym, r.stage, short(r.opened_on), short(r.next_due),
-          _late_count(r)] for r in rows], flex=(1, 2)))
+          _late_count(r)] for r in rows], cuts=(1, drop(3), 2, drop(1))))
 
 
 def _late_count(row: Any) -> str:

@@ -8,7 +8,7 @@ import click
 
 from cli.app import App, as_of_date, as_of_option, pass_app
 from cli.formats import emit, output_options, register_output_renderer, render
-from cli.output import MOVED_NOTE, due_text, json_text, late_text, table
+from cli.output import MOVED_NOTE, drop, due_text, json_text, late_text, table
 from workflows.formats import short
 
 
@@ -23,7 +23,7 @@ def _table(data: dict[str, Any], service: Any) -> str:
             ["Case", "Pseudonym", "Deadline", "Agency", "Due", "Late"],
             [[r.case, r.pseudonym, r.label, r.agency or "", due_text(r),
               late_text(r, working_days=True)] for r in rows],
-            flex=(1, 2, 3)))
+            cuts=(1, 2, drop(1), 3)))
         if any(r.due_on != r.original_due_on for r in rows):
             lines.append(MOVED_NOTE)
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
-from cli.output import emit_json, table
+from cli.output import drop, emit_json, table
 from workflows.formats import short
 
 
@@ -152,7 +152,7 @@ def meeting_list(app: App, since: str | None, as_json: bool) -> None:
         return
     click.echo(table(["Meeting", "Listed", "Cases", "Note"],
                      [[short(m.held_on), len(m.listed), ", ".join(m.listed), m.note or ""]
-                      for m in rows], wrap=(2,), flex=(3,)))
+                      for m in rows], cuts=(3, drop(3), 2), wrap=(2,)))
 
 
 @meeting.command("correct")

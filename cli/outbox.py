@@ -7,8 +7,8 @@ from typing import Any
 import click
 
 from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
-from cli.output import emit_json, table
-from workflows.formats import short_moment
+from cli.output import drop, emit_json, table
+from workflows.formats import short, short_moment
 
 
 @click.group()
@@ -53,15 +53,18 @@ def list_(app: App, status: str | None, reference: str | None, limit: int,
 
     with app.service() as service:
         rows = emails(service, status=status, reference=reference, limit=limit)
-    if as_json:
-        emit_json([_as_dict(row, ref) for row, ref in rows])
-        return
-    if not rows:
-        click.echo("The outbox is empty." if not (status or reference) else "No emails match.")
-        return
-    click.echo(table(["#", "Status", "Case", "To", "Subject"],
-                     [[row.id, _status(row), ref or "-", _first(row.recipients), row.subject]
-                      for row, ref in rows], flex=(3, 4)))
+        if as_json:
+            emit_json([_as_dict(row, ref) for row, ref in rows])
+            return
+        if not rows:
+            click.echo("The outbox is empty." if not (status or reference)
+                       else "No emails match.")
+            return
+        due = _due_dates(service, [row.deadline_id for row, _ in rows])
+    click.echo(table(["#", "Status", "Case", "Due", "To", "Subject"],
+                     [[row.id, _status(row), ref or "-", due.get(row.deadline_id, "-"),
+                       _first(row.recipients), row.subject] for row, ref in rows],
+                     cuts=(5, drop(5), 4, drop(1))))
     failed = sum(1 for row, _ in rows if row.status == "failed")
     if failed:
         click.echo(f"\n{failed} failed: `casework outbox show N` says why; "
@@ -226,3 +229,16 @@ def preview(app: App, reference: str, step: str, step_options: tuple[str, ...],
         if html and html_body:
             click.echo("-" * 78)
             click.echo(html_body.rstrip())
+
+
+def _due_dates(service: Any, ids: list[int | None]) -> dict[int, str]:
+    """The due date of the deadline each email is about (a request, a reminder, a chase)."""
+    from sqlmodel import col, select
+
+    from casework.models import Deadline
+
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    query = select(Deadline.id, Deadline.due_on).where(col(Deadline.id).in_(wanted))
+    return {number: short(due) for number, due in service.session.exec(query)}

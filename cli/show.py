@@ -10,7 +10,16 @@ from typing import Any
 import click
 
 from cli.app import App, as_of_date, as_of_option, json_option, pass_app
-from cli.output import MOVED_NOTE, WIDTH, due_text, emit_json, late_text, table, wrap_pairs
+from cli.output import (
+    MOVED_NOTE,
+    WIDTH,
+    drop,
+    due_text,
+    emit_json,
+    late_text,
+    table,
+    wrap_pairs,
+)
 from workflows.formats import short
 
 
@@ -61,7 +70,7 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     if open_rows:
         click.echo(table(["Deadline", "Agency", "Due", "Late", "Rule"],
                          [[d.label, d.agency or "", due_text(d), late_text(d), d.rule]
-                          for d in open_rows], flex=(0, 4)))
+                          for d in open_rows], cuts=(4, drop(4), 0)))
         if any(d.due_on != d.original_due_on for d in open_rows):
             click.echo(MOVED_NOTE)
         _how_sure(open_rows)
