@@ -8,6 +8,7 @@ import click
 
 from cli.app import App, actor_name, actor_option, json_option, pass_app
 from cli.output import drop, emit_json, table
+from cli.pager import paged
 
 
 @click.group()
@@ -88,6 +89,7 @@ def _escalation(given: tuple[str, ...]) -> tuple[str, ...] | str | None:
 @click.option("--all", "include_inactive", is_flag=True, help="Include inactive agencies.")
 @json_option
 @pass_app
+@paged
 def list_(app: App, include_inactive: bool, as_json: bool) -> None:
     """List the agencies."""
     with app.service() as service:

@@ -21,6 +21,7 @@ from cli.output import (
     emit_json,
     table,
 )
+from cli.pager import paged
 from workflows.formats import short
 
 
@@ -103,6 +104,7 @@ def report_opened(app: App, service: Any, case: Any, as_json: bool) -> None:
 @as_of_option
 @json_option
 @pass_app
+@paged
 def list_(app: App, kind: str | None, stage: str | None, overdue: bool, open_only: bool,
           limit: int | None, as_of: str | None, as_json: bool) -> None:
     """The caseload: each case's stage, next due date and how many deadlines are late."""

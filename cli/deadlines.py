@@ -9,6 +9,7 @@ import click
 from cli.app import App, as_of_date, as_of_option, pass_app
 from cli.formats import emit, output_options, register_output_renderer, render
 from cli.output import MOVED_NOTE, drop, due_text, json_text, late_text, table
+from cli.pager import paged
 from workflows.formats import short
 
 
@@ -53,6 +54,7 @@ def _ics(data: dict[str, Any], service: Any) -> str:
                 "calendar (every deadline, or --agency's: open ones as events, closed ones "
                 "cancelled; --as-of, --within and --overdue do not apply).")
 @pass_app
+@paged
 def deadlines(app: App, as_of: str | None, agency: str | None, within: int,
               overdue_only: bool, as_json: bool, form: str, output: str | None) -> None:
     """Deadlines late or coming due as of a date, across all cases, soonest first."""

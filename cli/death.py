@@ -11,6 +11,7 @@ import click
 
 from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
 from cli.output import drop, emit_json, table
+from cli.pager import paged
 from workflows.formats import short
 
 
@@ -137,6 +138,7 @@ def meeting_schedule(app: App, first: str, count: int, every_months: int,
               help="Only meetings on or after this date.")
 @json_option
 @pass_app
+@paged
 def meeting_list(app: App, since: str | None, as_json: bool) -> None:
     """The meetings and the cases listed for each."""
     from casework.dates import parse_date

@@ -16,6 +16,7 @@ import click
 
 from cli.app import App, json_option, pass_app
 from cli.output import WIDTH, emit_json
+from cli.pager import paged
 from workflows.formats import short
 
 INDENT = " " * 13
@@ -32,6 +33,7 @@ MOVES = ("pause", "resume", "extend")  # not steps of a workflow, but changes to
               help="List each email queued, sent or failed (--json always does).")
 @json_option
 @pass_app
+@paged
 def history(app: App, reference: str, steps_only: bool, since: str | None, emails: bool,
             as_json: bool) -> None:
     """Everything that happened to a case, in the order it happened: the panel's chronology."""

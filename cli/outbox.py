@@ -8,6 +8,7 @@ import click
 
 from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
 from cli.output import drop, emit_json, table
+from cli.pager import paged
 from workflows.formats import short, short_moment
 
 
@@ -46,6 +47,7 @@ def _as_dict(row: Any, reference: str | None) -> dict[str, Any]:
               help="At most this many, newest first.")
 @json_option
 @pass_app
+@paged
 def list_(app: App, status: str | None, reference: str | None, limit: int,
           as_json: bool) -> None:
     """The outbox, newest first: what was queued, for whom, and where it stands."""

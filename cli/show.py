@@ -20,6 +20,7 @@ from cli.output import (
     table,
     wrap_pairs,
 )
+from cli.pager import paged
 from workflows.formats import short
 
 
@@ -28,6 +29,7 @@ from workflows.formats import short
 @as_of_option
 @json_option
 @pass_app
+@paged
 def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     """One case: stage, key dates, deadlines, and the steps allowed now."""
     from casework.queries import case_detail
