@@ -17,6 +17,7 @@ from cli import (
     backup,
     board,
     case,
+    completion,
     deadlines,
     death,
     doctor,
@@ -86,6 +87,7 @@ cli.add_command(workflow.workflow)
 cli.add_command(doctor.doctor)
 cli.add_command(backup.backup)
 guard(cli)  # last: every command's arguments pass one gate
+completion.attach(cli)
 
 
 def main() -> None:
