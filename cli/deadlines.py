@@ -57,7 +57,11 @@ def _ics(data: dict[str, Any], service: Any) -> str:
 @paged
 def deadlines(app: App, as_of: str | None, agency: str | None, within: int,
               overdue_only: bool, as_json: bool, form: str, output: str | None) -> None:
-    """Deadlines late or coming due as of a date, across all cases, soonest first."""
+    """Deadlines late or coming due as of a date, across all cases, soonest first.
+
+    As of a past day, each due date and pause is as it stood that day: the late ones
+    (--overdue) are exactly the items of `casework report overdue --as-of` that day, which
+    groups them by agency instead and lists nothing not yet late."""
     print_deadlines(app, as_of=as_of, agency=agency, within=within, overdue_only=overdue_only,
                     form="json" if as_json else form, output=output)
 

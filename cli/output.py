@@ -59,14 +59,16 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
 
     `cuts` lists what the table may give up, least useful first: a column's index to shorten
     it (with …, or onto further lines when it is in `wrap`) down to its header or 6
-    characters, `drop(index)` to leave it out. `flex` columns are shortened after those. A
-    shortened column gets back what a later cut freed."""
+    characters, `drop(index)` to leave it out. `flex` and `wrap` columns not in `cuts` are
+    shortened after those, the widest first. A shortened column gets back what a later cut
+    freed."""
     import textwrap
 
     limit = table_width() if width == "terminal" else width
-    steps = [*cuts, *(i for i in (*flex, *wrap) if i not in cuts)]
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     widths = [max(map(len, column)) for column in zip(*cells, strict=True)]
+    rest = sorted({*flex, *wrap} - set(cuts), key=lambda i: -widths[i])  # the widest first
+    steps = [*cuts, *rest]
     full = list(widths)
     shown = list(range(len(widths)))
     if limit is not None:
