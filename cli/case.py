@@ -22,7 +22,7 @@ from cli.output import (
     table,
 )
 from cli.pager import paged
-from workflows.formats import short
+from workflows.formats import labelled, short
 
 
 @click.group()
@@ -84,7 +84,7 @@ def report_opened(app: App, service: Any, case: Any, as_json: bool) -> None:
         emit_json({"reference": case.reference, "pseudonym": case.pseudonym,
                    "workflow": flow.key, "version": flow.version, "regime": flow.title,
                    "stage": case.state, "opened_on": case.opened_on,
-                   "open_deadlines": {d.key: d.due_on.isoformat() for d in due}})
+                   "open_deadlines": {labelled(d.key): d.due_on.isoformat() for d in due}})
         return
     click.echo(case.reference)
     click.echo(f"{case.pseudonym}: {flow.kind_name} opened {short(case.opened_on)}, under "
@@ -185,7 +185,7 @@ def advance(app: App, reference: str, step: str | None, step_options: tuple[str,
                    "from": outcome.from_state, "to": outcome.to_state,
                    "on": outcome.effective_on,
                    "deadlines": [change.as_data() for change in outcome.changes],
-                   "emails_queued": [e.key for e in app.notifier.queued]
+                   "emails_queued": [labelled(e.key) for e in app.notifier.queued]
                    if app.notifier else []})
         return
     moved = (f"{outcome.from_state} -> {outcome.to_state}"
@@ -279,7 +279,7 @@ def extend(app: App, reference: str, deadline: str, to: str | None, by: str | No
     with app.service() as service:
         row = service.extend(reference, deadline, to=to, by=by, reason=reason,
                              actor=actor_name(actor), on=on)
-        click.echo(f"{reference.upper()}: {row.key} now due {short(row.due_on)} "
+        click.echo(f"{reference.upper()}: {labelled(row.key)} now due {short(row.due_on)} "
                    f"(originally {short(row.original_due_on)}; extension {row.extensions}).")
     echo_queued(app)
 

@@ -9,7 +9,7 @@ import click
 from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
 from cli.output import drop, emit_json, table
 from cli.pager import paged
-from workflows.formats import short, short_moment
+from workflows.formats import labelled, short, short_moment
 
 
 @click.group()
@@ -31,7 +31,7 @@ def _first(recipients: str) -> str:
 
 
 def _as_dict(row: Any, reference: str | None) -> dict[str, Any]:
-    return {"id": row.id, "key": row.key, "kind": row.kind, "case": reference,
+    return {"id": row.id, "key": labelled(row.key), "kind": row.kind, "case": reference,
             "status": row.status, "attempts": row.attempts, "from": row.sender,
             "to": row.recipients, "cc": row.cc, "reply_to": row.reply_to,
             "subject": row.subject, "queued_at": row.created_at, "sent_at": row.sent_at,
@@ -105,7 +105,7 @@ def show(app: App, number: int, html: bool, as_json: bool) -> None:
         lines.append(("Last error", row.last_error))
     for attachment in row.attachments:
         lines.append(("Attached", attachment["filename"]))
-    lines.append(("Key", row.key))
+    lines.append(("Key", labelled(row.key)))
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
         click.echo(f"{label.ljust(width)}  {value}")

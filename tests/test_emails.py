@@ -283,8 +283,9 @@ def test_advance_says_what_it_queued_and_send_writes_eml_files_once(run, at_term
         "2 emails queued for the agencies (`casework outbox list`; `casework outbox send` "
         "delivers them)\n")
     listing = run("outbox", "list").stdout.splitlines()
-    assert listing[0].split() == ["#", "Status", "Case", "To", "Subject"]
-    assert listing[2].split()[:4] == ["2", "pending", "SCR-2007-001", "duty@csc.example.org"]
+    assert listing[0].split() == ["#", "Status", "Case", "Due", "To", "Subject"]
+    assert listing[2].split()[:7] == ["2", "pending", "SCR-2007-001", "29", "Feb", "2008",
+                                      "duty@csc.example.org"]
     sent = run("outbox", "send")
     folder = settings.mail.folder  # beside an SQLite file, else in the user's data folder
     assert sent.stdout == f"Delivery through the folder {folder}: 2 sent.\n"
