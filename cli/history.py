@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from cli.app import App, json_option, pass_app
-from cli.output import WIDTH, emit_json
+from cli.output import emit_json, line_width
 from cli.pager import paged
 from workflows.formats import labelled, labelled_data, short
 
@@ -66,6 +66,7 @@ def history(app: App, reference: str, steps_only: bool, since: str | None, email
                    for r in shown])
         return
     shown.sort(key=lambda r: (local_date(r.effective_at), r.id))  # as it happened
+    width = line_width()
     for row in shown:
         moved = (row.to_state or "" if row.from_state in (None, row.to_state)
                  else f"{row.from_state} -> {row.to_state}")
@@ -79,7 +80,7 @@ def history(app: App, reference: str, steps_only: bool, since: str | None, email
             count = folded[row.id]
             lines.append(f"{count} email{'s' if count > 1 else ''} queued")
         for line in filter(None, lines):
-            click.echo(textwrap.fill(line, WIDTH, initial_indent=INDENT,
+            click.echo(textwrap.fill(line, width, initial_indent=INDENT,
                                      subsequent_indent=INDENT))
 
 

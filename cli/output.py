@@ -40,6 +40,11 @@ def table_width() -> int | None:
     return WIDTH
 
 
+def line_width() -> int:
+    """The width text is wrapped to: the tables' (no limit under `--wide`)."""
+    return table_width() or 10_000
+
+
 def _is_terminal() -> bool:
     try:
         return sys.stdout.isatty()
@@ -134,10 +139,11 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def wrap_pairs(pairs: Sequence[tuple[str, Any]], *, width: int = WIDTH) -> str:
+def wrap_pairs(pairs: Sequence[tuple[str, Any]], *, width: int | None = None) -> str:
     """`label  value` lines, the values aligned and wrapped to the terminal's width."""
     import textwrap
 
+    width = width or line_width()
     label_width = max((len(k) for k, _ in pairs), default=0)
     lines = []
     for label, value in pairs:

@@ -12,11 +12,11 @@ import click
 from cli.app import App, as_of_date, as_of_option, json_option, pass_app
 from cli.output import (
     MOVED_NOTE,
-    WIDTH,
     drop,
     due_text,
     emit_json,
     late_text,
+    line_width,
     table,
     wrap_pairs,
 )
@@ -88,11 +88,13 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     else:
         click.echo("\nSteps allowed now")
     for step in detail.steps:
-        click.echo(f"  {step.name:<21} {step.title}")
+        click.echo(textwrap.fill(f"{step.name:<21} {step.title}", line_width(),
+                                 initial_indent="  ", subsequent_indent=" " * 24,
+                                 break_long_words=False, break_on_hyphens=False))
         more = f"blocked: {step.blocked}" if step.blocked else (
             f"needs: {step.needs}" if step.needs else "")
         if more:
-            click.echo(textwrap.fill(more, WIDTH, initial_indent=" " * 24,
+            click.echo(textwrap.fill(more, line_width(), initial_indent=" " * 24,
                                      subsequent_indent=" " * 26))
 
 
@@ -104,7 +106,7 @@ def _how_sure(rows: list[Any]) -> None:
     lines.update(dict.fromkeys(f"{d.label} ran while its timescale was {d.overlay}"
                                for d in rows if d.overlay))
     for line in lines:
-        click.echo(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="    ",
+        click.echo(textwrap.fill(line, line_width(), initial_indent="  ", subsequent_indent="    ",
                                  break_long_words=False))
 
 

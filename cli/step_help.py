@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from cli.output import WIDTH
+from cli.output import line_width
 
 
 class StepHelp(click.Command):
@@ -42,10 +42,10 @@ def print_step_help(service: Any, reference: str, name: str) -> None:
         raise InvalidInput(f"{workflow.key} {workflow.version} has no step {name!r}{hint}")
     click.echo(f"Usage: casework case advance {case.reference} {step.name} [OPTIONS]\n")
     to = step.dest or ", ".join(b.dest for b in step.branches) or "stays"
-    click.echo(textwrap.fill(f"{step.title}: from {', '.join(step.sources)} -> {to}", WIDTH,
+    click.echo(textwrap.fill(f"{step.title}: from {', '.join(step.sources)} -> {to}", line_width(),
                              initial_indent="  ", subsequent_indent="  "))
     if step.needs:
-        click.echo(textwrap.fill(f"needs: {step.needs}", WIDTH, initial_indent="  ",
+        click.echo(textwrap.fill(f"needs: {step.needs}", line_width(), initial_indent="  ",
                                  subsequent_indent="    "))
     allowed = step.name in [s.name for s in workflow.steps_from(case.state)]
     if not allowed:
@@ -55,7 +55,7 @@ def print_step_help(service: Any, reference: str, name: str) -> None:
         need = " (required)" if option.required else ""
         more = " (repeatable)" if option.multiple else ""
         choices = f" [{' | '.join(option.choices)}]" if option.choices else ""
-        click.echo(textwrap.fill(f"{option.flag}{choices}{need}{more}: {option.help}", WIDTH,
+        click.echo(textwrap.fill(f"{option.flag}{choices}{need}{more}: {option.help}", line_width(),
                                  initial_indent="  ", subsequent_indent="      ",
                                  break_long_words=False))
     click.echo("  --on DATE, --note TEXT, --actor NAME, --json: as for every step")

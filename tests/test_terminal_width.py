@@ -153,3 +153,18 @@ def test_workflow_show_never_breaks_a_word_at_60_columns(run, monkeypatch, on):
     # 160 columns: each step's line whole, the timescales a table
     wide = at(run, monkeypatch, 160, "workflow", "show", "scr", "--on", on)
     assert "\nKey " in wide and max(map(len, wide.splitlines())) <= 160
+
+
+def test_case_show_wraps_its_text_to_the_width(run, scr, monkeypatch):
+    regime = "Serious case review (Working Together 2006, chapter 8) (scr 2006.1)"
+    wide = at(run, monkeypatch, 160, "case", "show", scr)
+    assert f"Regime                {regime}\n" in wide
+    assert f"Regime                {regime}\n" in at(run, monkeypatch, 60, "--wide", "case",
+                                                     "show", scr)
+    assert ("Regime                Serious case review (Working Together 2006, chapter 8)\n"
+            "                      (scr 2006.1)\n") in at(run, monkeypatch, 80,
+                                                                     "case", "show", scr)
+    narrow = at(run, monkeypatch, 60, "case", "show", scr)
+    assert ("Regime                Serious case review (Working Together\n"
+            "                      2006, chapter 8) (scr 2006.1)\n") in narrow
+    assert max(map(len, narrow.splitlines())) <= 60
