@@ -10,12 +10,14 @@ on any error it offers nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from click.shell_completion import CompletionItem
 
-Complete = Callable[[click.Context, click.Parameter, str], list[CompletionItem]]
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
+Complete = Callable[[click.Context, click.Parameter, str], "list[CompletionItem]"]
 
 
 def _rows(ctx: click.Context, sql: str, **values: Any) -> list[tuple[Any, ...]]:
@@ -38,6 +40,8 @@ def _rows(ctx: click.Context, sql: str, **values: Any) -> list[tuple[Any, ...]]:
 def _never_failing(find: Callable[[click.Context, str], list[str]]) -> Complete:
     def complete(ctx: click.Context, param: click.Parameter,
                  incomplete: str) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem
+
         try:
             return [CompletionItem(value) for value in find(ctx, incomplete)]
         except Exception:  # a missing or locked database, a bad --db: no suggestions
@@ -80,7 +84,9 @@ def step_names(ctx: click.Context, incomplete: str) -> list[str]:
 
 
 def attach(root: click.Command) -> None:
-    """Give each parameter naming a case, an agency or a step its completion."""
+    """Give each parameter naming a case, an agency or a step its completion, in one place
+    rather than on each of some twenty decorators. click keeps a parameter's
+    `shell_complete=` callback as `_custom_shell_complete`; this sets the same attribute."""
     for path, command in _commands(root, ()):
         for param in command.params:
             found = _completion_for(path, param)

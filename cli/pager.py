@@ -13,8 +13,6 @@ import contextlib
 import functools
 import io
 import os
-import shlex
-import subprocess
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -40,6 +38,7 @@ def paged(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def show(text: str, pager: list[str]) -> None:
     import shutil
+    import subprocess  # only when paging: `--help` stays fast
 
     if text.count("\n") < shutil.get_terminal_size().lines:
         sys.stdout.write(text)
@@ -70,6 +69,8 @@ def _pager() -> list[str] | None:
             return None
     except (AttributeError, ValueError):
         return None
+    import shlex
+
     given = os.environ.get("CASEWORK_PAGER", os.environ.get("PAGER", "less"))
     try:
         words = shlex.split(given)
