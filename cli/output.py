@@ -148,7 +148,8 @@ def wrap_pairs(pairs: Sequence[tuple[str, Any]], *, width: int | None = None) ->
     lines = []
     for label, value in pairs:
         text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-        wrapped = textwrap.wrap(text, width - label_width - 2) or [""]
+        wrapped = textwrap.wrap(text, width - label_width - 2, break_long_words=False,
+                                break_on_hyphens=False) or [""]
         lines.append(f"{label.ljust(label_width)}  {wrapped[0]}")
         lines.extend(" " * (label_width + 2) + more for more in wrapped[1:])
     return "\n".join(lines)

@@ -330,7 +330,8 @@ def test_board_contacts_and_agency_addresses_are_checked_when_entered(run, agenc
                                            "email": "scr.chair@kent.example.org"}
     assert contacts["chair"] is None
     shown = run("board", "contacts").stdout
-    assert "  Board chair      not set: casework board set-contact chair --email ...\n" in shown
+    assert ("  Board chair                   not set: casework board set-contact chair\n"
+            "                                --email ...\n") in shown
     run("agency", "add", "YOS", "--name", "Youth Offending Service", "--email",
         "yos@kent.example.org", "--email", "yos.manager@kent.example.org;x@kent.example.org")
     yos = json.loads(run("agency", "show", "YOS", "--json").stdout)
