@@ -100,12 +100,16 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
     wrapped = [n for n, i in enumerate(shown) if i in wrap]
     widths = [widths[i] for i in shown]
     pad = "  ".join(f"{{{n}:<{w}}}" for n, w in enumerate(widths))
+    fitted = [(n, w) for n, w in enumerate(widths) if n not in wrapped]
+    if not wrapped:  # one line a row: the long listings take this way
+        return _unwrapped(cells, fitted, pad)
     lines = []
     for number, row in enumerate(cells):
-        for n, w in enumerate(widths):
-            if len(row[n]) > w and n not in wrapped:
+        for n, w in fitted:
+            if len(row[n]) > w:
                 row[n] = _cut(row[n], w)
-        stacked = {n: textwrap.wrap(row[n], widths[n], break_long_words=False) or [""]
+        stacked = {n: textwrap.wrap(row[n], widths[n], break_long_words=False,
+                                    break_on_hyphens=False) or [""]
                    for n in wrapped}
         for level in range(max((len(p) for p in stacked.values()), default=1)):
             line = row if level == 0 else [""] * len(row)
@@ -114,6 +118,18 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
             lines.append(pad.format(*line).rstrip())
         if number == 0:
             lines.append(_rule(widths))
+    return "\n".join(lines)
+
+
+def _unwrapped(cells: list[list[str]], fitted: list[tuple[int, int]], pad: str) -> str:
+    fmt = pad.format
+    lines = []
+    for row in cells:
+        for n, width in fitted:
+            if len(row[n]) > width:  # most cells fit: no call for those
+                row[n] = _cut(row[n], width)
+        lines.append(fmt(*row).rstrip())
+    lines.insert(1, _rule([width for _, width in fitted]))
     return "\n".join(lines)
 
 

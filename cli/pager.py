@@ -37,6 +37,9 @@ def paged(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def show(text: str, pager: list[str]) -> None:
+    """`text` through `pager` when it is longer than the screen, else straight out. The
+    reader may quit the pager at any point (or press Ctrl-C in it): that ends the paging,
+    not the command."""
     import shutil
     import subprocess  # only when paging: `--help` stays fast
 
@@ -50,12 +53,14 @@ def show(text: str, pager: list[str]) -> None:
         sys.stdout.write(text)
         return
     assert process.stdin is not None
-    with contextlib.suppress(BrokenPipeError):  # closed before the end: read enough
+    with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):  # the reader had enough
         process.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
-    with contextlib.suppress(BrokenPipeError):
+    with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
         process.stdin.close()
-    with contextlib.suppress(KeyboardInterrupt):
-        process.wait()
+    while True:  # the pager owns the terminal until it quits
+        with contextlib.suppress(KeyboardInterrupt):
+            process.wait()
+            return
 
 
 def _pager() -> list[str] | None:
