@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from cli.app import App, actor_name, actor_option, json_option, pass_app
+from cli.app import App, actor_name, actor_option, json_option, pass_app, wide_option
 from cli.output import drop, emit_json, table
 from cli.pager import paged
 
@@ -88,6 +88,7 @@ def _escalation(given: tuple[str, ...]) -> tuple[str, ...] | str | None:
 @agency.command("list")
 @click.option("--all", "include_inactive", is_flag=True, help="Include inactive agencies.")
 @json_option
+@wide_option
 @pass_app
 @paged
 def list_(app: App, include_inactive: bool, as_json: bool) -> None:

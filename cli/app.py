@@ -177,6 +177,16 @@ def json_option(command: Callable) -> Callable:
                         help="Print JSON for scripts instead of a table.")(command)
 
 
+def wide_option(command: Callable) -> Callable:
+    """`--wide` after a listing's name too, as `casework --wide` before it."""
+    def remember(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value and isinstance(ctx.obj, App):
+            ctx.obj.wide = True
+
+    return click.option("--wide", is_flag=True, expose_value=False, callback=remember,
+                        help="Draw tables whole, never cut to the terminal's width.")(command)
+
+
 def on_option(command: Callable) -> Callable:
     return click.option(
         "--on", metavar="DATE", default=None,

@@ -7,7 +7,7 @@ import textwrap
 
 import click
 
-from cli.app import App, actor_name, actor_option, json_option, pass_app
+from cli.app import App, actor_name, actor_option, json_option, pass_app, wide_option
 from cli.output import emit_json, line_width, wrap_pairs
 
 
@@ -35,6 +35,7 @@ def set_contact(app: App, role: str, email: str, name: str | None, actor: str | 
 
 @board.command("contacts")
 @json_option
+@wide_option
 @pass_app
 def contacts(app: App, as_json: bool) -> None:
     """Who the board's roles are, and which are not set yet."""

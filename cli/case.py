@@ -15,6 +15,7 @@ from cli.app import (
     json_option,
     on_option,
     pass_app,
+    wide_option,
 )
 from cli.output import (
     drop,
@@ -103,6 +104,7 @@ def report_opened(app: App, service: Any, case: Any, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
 @as_of_option
 @json_option
+@wide_option
 @pass_app
 @paged
 def list_(app: App, kind: str | None, stage: str | None, overdue: bool, open_only: bool,

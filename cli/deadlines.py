@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from cli.app import App, as_of_date, as_of_option, pass_app
+from cli.app import App, as_of_date, as_of_option, pass_app, wide_option
 from cli.formats import emit, output_options, register_output_renderer, render
 from cli.output import MOVED_NOTE, drop, due_text, json_text, late_text, table
 from cli.pager import paged
@@ -53,6 +53,7 @@ def _ics(data: dict[str, Any], service: Any) -> str:
 @output_options("deadlines", "table for the terminal, json for scripts, ics for an agency's "
                 "calendar (every deadline, or --agency's: open ones as events, closed ones "
                 "cancelled; --as-of, --within and --overdue do not apply).")
+@wide_option
 @pass_app
 @paged
 def deadlines(app: App, as_of: str | None, agency: str | None, within: int,

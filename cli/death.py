@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
+from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app, wide_option
 from cli.output import drop, emit_json, table
 from cli.pager import paged
 from workflows.formats import short
@@ -137,6 +137,7 @@ def meeting_schedule(app: App, first: str, count: int, every_months: int,
 @click.option("--from", "since", metavar="DATE", default=None,
               help="Only meetings on or after this date.")
 @json_option
+@wide_option
 @pass_app
 @paged
 def meeting_list(app: App, since: str | None, as_json: bool) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from cli.app import App, json_option, pass_app
+from cli.app import App, json_option, pass_app, wide_option
 from cli.output import emit_json, line_width
 from cli.pager import paged
 from workflows.formats import labelled, labelled_data, short
@@ -32,6 +32,7 @@ MOVES = ("pause", "resume", "extend")  # not steps of a workflow, but changes to
 @click.option("--emails", is_flag=True,
               help="List each email queued, sent or failed (--json always does).")
 @json_option
+@wide_option
 @pass_app
 @paged
 def history(app: App, reference: str, steps_only: bool, since: str | None, emails: bool,

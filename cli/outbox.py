@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
+from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app, wide_option
 from cli.output import drop, emit_json, table
 from cli.pager import paged
 from workflows.formats import labelled, short, short_moment
@@ -46,6 +46,7 @@ def _as_dict(row: Any, reference: str | None) -> dict[str, Any]:
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
               help="At most this many, newest first.")
 @json_option
+@wide_option
 @pass_app
 @paged
 def list_(app: App, status: str | None, reference: str | None, limit: int,

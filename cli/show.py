@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from cli.app import App, as_of_date, as_of_option, json_option, pass_app
+from cli.app import App, as_of_date, as_of_option, json_option, pass_app, wide_option
 from cli.output import (
     MOVED_NOTE,
     drop,
@@ -28,6 +28,7 @@ from workflows.formats import short
 @click.argument("reference")
 @as_of_option
 @json_option
+@wide_option
 @pass_app
 @paged
 def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from cli.app import App, json_option, pass_app
+from cli.app import App, json_option, pass_app, wide_option
 from cli.output import emit_json, table, table_width
 from cli.pager import paged
 from workflows.formats import short
@@ -29,6 +29,7 @@ def _in_force(app: App, key: str, on: str | None) -> Any:
 
 @workflow.command("list")
 @json_option
+@wide_option
 @pass_app
 @paged
 def list_(app: App, as_json: bool) -> None:
@@ -62,6 +63,7 @@ def _start(span: Any) -> str:
               help="The case's key date (an SCR's referral, a death's date): show the version "
                    "in force then (default: today).")
 @json_option
+@wide_option
 @pass_app
 @paged
 def show(app: App, key: str, on: str | None, as_json: bool) -> None:

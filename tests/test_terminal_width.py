@@ -57,6 +57,7 @@ HEALTH  Primary …  nurse@pct.example.org
 POLICE  Kent Pol…  pp@police.example.org
 """
     assert at(run, monkeypatch, 40, "--wide", "agency", "list") == AGENCIES_160
+    assert at(run, monkeypatch, 40, "agency", "list", "--wide") == AGENCIES_160
 
 
 def test_outbox_list_keeps_each_emails_case_due_date_and_address(run, scr, monkeypatch):
@@ -112,6 +113,7 @@ SCR-2008-001  A1          EDU     15 Aug 2008  17d (10wd)
 SCR-2008-001  A2          EDU     15 Aug 2008  17d (10wd)
 """
     assert at(run, monkeypatch, 60, "--wide", *listed) == whole
+    assert at(run, monkeypatch, 60, *listed, "--wide") == whole
     caseload = "Caseload as of 1 Sep 2008\n" + """\
 Reference     Pseudonym  Stage     Opened       Next due     Late
 ------------  ---------  --------  -----------  -----------  ----
@@ -168,3 +170,18 @@ def test_case_show_wraps_its_text_to_the_width(run, scr, monkeypatch):
     assert ("Regime                Serious case review (Working Together\n"
             "                      2006, chapter 8) (scr 2006.1)\n") in narrow
     assert max(map(len, narrow.splitlines())) <= 60
+
+
+def test_a_wrapped_column_breaks_only_between_references():
+    from cli.output import table
+
+    listed = table(["Meeting", "Cases"],
+                   [["12 Jun 2008", "CDR-2008-001, CDR-2008-002, CDR-2008-010"]],
+                   cuts=(1,), wrap=(1,), width=30)
+    assert listed.splitlines() == [
+        "Meeting      Cases",
+        "-----------  -----------------",
+        "12 Jun 2008  CDR-2008-001,",
+        "             CDR-2008-002,",
+        "             CDR-2008-010",
+    ]
