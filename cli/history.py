@@ -9,13 +9,12 @@ it corrected, so the panel's chronology reads as the record now stands and how i
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from typing import Any
 
 import click
 
 from cli.app import App, json_option, pass_app, wide_option
-from cli.output import emit_json, line_width
+from cli.output import emit_json, fill, line_width
 from cli.pager import paged
 from workflows.formats import labelled, labelled_data, short
 
@@ -81,8 +80,7 @@ def history(app: App, reference: str, steps_only: bool, since: str | None, email
             count = folded[row.id]
             lines.append(f"{count} email{'s' if count > 1 else ''} queued")
         for line in filter(None, lines):
-            click.echo(textwrap.fill(line, width, initial_indent=INDENT,
-                                     subsequent_indent=INDENT))
+            click.echo(fill(line, INDENT, INDENT, width))
 
 
 def _what(step: str, data: dict[str, Any]) -> list[str]:

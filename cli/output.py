@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,6 +44,14 @@ def table_width() -> int | None:
 def line_width() -> int:
     """The width text is wrapped to: the tables' (no limit under `--wide`)."""
     return table_width() or 10_000
+
+
+def fill(text: str, first: str = "", rest: str = "", width: int | None = None) -> str:
+    """`text` wrapped to the terminal's width at spaces only: a name, a reference, a choice
+    or a hyphenated word is never split across lines (one longer than a line stands alone)."""
+    return textwrap.fill(text, width or line_width(), initial_indent=first,
+                         subsequent_indent=rest, break_long_words=False,
+                         break_on_hyphens=False)
 
 
 def _is_terminal() -> bool:

@@ -4,7 +4,6 @@ file to a screenful of commands."""
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import click
@@ -15,8 +14,8 @@ from cli.output import (
     drop,
     due_text,
     emit_json,
+    fill,
     late_text,
-    line_width,
     table,
     wrap_pairs,
 )
@@ -89,14 +88,11 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     else:
         click.echo("\nSteps allowed now")
     for step in detail.steps:
-        click.echo(textwrap.fill(f"{step.name:<21} {step.title}", line_width(),
-                                 initial_indent="  ", subsequent_indent=" " * 24,
-                                 break_long_words=False, break_on_hyphens=False))
+        click.echo(fill(f"{step.name:<21} {step.title}", "  ", " " * 24))
         more = f"blocked: {step.blocked}" if step.blocked else (
             f"needs: {step.needs}" if step.needs else "")
         if more:
-            click.echo(textwrap.fill(more, line_width(), initial_indent=" " * 24,
-                                     subsequent_indent=" " * 26))
+            click.echo(fill(more, " " * 24, " " * 26))
 
 
 def _how_sure(rows: list[Any]) -> None:
@@ -107,8 +103,7 @@ def _how_sure(rows: list[Any]) -> None:
     lines.update(dict.fromkeys(f"{d.label} ran while its timescale was {d.overlay}"
                                for d in rows if d.overlay))
     for line in lines:
-        click.echo(textwrap.fill(line, line_width(), initial_indent="  ", subsequent_indent="    ",
-                                 break_long_words=False))
+        click.echo(fill(line, "  ", "    "))
 
 
 def _closed_status(row: Any) -> str:

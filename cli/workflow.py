@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import click
 
 from cli.app import App, json_option, pass_app, wide_option
-from cli.output import emit_json, table, table_width
+from cli.output import emit_json, fill, table, table_width
 from cli.pager import paged
 from workflows.formats import short
 
@@ -103,18 +102,18 @@ def show(app: App, key: str, on: str | None, as_json: bool) -> None:
         return
     click.echo(f"{flow.title}\n{flow.key} {flow.version}: cases whose "
                f"{flow.selected_by.replace('_', ' ')} is {_span_text(span)}")
-    click.echo(_fill(f"Source: {flow.in_force_source}"))
+    click.echo(fill(f"Source: {flow.in_force_source}"))
     click.echo("\nOpening a case asks for\n      --pseudonym (required): how the child is known")
     _options(flow.intake.options)
     click.echo("\nStages")
     for stage in flow.stages:
-        click.echo(_fill(f"{stage.name:<20} {stage.title}", "  ", " " * 23))
+        click.echo(fill(f"{stage.name:<20} {stage.title}", "  ", " " * 23))
     click.echo("\nSteps")
     for step in flow.steps:
         target = step.dest or ", ".join(f"{b.dest} ({b.when})" for b in step.branches) \
             or "(stays)"
-        click.echo(_fill(f"{step.name:<20} {', '.join(step.sources)} -> {target}",
-                         "  ", " " * 23))
+        click.echo(fill(f"{step.name:<20} {', '.join(step.sources)} -> {target}",
+                        "  ", " " * 23))
         _options(step.options)
     click.echo("\nDeadlines")
     rows = [[k, flow.deadline(k).title, r.describe()] for k, r in rules.items()]
@@ -126,12 +125,12 @@ def show(app: App, key: str, on: str | None, as_json: bool) -> None:
         click.echo(table(["Key", "What", "Timescale"], rows, cuts=(1,), wrap=(1,)))
     else:  # too narrow for a table: each timescale on lines of its own
         for key, title, rule in rows:
-            click.echo(_fill(f"{key}: {title}; {rule}", "  ", "    "))
+            click.echo(fill(f"{key}: {title}; {rule}", "  ", "    "))
     click.echo("\nHow sure each timescale is")
     for key in rules:
-        click.echo(_fill(f"{key}: {flow.deadline(key).strength_text}", "  ", "    "))
+        click.echo(fill(f"{key}: {flow.deadline(key).strength_text}", "  ", "    "))
     for overlay in overlays:
-        click.echo(_fill(f"Overlay: {', '.join(overlay.timescales)} {overlay.describe()}"))
+        click.echo(fill(f"Overlay: {', '.join(overlay.timescales)} {overlay.describe()}"))
 
 
 def _span_text(span: Any) -> str:
@@ -157,16 +156,7 @@ def _options(options: Any) -> None:
         need = " (required)" if option.required else ""
         more = " (repeatable)" if option.multiple else ""
         choices = f" [{' | '.join(option.choices)}]" if option.choices else ""
-        click.echo(_fill(f"{option.flag}{choices}{need}{more}: {option.help}",
-                         " " * 6, " " * 10))
-
-
-def _fill(text: str, first: str = "", rest: str = "") -> str:
-    """`text` wrapped to the terminal's width at spaces only: a name, a choice or a
-    hyphenated word is never split across lines (a word longer than a line stands alone)."""
-    return textwrap.fill(text, table_width() or len(text) + len(first), initial_indent=first,
-                         subsequent_indent=rest, break_long_words=False,
-                         break_on_hyphens=False)
+        click.echo(fill(f"{option.flag}{choices}{need}{more}: {option.help}", " " * 6, " " * 10))
 
 
 @workflow.command()
