@@ -1,11 +1,11 @@
 """Tables that fit the terminal, and JSON for scripts.
 
-A table is drawn to the terminal's width (80 columns when the output is not a terminal,
-`$COLUMNS` when set, none at all under `casework --wide`). Each table says which of its
-columns it can spare, least useful first: a column is shortened (with …), wrapped, or left
-out in that order until the table fits; the columns it does not name are never cut, so what
-a reader needs from a listing (a case's reference, an agency's address, a due date) survives
-any width.
+A table is drawn to the terminal's width: 80 columns when the output is not a terminal or
+goes to a file (`--output`), `$COLUMNS` when set, no limit under `--wide`. Each table says
+which of its columns it can spare, least useful first: a column is shortened (with …),
+wrapped, or left out in that order until the table fits; the columns it does not name are
+never cut, so what a reader needs from a listing (a case's reference, an agency's address, a
+due date) survives any width.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ def table_width() -> int | None:
     root = ctx.find_root() if ctx is not None else None
     if root is not None and getattr(root.obj, "wide", False):
         return None
+    if ctx is not None and ctx.params.get("output"):  # --output FILE: not a terminal either
+        return WIDTH
     given = os.environ.get("COLUMNS", "").strip()
     if given.isascii() and given.isdigit() and int(given) > 0:
         return int(given)

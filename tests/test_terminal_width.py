@@ -92,7 +92,8 @@ def test_outbox_list_keeps_each_emails_case_due_date_and_address(run, scr, monke
 
 
 def test_deadlines_and_the_caseload_give_up_the_pseudonym_and_opening_date(run, scr,
-                                                                         monkeypatch):
+                                                                         monkeypatch,
+                                                                         tmp_path):
     to_plan(run, scr)
     listed = ["deadlines", "--within", "400"]
     title = "Deadlines late or due within 400 days as of 1 Sep 2008: 3 (3 late)\n"
@@ -113,6 +114,9 @@ SCR-2008-001  A1          EDU     15 Aug 2008  17d (10wd)
 SCR-2008-001  A2          EDU     15 Aug 2008  17d (10wd)
 """
     assert at(run, monkeypatch, 60, "--wide", *listed) == whole
+    written = tmp_path / "deadlines.txt"
+    at(run, monkeypatch, 60, *listed, "--output", str(written))  # a file is 80 columns wide
+    assert written.read_text(encoding="utf-8") == whole
     assert at(run, monkeypatch, 60, *listed, "--wide") == whole
     caseload = "Caseload as of 1 Sep 2008\n" + """\
 Reference     Pseudonym  Stage     Opened       Next due     Late
