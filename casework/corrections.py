@@ -55,10 +55,10 @@ def find_deadline(service: CaseService, case: Case, key: str, *,
     for deadline in deadlines:
         if deadline.key.lower() == wanted:
             if open_only and deadline.status != "open":
-                raise InvalidInput(f"{deadline.key} is already {deadline.status}")
+                raise InvalidInput(f"{label(deadline)} is already {deadline.status}")
             return deadline
     if open_only:
-        keys = ", ".join(d.key for d in deadlines if d.status == "open") or "none"
+        keys = ", ".join(label(d) for d in deadlines if d.status == "open") or "none"
         raise UnknownDeadline(f"{case.reference} has no deadline {key!r} (open: {keys})")
     keys = ", ".join(label(d) for d in deadlines if d.status != WITHDRAWN_STATUS) or "none"
     raise UnknownDeadline(f"{case.reference} has no deadline {key!r} (deadlines: {keys})")

@@ -22,7 +22,7 @@ from casework.models import Case, Deadline
 from casework.options import required
 from casework.timescales import Due, Duration
 from casework.transaction import atomic
-from workflows.formats import short
+from workflows.formats import labelled, short
 
 if TYPE_CHECKING:
     from casework.service import CaseService
@@ -118,14 +118,15 @@ def extend(service: CaseService, reference: str, deadline_key: str, *, reason: s
     deadline = _deadline_by_key(service, case, deadline_key)
     spec = service.workflow_of(case).deadline(deadline.kind)
     if spec is not None and spec.fixed:
-        raise StepRefused(f"{case.reference}: {deadline.key} cannot be extended: {spec.fixed}")
+        raise StepRefused(f"{case.reference}: {labelled(deadline.key)} cannot be extended: "
+                          f"{spec.fixed}")
     if (to is None) == (by is None):
         raise InvalidInput("give either --to DATE or --by DURATION (e.g. '10 working days')")
     if to is not None:
         new_on = parse_date(to, what="--to")
     else:
         new_on = in_range(Duration.parse(by or "").from_date(deadline.due_on, service.calendar),
-                          f"{deadline.key} extended by {by}")
+                          f"{labelled(deadline.key)} extended by {by}")
     if new_on <= deadline.due_on:
         raise InvalidInput(f"an extension must move the deadline later than "
                            f"{short(deadline.due_on)}")

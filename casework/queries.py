@@ -217,13 +217,14 @@ def caseload(service: CaseService, as_of: dt.date, *, kind: str | None = None,
 def _as_it_stood(service: CaseService, rows: list[tuple[int, CaseSummary]], as_of: dt.date,
                  wanted: str | None, overdue_only: bool,
                  limit: int | None) -> list[tuple[int, CaseSummary]]:
-    """The caseload on a past day: each case's stage and pause from its history, and its
-    lateness counted against the pause it was in then."""
+    """The caseload on a past day: each case's stage, pause and due dates from its history,
+    and its lateness counted against them (as `deadlines` and `report overdue` count it)."""
     replayed = standing(service.session, as_of, [case_id for case_id, _ in rows])
-    asked = select(Deadline.case_id, Deadline.due_on).where(outstanding(as_of))
+    asked = select(Deadline.case_id, Deadline.key, Deadline.original_due_on).where(
+        outstanding(as_of))
     due_dates: dict[int, list[dt.date]] = {}
-    for case_id, due_on in service.session.exec(asked):
-        due_dates.setdefault(case_id, []).append(due_on)
+    for case_id, key, original in service.session.exec(asked):
+        due_dates.setdefault(case_id, []).append(replayed.due_on(case_id, key, original))
     kept = []
     for case_id, summary in rows:
         summary.stage = replayed.stage_of(case_id, summary.stage)
@@ -340,12 +341,17 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
     as_of = dt.date(as_of.year, as_of.month, as_of.day)  # stdlib date arithmetic is faster
     horizon = as_of + dt.timedelta(days=max(within_days, 0))
     d, c = DEADLINES.c, CASES.c
+    # As of a past day, each due date and pause as it stood then (as `report overdue` has
+    # it); due dates only move later, so what was due by then was first due by then.
+    past = as_of < today(service.clock)
+    due = d.original_due_on if past else d.due_on
+    candidates = (outstanding(as_of), due < as_of if overdue_only else due <= horizon)
     query = (
         core_select(*(d[name] for name in _VIEW_COLUMNS), c.reference, c.pseudonym,
                     c.paused_on, c.workflow_key, c.workflow_version,
-                    cast(c.timescales, String))
+                    cast(c.timescales, String), d.case_id)
         .select_from(DEADLINES.join(CASES, d.case_id == c.id))
-        .where(outstanding(as_of), d.due_on < as_of if overdue_only else d.due_on <= horizon)
+        .where(*candidates)
         .order_by(d.due_on, c.reference, d.key)
     )
     if agency:
@@ -356,6 +362,11 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
 
     query = excluding(query, service.session, c.id)
     rows = map(_ListedRow._make, service.session.connection().execute(query))  # Core rows
+    if past:
+        rows = _due_as_it_stood(service, as_of, list(rows), core_select(d.case_id)
+                            .select_from(DEADLINES.join(CASES, d.case_id == c.id))
+                            .where(*candidates).distinct(),
+                            horizon=as_of - dt.timedelta(days=1) if overdue_only else horizon)
     views = []
     for row in rows:
         view = deadline_view(service, row, as_of, row)  # type: ignore[arg-type]
@@ -364,6 +375,21 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
                                              row.timescales)
             views.append(view)
     return views
+
+
+def _due_as_it_stood(service: CaseService, as_of: dt.date, rows: list[Any], case_ids: Any, *,
+                 horizon: dt.date) -> list[Any]:
+    """The listed rows with the due dates, extensions and pauses of `as_of` (replayed from
+    the history), those then due after `horizon` left out, soonest first."""
+    replayed = standing(service.session, as_of, case_ids)
+    moved = []
+    for row in rows:
+        due_on = replayed.due_on(row.case_id, row.key, row.original_due_on)
+        if due_on <= horizon:
+            moved.append(row._replace(
+                due_on=due_on, extensions=replayed.moves.get((row.case_id, row.key), 0),
+                paused_on=replayed.paused_on.get(row.case_id)))
+    return sorted(moved, key=lambda r: (r.due_on, r.reference, r.key))
 
 
 @functools.lru_cache(maxsize=512)
@@ -384,7 +410,8 @@ _VIEW_COLUMNS = ("key", "kind", "title", "agency_code", "rule", "due_on", "origi
 # timescales): a tuple whose fields read like the Deadline and Case attributes deadline_view
 # reads.
 _ListedRow = namedtuple("_ListedRow", [*_VIEW_COLUMNS, "reference", "pseudonym", "paused_on",
-                                       "workflow_key", "workflow_version", "timescales"])
+                                       "workflow_key", "workflow_version", "timescales",
+                                       "case_id"])
 
 
 def _plain(value: Any) -> Any:

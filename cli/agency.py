@@ -6,8 +6,9 @@ from typing import Any
 
 import click
 
-from cli.app import App, actor_name, actor_option, json_option, pass_app
-from cli.output import emit_json, table
+from cli.app import App, actor_name, actor_option, json_option, pass_app, wide_option
+from cli.output import drop, emit_json, table
+from cli.pager import paged
 
 
 @click.group()
@@ -87,7 +88,9 @@ def _escalation(given: tuple[str, ...]) -> tuple[str, ...] | str | None:
 @agency.command("list")
 @click.option("--all", "include_inactive", is_flag=True, help="Include inactive agencies.")
 @json_option
+@wide_option
 @pass_app
+@paged
 def list_(app: App, include_inactive: bool, as_json: bool) -> None:
     """List the agencies."""
     with app.service() as service:
@@ -101,7 +104,7 @@ def list_(app: App, include_inactive: bool, as_json: bool) -> None:
         click.echo(table(
             ["Code", "Name", "Contact", "Escalation"],
             [[r.code + ("" if r.active else " (off)"), r.name, r.contact_email,
-              r.escalation_email or "-"] for r in rows], flex=(1, 2, 3)))
+              r.escalation_email or "-"] for r in rows], cuts=(1, drop(3))))
 
 
 @agency.command("show")

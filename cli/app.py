@@ -31,6 +31,8 @@ class App:
         self.warned = False  # about damaged cases, once a command
         self.set_aside = False  # scan for damaged cases first (after a read failed on one)
         self.verbosity = 0  # -q: -1, -v: 1, -vv: 2 (cli.logs)
+        self.wide = False  # tables drawn whole, whatever the width (--wide)
+        self.pager = True  # long output through a pager on a terminal (--no-pager)
 
     @property
     def settings(self) -> Settings:
@@ -179,6 +181,16 @@ def actor_option(command: Callable) -> Callable:
 def json_option(command: Callable) -> Callable:
     return click.option("--json", "as_json", is_flag=True,
                         help="Print JSON for scripts instead of a table.")(command)
+
+
+def wide_option(command: Callable) -> Callable:
+    """`--wide` after a listing's name too, as `casework --wide` before it."""
+    def remember(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value and isinstance(ctx.obj, App):
+            ctx.obj.wide = True
+
+    return click.option("--wide", is_flag=True, expose_value=False, callback=remember,
+                        help="Draw tables whole, never cut to the terminal's width.")(command)
 
 
 def on_option(command: Callable) -> Callable:

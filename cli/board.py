@@ -3,10 +3,12 @@ name and copy."""
 
 from __future__ import annotations
 
+import textwrap
+
 import click
 
-from cli.app import App, actor_name, actor_option, json_option, pass_app
-from cli.output import emit_json
+from cli.app import App, actor_name, actor_option, json_option, pass_app, wide_option
+from cli.output import emit_json, line_width, wrap_pairs
 
 
 @click.group()
@@ -33,6 +35,7 @@ def set_contact(app: App, role: str, email: str, name: str | None, actor: str | 
 
 @board.command("contacts")
 @json_option
+@wide_option
 @pass_app
 def contacts(app: App, as_json: bool) -> None:
     """Who the board's roles are, and which are not set yet."""
@@ -46,8 +49,10 @@ def contacts(app: App, as_json: bool) -> None:
                           if role in rows else None) for role in BOARD_ROLES})
         return
     click.echo(board_name)
+    pairs = []
     for role, title in BOARD_ROLES.items():
         row = rows.get(role)
         shown = ((f"{row.name} <{row.email}>" if row.name else row.email) if row
                  else f"not set: casework board set-contact {role.replace('_', '-')} --email ...")
-        click.echo(f"  {title.ljust(16)} {shown}")
+        pairs.append((title, shown))
+    click.echo(textwrap.indent(wrap_pairs(pairs, width=line_width() - 2), "  "))

@@ -15,12 +15,15 @@ from cli.app import (
     json_option,
     on_option,
     pass_app,
+    wide_option,
 )
 from cli.output import (
+    drop,
     emit_json,
     table,
 )
-from workflows.formats import short
+from cli.pager import paged
+from workflows.formats import labelled, short
 
 
 @click.group()
@@ -82,7 +85,7 @@ def report_opened(app: App, service: Any, case: Any, as_json: bool) -> None:
         emit_json({"reference": case.reference, "pseudonym": case.pseudonym,
                    "workflow": flow.key, "version": flow.version, "regime": flow.title,
                    "stage": case.state, "opened_on": case.opened_on,
-                   "open_deadlines": {d.key: d.due_on.isoformat() for d in due}})
+                   "open_deadlines": {labelled(d.key): d.due_on.isoformat() for d in due}})
         return
     click.echo(case.reference)
     click.echo(f"{case.pseudonym}: {flow.kind_name} opened {short(case.opened_on)}, under "
@@ -101,7 +104,9 @@ def report_opened(app: App, service: Any, case: Any, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
 @as_of_option
 @json_option
+@wide_option
 @pass_app
+@paged
 def list_(app: App, kind: str | None, stage: str | None, overdue: bool, open_only: bool,
           limit: int | None, as_of: str | None, as_json: bool) -> None:
     """The caseload: each case's stage, next due date and how many deadlines are late."""
@@ -133,7 +138,7 @@ def print_caseload(app: App, as_of: str | None, *, as_json: bool = False, **filt
     click.echo(table(
         ["Reference", "Pseudonym", "Stage", "Opened", "Next due", "Late"],
         [[r.reference, r.pseudonym, r.stage, short(r.opened_on), short(r.next_due),
-          _late_count(r)] for r in rows], flex=(1, 2)))
+          _late_count(r)] for r in rows], cuts=(1, drop(3), 2, drop(1))))
 
 
 def _late_count(row: Any) -> str:
@@ -182,7 +187,7 @@ def advance(app: App, reference: str, step: str | None, step_options: tuple[str,
                    "from": outcome.from_state, "to": outcome.to_state,
                    "on": outcome.effective_on,
                    "deadlines": [change.as_data() for change in outcome.changes],
-                   "emails_queued": [e.key for e in app.notifier.queued]
+                   "emails_queued": [labelled(e.key) for e in app.notifier.queued]
                    if app.notifier else []})
         return
     moved = (f"{outcome.from_state} -> {outcome.to_state}"
@@ -276,7 +281,7 @@ def extend(app: App, reference: str, deadline: str, to: str | None, by: str | No
     with app.service() as service:
         row = service.extend(reference, deadline, to=to, by=by, reason=reason,
                              actor=actor_name(actor), on=on)
-        click.echo(f"{reference.upper()}: {row.key} now due {short(row.due_on)} "
+        click.echo(f"{reference.upper()}: {labelled(row.key)} now due {short(row.due_on)} "
                    f"(originally {short(row.original_due_on)}; extension {row.extensions}).")
     echo_queued(app)
 

@@ -54,7 +54,7 @@ def withdraw(app: App, reference: str, action: str, reason: str, on: str | None,
         done = service.withdraw(reference, action, reason=reason, actor=actor_name(actor), on=on)
         name = label(done.deadline)
     if as_json:
-        emit_json({"reference": done.case.reference, "withdrawn": done.deadline.key,
+        emit_json({"reference": done.case.reference, "withdrawn": name,
                    "was": done.status_before, "emails_cancelled": done.cancelled,
                    "agency_told": done.told})
         return

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from cli.app import App, as_of_date, as_of_option, pass_app
+from cli.app import App, as_of_date, as_of_option, pass_app, wide_option
 from cli.formats import emit, output_options, render
+from cli.pager import paged
 
 
 @click.command()
@@ -18,10 +19,16 @@ from cli.formats import emit, output_options, render
 @output_options("deadlines", "table for the terminal, json for scripts, ics for an agency's "
                 "calendar (every deadline, or --agency's: open ones as events, closed ones "
                 "cancelled; --as-of, --within and --overdue do not apply).")
+@wide_option
 @pass_app
+@paged
 def deadlines(app: App, as_of: str | None, agency: str | None, within: int,
               overdue_only: bool, as_json: bool, form: str, output: str | None) -> None:
-    """Deadlines late or coming due as of a date, across all cases, soonest first."""
+    """Deadlines late or coming due as of a date, across all cases, soonest first.
+
+    As of a past day, each due date and pause is as it stood that day: the late ones
+    (--overdue) are exactly the items of `casework report overdue --as-of` that day, which
+    groups them by agency instead and lists nothing not yet late."""
     print_deadlines(app, as_of=as_of, agency=agency, within=within, overdue_only=overdue_only,
                     form="json" if as_json else form, output=output)
 

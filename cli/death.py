@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
-from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
-from cli.output import emit_json, table
+from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app, wide_option
+from cli.output import drop, emit_json, table
+from cli.pager import paged
 from workflows.formats import short
 
 
@@ -136,7 +137,9 @@ def meeting_schedule(app: App, first: str, count: int, every_months: int,
 @click.option("--from", "since", metavar="DATE", default=None,
               help="Only meetings on or after this date.")
 @json_option
+@wide_option
 @pass_app
+@paged
 def meeting_list(app: App, since: str | None, as_json: bool) -> None:
     """The meetings and the cases listed for each."""
     from casework.dates import parse_date
@@ -152,7 +155,7 @@ def meeting_list(app: App, since: str | None, as_json: bool) -> None:
         return
     click.echo(table(["Meeting", "Listed", "Cases", "Note"],
                      [[short(m.held_on), len(m.listed), ", ".join(m.listed), m.note or ""]
-                      for m in rows], wrap=(2,), flex=(3,)))
+                      for m in rows], cuts=(3, drop(3), 2), wrap=(2,)))
 
 
 @meeting.command("correct")

@@ -9,14 +9,14 @@ it corrected, so the panel's chronology reads as the record now stands and how i
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from typing import Any
 
 import click
 
-from cli.app import App, json_option, pass_app
-from cli.output import WIDTH, emit_json
-from workflows.formats import short
+from cli.app import App, json_option, pass_app, wide_option
+from cli.output import emit_json, fill, line_width
+from cli.pager import paged
+from workflows.formats import labelled, labelled_data, short
 
 INDENT = " " * 13
 MOVES = ("pause", "resume", "extend")  # not steps of a workflow, but changes to the case
@@ -31,7 +31,9 @@ MOVES = ("pause", "resume", "extend")  # not steps of a workflow, but changes to
 @click.option("--emails", is_flag=True,
               help="List each email queued, sent or failed (--json always does).")
 @json_option
+@wide_option
 @pass_app
+@paged
 def history(app: App, reference: str, steps_only: bool, since: str | None, emails: bool,
             as_json: bool) -> None:
     """Everything that happened to a case, in the order it happened: the panel's chronology."""
@@ -59,10 +61,12 @@ def history(app: App, reference: str, steps_only: bool, since: str | None, email
     if as_json:  # every row, emails too, in the order recorded (ids ascending)
         emit_json([{"id": r.id, "at": r.at, "effective_at": r.effective_at, "actor": r.actor,
                     "step": r.step, "from": r.from_state, "to": r.to_state, "note": r.note,
-                    "data": r.data, "voided_by": voided_by[r.id].id if r.id in voided_by
-                    else None} for r in shown])
+                    "data": labelled_data(r.data),
+                    "voided_by": voided_by[r.id].id if r.id in voided_by else None}
+                   for r in shown])
         return
     shown.sort(key=lambda r: (local_date(r.effective_at), r.id))  # as it happened
+    width = line_width()
     for row in shown:
         moved = (row.to_state or "" if row.from_state in (None, row.to_state)
                  else f"{row.from_state} -> {row.to_state}")
@@ -76,8 +80,7 @@ def history(app: App, reference: str, steps_only: bool, since: str | None, email
             count = folded[row.id]
             lines.append(f"{count} email{'s' if count > 1 else ''} queued")
         for line in filter(None, lines):
-            click.echo(textwrap.fill(line, WIDTH, initial_indent=INDENT,
-                                     subsequent_indent=INDENT))
+            click.echo(fill(line, INDENT, INDENT, width))
 
 
 def _what(step: str, data: dict[str, Any]) -> list[str]:
@@ -86,9 +89,16 @@ def _what(step: str, data: dict[str, Any]) -> list[str]:
         return [f"voids {data.get('step')} of {short(dt.date.fromisoformat(data['on']))}"]
     if step == "corrected":
         return [f"{data.get('field')}: {_text(data.get('from'))} -> {_text(data.get('to'))}"]
+    if step == "extend" and {"deadline", "from", "to"} <= data.keys():
+        return [f"{labelled(str(data['deadline']))}: due "
+                f"{short(dt.date.fromisoformat(data['from']))} -> "
+                f"{short(dt.date.fromisoformat(data['to']))}"]
     if step == "action_withdrawn":
-        return [f"withdrew {item.get('withdrawn')}" for item in data.get("deadlines", ())]
-    return []
+        return [f"withdrew {labelled(str(item.get('withdrawn')))}"
+                for item in data.get("deadlines", ())]
+    return [f"opened {labelled(item['opened'])}, due {short(dt.date.fromisoformat(item['due']))}"
+            for item in data.get("deadlines", ()) if isinstance(item, dict)
+            and str(item.get("opened", "")).startswith("action:") and item.get("due")]
 
 
 def _text(value: Any) -> str:

@@ -17,6 +17,7 @@ from cli import (
     backup,
     board,
     case,
+    completion,
     config_cmd,
     deadlines,
     death,
@@ -44,10 +45,16 @@ from cli.guard import guard
 @click.option("-v", "--verbose", count=True,
               help="Log more on stderr: -v what it is doing (INFO), -vv everything (DEBUG).")
 @click.option("-q", "--quiet", is_flag=True, help="Log only errors on stderr.")
+@click.option("--wide", is_flag=True,
+              help="Draw tables whole, never cut to the terminal's width (80 columns when "
+                   "not a terminal, else $COLUMNS or the terminal's own).")
+@click.option("--no-pager", is_flag=True,
+              help="Never page long output (default: a listing longer than the terminal "
+                   "goes through $CASEWORK_PAGER, else $PAGER, else less).")
 @click.version_option(__version__, prog_name="casework")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, config: str | None, verbose: int,
-        quiet: bool) -> None:
+        quiet: bool, wide: bool, no_pager: bool) -> None:
     """Serious case reviews and child death overviews for a Safeguarding Children Board.
 
     Start with `casework init`, add agencies with `casework agency add`, record a serious
@@ -61,6 +68,8 @@ def cli(ctx: click.Context, db: str | None, config: str | None, verbose: int,
         ctx.obj.db = db or ctx.obj.db
         ctx.obj.config = config or ctx.obj.config
     ctx.obj.verbosity = -1 if quiet else verbose
+    ctx.obj.wide = wide or ctx.obj.wide
+    ctx.obj.pager = ctx.obj.pager and not no_pager
     from cli.logs import configure, level_for
 
     configure(level_for(ctx.obj.verbosity))  # a service raises its own default (INFO)
@@ -83,6 +92,7 @@ cli.add_command(config_cmd.config)
 cli.add_command(templates.templates)
 cli.add_command(backup.backup)
 guard(cli)  # last: every command's arguments pass one gate
+completion.attach(cli)
 
 
 def main() -> None:

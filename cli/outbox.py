@@ -6,9 +6,10 @@ from typing import Any
 
 import click
 
-from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
-from cli.output import emit_json, table
-from workflows.formats import short_moment
+from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app, wide_option
+from cli.output import drop, emit_json, table
+from cli.pager import paged
+from workflows.formats import labelled, short, short_moment
 
 
 @click.group()
@@ -30,7 +31,7 @@ def _first(recipients: str) -> str:
 
 
 def _as_dict(row: Any, reference: str | None) -> dict[str, Any]:
-    return {"id": row.id, "key": row.key, "kind": row.kind, "case": reference,
+    return {"id": row.id, "key": labelled(row.key), "kind": row.kind, "case": reference,
             "status": row.status, "attempts": row.attempts, "from": row.sender,
             "to": row.recipients, "cc": row.cc, "reply_to": row.reply_to,
             "subject": row.subject, "queued_at": row.created_at, "sent_at": row.sent_at,
@@ -45,7 +46,9 @@ def _as_dict(row: Any, reference: str | None) -> dict[str, Any]:
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
               help="At most this many, newest first.")
 @json_option
+@wide_option
 @pass_app
+@paged
 def list_(app: App, status: str | None, reference: str | None, limit: int,
           as_json: bool) -> None:
     """The outbox, newest first: what was queued, for whom, and where it stands."""
@@ -53,15 +56,18 @@ def list_(app: App, status: str | None, reference: str | None, limit: int,
 
     with app.service() as service:
         rows = emails(service, status=status, reference=reference, limit=limit)
-    if as_json:
-        emit_json([_as_dict(row, ref) for row, ref in rows])
-        return
-    if not rows:
-        click.echo("The outbox is empty." if not (status or reference) else "No emails match.")
-        return
-    click.echo(table(["#", "Status", "Case", "To", "Subject"],
-                     [[row.id, _status(row), ref or "-", _first(row.recipients), row.subject]
-                      for row, ref in rows], flex=(3, 4)))
+        if as_json:
+            emit_json([_as_dict(row, ref) for row, ref in rows])
+            return
+        if not rows:
+            click.echo("The outbox is empty." if not (status or reference)
+                       else "No emails match.")
+            return
+        due = _due_dates(service, [row.deadline_id for row, _ in rows])
+    click.echo(table(["#", "Status", "Case", "Due", "To", "Subject"],
+                     [[row.id, _status(row), ref or "-", due.get(row.deadline_id, "-"),
+                       _first(row.recipients), row.subject] for row, ref in rows],
+                     cuts=(5, drop(5), 4, drop(1))))
     failed = sum(1 for row, _ in rows if row.status == "failed")
     if failed:
         click.echo(f"\n{failed} failed: `casework outbox show N` says why; "
@@ -100,7 +106,7 @@ def show(app: App, number: int, html: bool, as_json: bool) -> None:
         lines.append(("Last error", row.last_error))
     for attachment in row.attachments:
         lines.append(("Attached", attachment["filename"]))
-    lines.append(("Key", row.key))
+    lines.append(("Key", labelled(row.key)))
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
         click.echo(f"{label.ljust(width)}  {value}")
@@ -226,3 +232,16 @@ def preview(app: App, reference: str, step: str, step_options: tuple[str, ...],
         if html and html_body:
             click.echo("-" * 78)
             click.echo(html_body.rstrip())
+
+
+def _due_dates(service: Any, ids: list[int | None]) -> dict[int, str]:
+    """The due date of the deadline each email is about (a request, a reminder, a chase)."""
+    from sqlmodel import col, select
+
+    from casework.models import Deadline
+
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    query = select(Deadline.id, Deadline.due_on).where(col(Deadline.id).in_(wanted))
+    return {number: short(due) for number, due in service.session.exec(query)}

@@ -1,9 +1,20 @@
-"""Tables that fit an 80-column terminal, and JSON for scripts."""
+"""Tables that fit the terminal, and JSON for scripts.
+
+A table is drawn to the terminal's width: 80 columns when the output is not a terminal or
+goes to a file (`--output`), `$COLUMNS` when set, no limit under `--wide`. Each table says
+which of its columns it can spare, least useful first: a column is shortened (with …),
+wrapped, or left out in that order until the table fits; the columns it does not name are
+never cut, so what a reader needs from a listing (a case's reference, an agency's address, a
+due date) survives any width.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,55 +22,125 @@ import click
 
 from workflows.formats import short
 
-WIDTH = 80
+WIDTH = 80  # when the output is not a terminal
+
+
+def table_width() -> int | None:
+    """The columns a table may take: None under `--wide` (never cut)."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root() if ctx is not None else None
+    if root is not None and getattr(root.obj, "wide", False):
+        return None
+    if ctx is not None and ctx.params.get("output"):  # --output FILE: not a terminal either
+        return WIDTH
+    given = os.environ.get("COLUMNS", "").strip()
+    if given.isascii() and given.isdigit() and int(given) > 0:
+        return int(given)
+    if _is_terminal():
+        import shutil
+
+        return shutil.get_terminal_size((WIDTH, 24)).columns
+    return WIDTH
+
+
+def line_width() -> int:
+    """The width text is wrapped to: the tables' (no limit under `--wide`)."""
+    return table_width() or 10_000
+
+
+def fill(text: str, first: str = "", rest: str = "", width: int | None = None) -> str:
+    """`text` wrapped to the terminal's width at spaces only: a name, a reference, a choice
+    or a hyphenated word is never split across lines (one longer than a line stands alone)."""
+    return textwrap.fill(text, width or line_width(), initial_indent=first,
+                         subsequent_indent=rest, break_long_words=False,
+                         break_on_hyphens=False)
+
+
+def _is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed, or replaced by something without one
+        return False
+
+
+def drop(column: int) -> int:
+    """A column a table may leave out whole (as in `cuts=(drop(4), 2)`)."""
+    return -1 - column
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
-          flex: Sequence[int] = (), wrap: Sequence[int] = (), width: int = WIDTH) -> str:
-    """Columns two spaces apart, cut to fit `width`: `flex` columns with …, `wrap` columns
-    onto further lines."""
+          cuts: Sequence[int] = (), flex: Sequence[int] = (), wrap: Sequence[int] = (),
+          width: int | str | None = "terminal") -> str:
+    """Columns two spaces apart, fitted to `width` (default: the terminal's).
+
+    `cuts` lists what the table may give up, least useful first: a column's index to shorten
+    it (with …, or onto further lines when it is in `wrap`) down to its header or 6
+    characters, `drop(index)` to leave it out. `flex` and `wrap` columns not in `cuts` are
+    shortened after those, the widest first. A shortened column gets back what a later cut
+    freed."""
     import textwrap
 
+    limit = table_width() if width == "terminal" else width
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     widths = [max(map(len, column)) for column in zip(*cells, strict=True)]
-    excess = sum(widths) + 2 * (len(widths) - 1) - width
-    for index in sorted({*flex, *wrap}, key=lambda i: -widths[i]):
-        if excess <= 0:
-            break
-        cut = min(excess, widths[index] - max(len(headers[index]), 6))
-        if cut > 0:
-            widths[index] -= cut
-            excess -= cut
-    # Only a flex or wrap column can be wider than its width: the rest just pad.
-    pad = "  ".join(f"{{{i}:<{w}}}" for i, w in enumerate(widths))
-    if not wrap:  # one line a row: the long listings take this way
-        return _unwrapped(cells, widths, flex, pad)
+    rest = sorted({*flex, *wrap} - set(cuts), key=lambda i: -widths[i])  # the widest first
+    steps = [*cuts, *rest]
+    full = list(widths)
+    shown = list(range(len(widths)))
+    if limit is not None:
+        excess = sum(widths) + 2 * (len(widths) - 1) - limit
+        for step in steps:
+            if excess <= 0:
+                break
+            if step < 0:
+                shown.remove(-1 - step)
+                excess -= widths[-1 - step] + 2
+                continue
+            cut = min(excess, widths[step] - max(len(headers[step]), 6))
+            if cut > 0:
+                widths[step] -= cut
+                excess -= cut
+        for step in reversed(steps):  # what a dropped column freed, back to the shortened
+            if excess >= 0:
+                break
+            if step >= 0 and step in shown:
+                back = min(-excess, full[step] - widths[step])
+                widths[step] += back
+                excess += back
+    cells = [[row[i] for i in shown] for row in cells]
+    wrapped = [n for n, i in enumerate(shown) if i in wrap]
+    widths = [widths[i] for i in shown]
+    pad = "  ".join(f"{{{n}:<{w}}}" for n, w in enumerate(widths))
+    fitted = [(n, w) for n, w in enumerate(widths) if n not in wrapped]
+    if not wrapped:  # one line a row: the long listings take this way
+        return _unwrapped(cells, fitted, pad)
     lines = []
     for number, row in enumerate(cells):
-        for i in flex:
-            row[i] = _cut(row[i], widths[i])
-        stacked = {i: textwrap.wrap(row[i], widths[i]) or [""] for i in wrap}
+        for n, w in fitted:
+            if len(row[n]) > w:
+                row[n] = _cut(row[n], w)
+        stacked = {n: textwrap.wrap(row[n], widths[n], break_long_words=False,
+                                    break_on_hyphens=False) or [""]
+                   for n in wrapped}
         for level in range(max((len(p) for p in stacked.values()), default=1)):
             line = row if level == 0 else [""] * len(row)
-            for i, pieces in stacked.items():
-                line[i] = pieces[level] if level < len(pieces) else ""
+            for n, pieces in stacked.items():
+                line[n] = pieces[level] if level < len(pieces) else ""
             lines.append(pad.format(*line).rstrip())
         if number == 0:
             lines.append(_rule(widths))
     return "\n".join(lines)
 
 
-def _unwrapped(cells: list[list[str]], widths: list[int], flex: Sequence[int],
-               pad: str) -> str:
-    cuts = [(i, widths[i]) for i in flex]
+def _unwrapped(cells: list[list[str]], fitted: list[tuple[int, int]], pad: str) -> str:
     fmt = pad.format
     lines = []
     for row in cells:
-        for i, width in cuts:
-            if len(row[i]) > width:  # most cells fit: no call for those
-                row[i] = _cut(row[i], width)
+        for n, width in fitted:
+            if len(row[n]) > width:  # most cells fit: no call for those
+                row[n] = _cut(row[n], width)
         lines.append(fmt(*row).rstrip())
-    lines.insert(1, _rule(widths))
+    lines.insert(1, _rule([width for _, width in fitted]))
     return "\n".join(lines)
 
 
@@ -85,15 +166,17 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def wrap_pairs(pairs: Sequence[tuple[str, Any]], *, width: int = WIDTH) -> str:
+def wrap_pairs(pairs: Sequence[tuple[str, Any]], *, width: int | None = None) -> str:
     """`label  value` lines, the values aligned and wrapped to the terminal's width."""
     import textwrap
 
+    width = width or line_width()
     label_width = max((len(k) for k, _ in pairs), default=0)
     lines = []
     for label, value in pairs:
         text = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
-        wrapped = textwrap.wrap(text, width - label_width - 2) or [""]
+        wrapped = textwrap.wrap(text, width - label_width - 2, break_long_words=False,
+                                break_on_hyphens=False) or [""]
         lines.append(f"{label.ljust(label_width)}  {wrapped[0]}")
         lines.extend(" " * (label_width + 2) + more for more in wrapped[1:])
     return "\n".join(lines)

@@ -7,6 +7,7 @@ import re
 import click
 
 from cli.app import App, json_option, pass_app
+from workflows.formats import labelled
 
 OVERDUE = 10  # `scheduler status`: no sweep within twice the interval, for monitoring
 
@@ -45,7 +46,7 @@ def run_once(app: App, as_of: str | None, send: bool) -> None:
     click.echo(report.line())
     app.warn(report.damaged)
     for key in report.unaddressed:
-        click.echo(f"  no address for {key}: set the board's contacts "
+        click.echo(f"  no address for {labelled(key)}: set the board's contacts "
                    "(`casework board contacts`)")
     if delivery is not None:
         click.echo(f"Delivery through {delivery.via}: {delivery.sent} sent"

@@ -4,13 +4,22 @@ file to a screenful of commands."""
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import click
 
-from cli.app import App, as_of_date, as_of_option, json_option, pass_app
-from cli.output import MOVED_NOTE, WIDTH, due_text, emit_json, late_text, table, wrap_pairs
+from cli.app import App, as_of_date, as_of_option, json_option, pass_app, wide_option
+from cli.output import (
+    MOVED_NOTE,
+    drop,
+    due_text,
+    emit_json,
+    fill,
+    late_text,
+    table,
+    wrap_pairs,
+)
+from cli.pager import paged
 from workflows.formats import short
 
 
@@ -18,7 +27,9 @@ from workflows.formats import short
 @click.argument("reference")
 @as_of_option
 @json_option
+@wide_option
 @pass_app
+@paged
 def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     """One case: stage, key dates, deadlines, and the steps allowed now."""
     from casework.queries import case_detail
@@ -61,7 +72,7 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     if open_rows:
         click.echo(table(["Deadline", "Agency", "Due", "Late", "Rule"],
                          [[d.label, d.agency or "", due_text(d), late_text(d), d.rule]
-                          for d in open_rows], flex=(0, 4)))
+                          for d in open_rows], cuts=(4, drop(4), 0)))
         if any(d.due_on != d.original_due_on for d in open_rows):
             click.echo(MOVED_NOTE)
         _how_sure(open_rows)
@@ -77,12 +88,11 @@ def show(app: App, reference: str, as_of: str | None, as_json: bool) -> None:
     else:
         click.echo("\nSteps allowed now")
     for step in detail.steps:
-        click.echo(f"  {step.name:<21} {step.title}")
+        click.echo(fill(f"{step.name:<21} {step.title}", "  ", " " * 24))
         more = f"blocked: {step.blocked}" if step.blocked else (
             f"needs: {step.needs}" if step.needs else "")
         if more:
-            click.echo(textwrap.fill(more, WIDTH, initial_indent=" " * 24,
-                                     subsequent_indent=" " * 26))
+            click.echo(fill(more, " " * 24, " " * 26))
 
 
 def _how_sure(rows: list[Any]) -> None:
@@ -93,8 +103,7 @@ def _how_sure(rows: list[Any]) -> None:
     lines.update(dict.fromkeys(f"{d.label} ran while its timescale was {d.overlay}"
                                for d in rows if d.overlay))
     for line in lines:
-        click.echo(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="    ",
-                                 break_long_words=False))
+        click.echo(fill(line, "  ", "    "))
 
 
 def _closed_status(row: Any) -> str:

@@ -8,12 +8,11 @@ the case's own version of its process what the step takes.
 from __future__ import annotations
 
 import difflib
-import textwrap
 from typing import Any
 
 import click
 
-from cli.output import WIDTH
+from cli.output import fill
 
 
 class StepHelp(click.Command):
@@ -42,11 +41,9 @@ def print_step_help(service: Any, reference: str, name: str) -> None:
         raise InvalidInput(f"{workflow.key} {workflow.version} has no step {name!r}{hint}")
     click.echo(f"Usage: casework case advance {case.reference} {step.name} [OPTIONS]\n")
     to = step.dest or ", ".join(b.dest for b in step.branches) or "stays"
-    click.echo(textwrap.fill(f"{step.title}: from {', '.join(step.sources)} -> {to}", WIDTH,
-                             initial_indent="  ", subsequent_indent="  "))
+    click.echo(fill(f"{step.title}: from {', '.join(step.sources)} -> {to}", "  ", "  "))
     if step.needs:
-        click.echo(textwrap.fill(f"needs: {step.needs}", WIDTH, initial_indent="  ",
-                                 subsequent_indent="    "))
+        click.echo(fill(f"needs: {step.needs}", "  ", "    "))
     allowed = step.name in [s.name for s in workflow.steps_from(case.state)]
     if not allowed:
         click.echo(f"  (not allowed now: {case.reference} is at {case.state})")
@@ -55,7 +52,5 @@ def print_step_help(service: Any, reference: str, name: str) -> None:
         need = " (required)" if option.required else ""
         more = " (repeatable)" if option.multiple else ""
         choices = f" [{' | '.join(option.choices)}]" if option.choices else ""
-        click.echo(textwrap.fill(f"{option.flag}{choices}{need}{more}: {option.help}", WIDTH,
-                                 initial_indent="  ", subsequent_indent="      ",
-                                 break_long_words=False))
+        click.echo(fill(f"{option.flag}{choices}{need}{more}: {option.help}", "  ", " " * 6))
     click.echo("  --on DATE, --note TEXT, --actor NAME, --json: as for every step")

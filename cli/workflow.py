@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import click
 
-from cli.app import App, json_option, pass_app
-from cli.output import WIDTH, emit_json, table
+from cli.app import App, json_option, pass_app, wide_option
+from cli.output import emit_json, fill, table, table_width
+from cli.pager import paged
 from workflows.formats import short
 
 
@@ -34,7 +34,9 @@ def _in_force(app: App, key: str, on: str | None) -> Any:
 
 @workflow.command("list")
 @json_option
+@wide_option
 @pass_app
+@paged
 def list_(app: App, as_json: bool) -> None:
     """Every regime: each version of each process, and the key dates it applies to."""
     from workflows import registry
@@ -66,7 +68,9 @@ def _start(span: Any) -> str:
               help="The case's key date (an SCR's referral, a death's date): show the version "
                    "in force then (default: today).")
 @json_option
+@wide_option
 @pass_app
+@paged
 def show(app: App, key: str, on: str | None, as_json: bool) -> None:
     """The version of a process in force on a date: its stages, steps (with their options),
     what opening a case asks for, and its timescales as this board has set them, each with
@@ -108,34 +112,37 @@ def show(app: App, key: str, on: str | None, as_json: bool) -> None:
         return
     click.echo(f"{flow.title}\n{flow.key} {flow.version}: cases whose "
                f"{flow.selected_by.replace('_', ' ')} is {_span_text(span)}")
-    click.echo(textwrap.fill(f"Source: {flow.in_force_source}", WIDTH))
+    click.echo(fill(f"Source: {flow.in_force_source}"))
     if flow.ends and span.end is not None and flow is registry.latest(flow.key):
         _ending(flow, span)
     click.echo("\nOpening a case asks for\n      --pseudonym (required): how the child is known")
     _options(flow.intake.options)
     click.echo("\nStages")
     for stage in flow.stages:
-        click.echo(f"  {stage.name:<20} {stage.title}")
+        click.echo(fill(f"{stage.name:<20} {stage.title}", "  ", " " * 23))
     click.echo("\nSteps")
     for step in flow.steps:
         target = step.dest or ", ".join(f"{b.dest} ({b.when})" for b in step.branches) \
             or "(stays)"
-        click.echo(textwrap.fill(f"{step.name:<20} {', '.join(step.sources)} -> {target}",
-                                 WIDTH, initial_indent="  ", subsequent_indent=" " * 23,
-                                 break_long_words=False))
+        click.echo(fill(f"{step.name:<20} {', '.join(step.sources)} -> {target}",
+                        "  ", " " * 23))
         _options(step.options)
     click.echo("\nDeadlines")
-    click.echo(table(["Key", "What", "Timescale"],
-                     [[k, flow.deadline(k).title, r.describe()] for k, r in rules.items()],
-                     flex=(1,)))
+    rows = [[k, flow.deadline(k).title, r.describe()] for k, r in rules.items()]
+    limit = table_width()
+    room = None if limit is None else (
+        limit - max(len(r[0]) for r in [["Key"], *rows]) - 4
+        - max(len(r[2]) for r in [["", "", "Timescale"], *rows]))
+    if room is None or room >= 20:  # the titles wrapped at spaces in a column of their own
+        click.echo(table(["Key", "What", "Timescale"], rows, cuts=(1,), wrap=(1,)))
+    else:  # too narrow for a table: each timescale on lines of its own
+        for key, title, rule in rows:
+            click.echo(fill(f"{key}: {title}; {rule}", "  ", "    "))
     click.echo("\nHow sure each timescale is")
     for key in rules:
-        click.echo(textwrap.fill(f"{key}: {flow.deadline(key).strength_text}", WIDTH,
-                                 initial_indent="  ", subsequent_indent="    ",
-                                 break_long_words=False))
+        click.echo(fill(f"{key}: {flow.deadline(key).strength_text}", "  ", "    "))
     for overlay in overlays:
-        click.echo(textwrap.fill(f"Overlay: {', '.join(overlay.timescales)} "
-                                 f"{overlay.describe()}", WIDTH, break_long_words=False))
+        click.echo(fill(f"Overlay: {', '.join(overlay.timescales)} {overlay.describe()}"))
 
 
 def _ending(flow: Any, span: Any) -> None:
@@ -143,10 +150,10 @@ def _ending(flow: Any, span: Any) -> None:
     ending = flow.ends
     event = flow.selected_by.replace("_", " ")
     why = "the board's own date" if span.end_moved else f"{ending.why} [{ending.strength}]"
-    click.echo(textwrap.fill(
+    click.echo(fill(
         f"Ended: no {flow.kind_name} for a {event} after {short(span.end)} ({why}); from "
-        f"then: casework workflow show {ending.succeeded_by}", WIDTH))
-    click.echo(textwrap.fill(f"Source of the end: {ending.source}", WIDTH))
+        f"then: casework workflow show {ending.succeeded_by}"))
+    click.echo(fill(f"Source of the end: {ending.source}"))
 
 
 def _span_text(span: Any) -> str:
@@ -172,9 +179,7 @@ def _options(options: Any) -> None:
         need = " (required)" if option.required else ""
         more = " (repeatable)" if option.multiple else ""
         choices = f" [{' | '.join(option.choices)}]" if option.choices else ""
-        click.echo(textwrap.fill(f"{option.flag}{choices}{need}{more}: {option.help}",
-                                 WIDTH, initial_indent=" " * 6, subsequent_indent=" " * 10,
-                                 break_long_words=False))
+        click.echo(fill(f"{option.flag}{choices}{need}{more}: {option.help}", " " * 6, " " * 10))
 
 
 @workflow.command()

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
+from workflows.formats import labelled
+
 if TYPE_CHECKING:
     from casework.models import Case, Deadline
     from casework.service import CaseService
@@ -167,5 +169,5 @@ def attachment(service: CaseService, case: Case, deadline: Deadline,
     board = service.settings.board_name
     body = calendar([entry(board, case, deadline, agency_name)],
                     name=f"{board} deadlines", stamp=service.clock.now())
-    name = re.sub(r"[^A-Za-z0-9]+", "-", f"{case.reference}-{deadline.key}").strip("-")
+    name = re.sub(r"[^A-Za-z0-9]+", "-", f"{case.reference}-{labelled(deadline.key)}").strip("-")
     return {"filename": f"{name}.ics", "content_type": "text/calendar", "text": body}

@@ -42,6 +42,7 @@ from notifications.transports import (
     TemporaryFailure,
     Transport,
 )
+from workflows.formats import labelled
 
 if TYPE_CHECKING:
     from casework.service import CaseService
@@ -141,7 +142,7 @@ def deliver(service: CaseService, transport: Transport, *, limit: int | None = N
                 try:
                     if connection is None:  # only once there is something to send
                         connection = open_connection.enter_context(transport.connect())
-                    refused = connection.send(_built(row), f"{row.id:06d}-{row.key}")
+                    refused = connection.send(_built(row), f"{row.id:06d}-{labelled(row.key)}")
                 except ServerUnavailable as exc:
                     for waiting in rows[index:]:  # the rest of the batch goes back
                         _temporary(service, waiting, str(exc), report)

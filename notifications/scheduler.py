@@ -38,7 +38,7 @@ from casework.quarantine import UNREADABLE
 from casework.reminders import Level, due_now, pending_levels
 from notifications.notifier import queue_email, request_context
 from workflows import registry
-from workflows.formats import short, utc_stamp
+from workflows.formats import labelled, short, utc_stamp
 
 if TYPE_CHECKING:
     from casework.service import CaseService
@@ -194,7 +194,7 @@ def _queue(service: CaseService, renderer: Renderer, case: Case, deadline: Deadl
     if not to:
         report.unaddressed.append(key)
         service.record_email_event(
-            case.id, level.kind, actor, note=f"{level.name} for {deadline.key} (due "
+            case.id, level.kind, actor, note=f"{level.name} for {labelled(deadline.key)} (due "
             f"{short(deadline.due_on)}): not sent, no address (set the board's contacts)",
             data={"key": key, **data}, effective=now)
         return

@@ -170,7 +170,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
     for name in ("CASEWORK_DATABASE_URL", "CASEWORK_CONFIG", "CASEWORK_ACTOR",
-                 "CASEWORK_SMTP_PASSWORD"):
+                 "CASEWORK_SMTP_PASSWORD", "COLUMNS", "LINES", "PAGER", "CASEWORK_PAGER"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -30,9 +30,9 @@ def test_correcting_facts(run, scr):
                    "agencies (`casework outbox list`; `casework outbox send` delivers them)\n")
     emails = [(e["key"], e["to"], e["status"])
               for e in json.loads(run("outbox", "list", "--json").stdout)]
-    assert ("SCR-2008-001/action:1/request", "cp@edu.example.org",
+    assert ("SCR-2008-001/A1/request", "cp@edu.example.org",
             "cancelled") in emails  # EDU never heard of it
-    assert ("SCR-2008-001/action:1/request:CSC", "duty@csc.example.org", "pending") in emails
+    assert ("SCR-2008-001/A1/request:CSC", "duty@csc.example.org", "pending") in emails
     detail = json.loads(run("case", "show", scr, "--json").stdout)
     assert detail["pseudonym"] == "Child B"
     assert detail["record"]["panel_members"] == ["DI Jones", "Head of Service CSC"]

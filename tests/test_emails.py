@@ -283,8 +283,9 @@ def test_advance_says_what_it_queued_and_send_writes_eml_files_once(run, at_term
         "2 emails queued for the agencies (`casework outbox list`; `casework outbox send` "
         "delivers them)\n")
     listing = run("outbox", "list").stdout.splitlines()
-    assert listing[0].split() == ["#", "Status", "Case", "To", "Subject"]
-    assert listing[2].split()[:4] == ["2", "pending", "SCR-2007-001", "duty@csc.example.org"]
+    assert listing[0].split() == ["#", "Status", "Case", "Due", "To", "Subject"]
+    assert listing[2].split()[:7] == ["2", "pending", "SCR-2007-001", "29", "Feb", "2008",
+                                      "duty@csc.example.org"]
     sent = run("outbox", "send")
     folder = settings.mail.folder  # beside an SQLite file, else in the user's data folder
     assert sent.stdout == f"Delivery through the folder {folder}: 2 sent.\n"
@@ -329,7 +330,8 @@ def test_board_contacts_and_agency_addresses_are_checked_when_entered(run, agenc
                                            "email": "scr.chair@kent.example.org"}
     assert contacts["chair"] is None
     shown = run("board", "contacts").stdout
-    assert "  Board chair      not set: casework board set-contact chair --email ...\n" in shown
+    assert ("  Board chair                   not set: casework board set-contact chair\n"
+            "                                --email ...\n") in shown
     run("agency", "add", "YOS", "--name", "Youth Offending Service", "--email",
         "yos@kent.example.org", "--email", "yos.manager@kent.example.org;x@kent.example.org")
     yos = json.loads(run("agency", "show", "YOS", "--json").stdout)

@@ -12,6 +12,8 @@ Instants are shown in London time, unless a format says UTC.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -83,3 +85,32 @@ def action_label(number: int | None) -> str | None:
 def deadline_label(number: int | None, key: str) -> str:
     """How people name a deadline: `A3` for an action, else its key (`imr:POLICE`)."""
     return action_label(number) or key
+
+
+_ACTION_KEY = re.compile(r"action:(\d+)")
+# an outbox key: the case, the deadline, what the email is (SCR-2008-001/action:3/request)
+_EMAIL_KEY = re.compile(r"([^/\s]+/)action:(\d+)((?:/\S*)?)")
+
+
+def labelled(text: str) -> str:
+    """An action's internal key (`action:3`), or an outbox key naming one
+    (`SCR-2008-001/action:3/request`), written as people name the action: `A3`. Any other
+    text is left as it is (a note that happens to say "action:3" is the writer's)."""
+    if "action:" not in text:
+        return text
+    if _ACTION_KEY.fullmatch(text):
+        return f"A{text[7:]}"
+    found = _EMAIL_KEY.fullmatch(text)
+    return f"{found[1]}A{found[2]}{found[3]}" if found else text
+
+
+def labelled_data(value: Any) -> Any:
+    """A history row's data with every action key in it written `A3` (the row itself keeps
+    what was recorded)."""
+    if isinstance(value, str):
+        return labelled(value)
+    if isinstance(value, dict):
+        return {k: labelled_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [labelled_data(v) for v in value]
+    return value

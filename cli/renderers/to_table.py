@@ -1,11 +1,11 @@
-"""table: for the terminal, 80 columns wide."""
+"""table: for the terminal, to its width (80 when not a terminal)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cli.formats import register_output_renderer
-from cli.output import MOVED_NOTE, due_text, late_text, table
+from cli.output import MOVED_NOTE, drop, due_text, late_text, table
 from workflows.formats import short
 
 
@@ -20,7 +20,7 @@ def deadlines(data: dict[str, Any], service: Any) -> str:
             ["Case", "Pseudonym", "Deadline", "Agency", "Due", "Late"],
             [[r.case, r.pseudonym, r.label, r.agency or "", due_text(r),
               late_text(r, working_days=True)] for r in rows],
-            flex=(1, 2, 3)))
+            cuts=(1, 2, drop(1), 3)))
         if any(r.due_on != r.original_due_on for r in rows):
             lines.append(MOVED_NOTE)
     return "\n".join(lines) + "\n"
