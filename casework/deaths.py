@@ -8,6 +8,7 @@ the one door, `casework.regimes.open_case`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,7 @@ def notify_death(service: CaseService, *, pseudonym: str, died: str | dt.datetim
                  age_band: str, place: str, notifier: str, notifier_agency: str,
                  residence: str, death: str, actor: str, on: str | dt.datetime | None = None,
                  different_child: bool = False, note: str | None = None,
-                 nhs_number: str | None = None) -> Case:
+                 nhs_number: str | None = None, child_names: Sequence[str] = ()) -> Case:
     """Record Form A: `casework case open cdr` under its own name (`death notify`); the NHS
     number only when given (a version without it then refuses it)."""
     if isinstance(died, dt.datetime):
@@ -42,7 +43,7 @@ def notify_death(service: CaseService, *, pseudonym: str, died: str | dt.datetim
     if nhs_number is not None:
         options["nhs_number"] = nhs_number
     return open_case(service, "cdr", pseudonym, options, actor=actor, on=on, note=note,
-                     different=different_child)
+                     different=different_child, child_names=child_names)
 
 
 def export_deaths(service: CaseService, period_from: dt.date | None,
