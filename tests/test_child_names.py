@@ -167,3 +167,31 @@ def test_the_name_is_in_no_output_log_email_or_export(run, panel, service, db_pa
 def test_a_name_of_one_letter_is_refused(keyed):
     with pytest.raises(InvalidInput, match="--child-name needs a name of at least 2 letters"):
         child_names.hashes(["J"])
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("case", "correct", "{ref}", "A1.text", "Audit Hartley contact", "--reason", "typo"),
+     refused("the corrected value", 7, 13, "xxxxxxx")),
+    (("case", "correct", "{ref}", "pseudonym", "Child Olivia", "--reason", "typo"),
+     refused("the corrected value", 7, 12, "xxxxxx")),
+    (("case", "correct", "{ref}", "A1.text", "Audit records", "--reason", "Mae asked"),
+     refused("--reason", 1, 3, "xxx")),
+    (("case", "withdraw", "{ref}", "A1", "--reason", "entered for Livvy twice"),
+     refused("--reason", 13, 17, "xxxxx")),
+    (("case", "void", "{ref}", "--reason", "brown's case, not this one"),
+     refused("--reason", 1, 7, "xxxxx'x")),
+    (("case", "correct", "{ref}", "child_name_hashes", "x", "--reason", "r"), None),
+])
+def test_corrections_withdrawals_and_voids_are_checked(run, overview, service, args, expected):
+    run("case", "advance", overview, "add_action", "--recommendation", "R1",
+        "--action", "Audit information sharing", "--agency", "HEALTH", "--due", "2008-12-31",
+        "--on", "2008-03-10")
+    history = len(service.session.exec(select(History)).all())
+    result = run(*[a.format(ref=overview) for a in args], expect=2)
+    if expected is None:  # the hashes are not a fact a person can correct
+        assert "has no fact 'child_name_hashes'" in result.stderr
+        assert "child_name_hashes" not in result.stderr.split("(facts:")[1]
+    else:
+        assert result.stderr == expected
+    service.session.expire_all()
+    assert len(service.session.exec(select(History)).all()) == history
