@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
+from casework import disclosure
 from casework.dates import parse_date
 from casework.errors import InvalidInput
 from casework.exports import annual_return, export_records
@@ -76,6 +77,7 @@ def add_meeting(service: CaseService, held_on: str | dt.date, *, actor: str,
 
 def _add_meeting(service: CaseService, held_on: str | dt.date, *, actor: str,
                  note: str | None = None) -> CdopMeeting:
+    disclosure.check(note, "--note")  # a board's note: no child's details, as for a case's
     day = parse_date(held_on, what="meeting date") if isinstance(held_on, str) else held_on
     if service.session.exec(select(CdopMeeting.id).where(CdopMeeting.held_on == day)).first():
         raise InvalidInput(f"a CDOP meeting on {short(day)} is already scheduled")

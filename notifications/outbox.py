@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
 
+from casework import child_names, disclosure
 from casework.db import claim as claim_rows
 from casework.errors import InvalidInput, NotFound
 from casework.models import Case, OutboxEmail
@@ -313,6 +314,9 @@ def cancel(service: CaseService, numbers: Sequence[int], *, reason: str,
                                "can be cancelled")
     if not reason.strip():
         raise InvalidInput("--reason must not be empty")
+    for row in rows:  # kept in the case's history: checked as any text about the case is
+        case = service.session.get(Case, row.case_id) if row.case_id else None
+        disclosure.check(reason, "--reason", child_names.of(case.data) if case else ())
     for row in rows:
         row.status = "cancelled"
         service.record_email_event(row.case_id, "email_cancelled", actor,

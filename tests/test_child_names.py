@@ -195,3 +195,17 @@ def test_corrections_withdrawals_and_voids_are_checked(run, overview, service, a
         assert result.stderr == expected
     service.session.expire_all()
     assert len(service.session.exec(select(History)).all()) == history
+
+
+def test_an_emails_cancellation_reason_is_checked_against_its_cases_names(run, panel, service):
+    number = service.session.exec(select(OutboxEmail.id)).first()
+    result = run("outbox", "cancel", str(number), "--reason", "Olivia moved away", expect=2)
+    assert result.stderr == refused("--reason", 1, 6, "xxxxxx")
+    service.session.expire_all()
+    assert service.session.get(OutboxEmail, number).status == "pending"
+
+
+def test_a_cdop_meetings_note_gets_the_same_check(run):
+    result = run("death", "meeting", "add", "2008-06-12", "--note", "re DOB 14/02/2005",
+                 expect=2)
+    assert result.stderr.startswith("Error: --note holds what looks like a date of birth")
