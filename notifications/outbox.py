@@ -53,7 +53,11 @@ log = logging.getLogger("casework.outbox")
 # and renewed as each row's turn comes, so no other sender takes a row still being sent.
 LEASE = dt.timedelta(minutes=25)
 GIVE_UP = dt.timedelta(days=3)  # temporary failures for this long become a failure
-BATCH = 100
+BATCH = 100  # rows claimed at a time
+# Emails the relay may have taken whose outcome is not yet in the database, at any moment:
+# each outcome is committed as it comes. So a sender killed at the worst moment sends at most
+# this many twice (the README's duplicate window); tests/test_kill_drill.py holds it to it.
+IN_FLIGHT = 1
 STATUSES = ("pending", "sending", "sent", "failed", "cancelled")  # cancelled: by a correction
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from casework.models import OutboxEmail
-from notifications.outbox import LEASE, message_id
+from notifications.outbox import IN_FLIGHT, LEASE, message_id
 from tests.conftest import SmtpSink, free_port
 from tests.test_outbox_delivery import smtp_config
 
@@ -34,9 +34,6 @@ SEED = int(os.environ.get("KILL_SEED", "20"))
 KILLS = int(os.environ.get("KILLS", "21"))
 CASES = 30  # each with two escalation levels due (an email each); and the board's listing
 AS_OF = "2008-03-31"
-# Emails whose delivery can be in flight when a sender dies: each is committed as sent on
-# its own right after the relay's 250, so one at most.
-IN_FLIGHT = 1
 
 
 class CountingRelay:
