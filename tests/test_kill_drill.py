@@ -112,7 +112,10 @@ def test_killed_mid_sweep_and_mid_delivery_no_email_lost_duplicates_only_in_the_
     cases = CASES
     kills: Counter[str] = Counter()
     in_flight: list[str] = []  # accepted by the relay, not recorded as sent, when killed
-    for _ in range(KILLS):
+    rounds = 0
+    while kills.total() - kills["finished first"] < KILLS:
+        rounds += 1
+        assert rounds <= 2 * KILLS, kills  # a run that always finishes first is no drill
         sweep_round = rng.random() < 0.45
         if sweep_round:  # more late decisions, so that this run has a sweep to be killed in
             for _ in range(25):
@@ -156,8 +159,7 @@ def test_killed_mid_sweep_and_mid_delivery_no_email_lost_duplicates_only_in_the_
     extra = received - Counter(set(received))
     assert extra == Counter(in_flight)
     assert sum(extra.values()) <= IN_FLIGHT * kills["mid-delivery"]
-    assert kills["mid-delivery"] >= KILLS // 3, kills
-    assert kills["mid-sweep"] >= KILLS // 5, kills
+    assert kills["mid-delivery"] >= KILLS // 4 and kills["mid-sweep"] >= KILLS // 5, kills
     with sqlite3.connect(db_path) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     doctor = subprocess.run([sys.executable, "-m", "casework", "--db", db_url, "doctor"],
