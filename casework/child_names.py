@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 from casework.errors import InvalidInput
@@ -92,12 +92,3 @@ def of(data: object) -> list[str]:
     kept = data.get(STORED_AS) if isinstance(data, dict) else None
     return list(kept) if isinstance(kept, list) else []
 
-
-def also_names(texts: Iterable[tuple[str | None, str]], kept: Collection[str]) -> None:
-    """Each (text, flag) refused if it names the child (used on the texts given with the
-    names themselves: the pseudonym and the note)."""
-    from casework import disclosure
-
-    for text, flag in texts:
-        if text:
-            disclosure.check(text, flag, kept)

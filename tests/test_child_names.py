@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import logging
 
+import pendulum
 import pytest
 from sqlmodel import select
 
 from casework import child_names
+from casework.deaths import notify_death
 from casework.errors import InvalidInput
 from casework.identity import KEY_VARIABLE
 from casework.models import Case, History, OutboxEmail
@@ -209,3 +211,25 @@ def test_a_cdop_meetings_note_gets_the_same_check(run):
     result = run("death", "meeting", "add", "2008-06-12", "--note", "re DOB 14/02/2005",
                  expect=2)
     assert result.stderr.startswith("Error: --note holds what looks like a date of birth")
+
+
+def test_a_serious_incident_opened_from_a_death_keeps_the_childs_names(keyed, service,
+                                                                       agencies, clock):
+    clock.set(pendulum.datetime(2019, 5, 10, 10, tz="Europe/London"))
+    ref = notify_death(
+        service, pseudonym="Child D", died="2019-05-03 22:00", age_band="1-4y", place="home",
+        notifier="Dr Jones", notifier_agency="HEALTH", residence="Kent", death="unexpected",
+        actor="c", on="2019-05-04 09:00", child_names=[NAME]).reference
+    service.advance(ref, "triage", {"death": "unexpected", "jar": "yes",
+                                    "criterion": ["suspicious"]}, actor="c", on="2019-05-04")
+    with pytest.raises(InvalidInput, match="--reason holds what looks like one of the child's"):
+        service.advance(ref, "refer_for_cspr", {"reason": "Olivia's injuries",
+                                                "incident_area": "Kent"}, actor="c",
+                        on="2019-05-07")
+    service.advance(ref, "refer_for_cspr", {"reason": "injuries suggest abuse",
+                                            "incident_area": "Kent"}, actor="c",
+                    on="2019-05-07")
+    linked = service.case(ref).data["cspr_referral"]
+    assert child_names.of(service.case(linked).data) == child_names.of(service.case(ref).data)
+    with pytest.raises(InvalidInput, match="--reason holds what looks like one of the child's"):
+        service.pause(linked, "Hartley family in court", actor="c", on="2019-05-08")
