@@ -161,6 +161,9 @@ def test_thousands_of_generated_invocations_give_no_traceback(known, db_url, db_
     with sqlite3.connect(db_path) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert _unreadable_text(str(db_path)) == []
+    doctor = runner.invoke(cli, ["doctor"], obj=App(db=db_url, clock=clock))
+    assert (doctor.exit_code, doctor.stdout) == (
+        0, "No damaged cases: every case and deadline can be read.\n")
     for reference in known["references"][:4]:
         shown = runner.invoke(cli, ["case", "show", reference], obj=App(db=db_url, clock=clock))
         assert shown.exit_code == 0 and reference in shown.stdout
