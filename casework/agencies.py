@@ -184,7 +184,7 @@ def addresses(value: str | Sequence[str] | None, flag: str, *, single: bool = Fa
             address = part.strip()
             if not address:
                 continue
-            checked(address, flag)
+            address = checked(address, flag)
             if address.lower() not in (a.lower() for a in found):
                 found.append(address)
     if not found:

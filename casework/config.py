@@ -287,7 +287,7 @@ def _email(table: Any, path: Path | None, url: str, env: Mapping[str, str]) -> E
         from casework.options import one_line
 
         one_line(sender, f"{where} from")
-        checked_sender(sender, f"{where} from:")
+        sender = checked_sender(sender, f"{where} from:")
     smtp = table.get("smtp")
     return EmailSettings(folder=folder, sender=sender, templates=templates,
                          smtp=_smtp(smtp, f"config file {path}: [email.smtp]")

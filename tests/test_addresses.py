@@ -65,6 +65,15 @@ def test_the_config_files_sender_is_checked_by_the_same_library(tmp_path, value,
         load_settings(f"sqlite:///{tmp_path / 'c.db'}", str(config))
 
 
+def test_a_domain_in_another_script_is_kept_in_its_ascii_form(run, agencies, tmp_path):
+    run("agency", "update", "CSC", "--email", "duty@bücher.example")
+    assert "duty@xn--bcher-kva.example" in run("agency", "show", "CSC").stdout
+    config = tmp_path / "casework.toml"
+    config.write_text('[email]\nfrom = "Board <lscb@bücher.example>"\n')
+    settings = load_settings(f"sqlite:///{tmp_path / 'c.db'}", str(config))
+    assert settings.email.sender == "Board <lscb@xn--bcher-kva.example>"
+
+
 def test_a_named_sender_is_taken(tmp_path):
     config = tmp_path / "casework.toml"
     config.write_text('[email]\nfrom = "Kent LSCB business unit <lscb@kent.example.org>"\n')
