@@ -5,8 +5,8 @@ printed anywhere (the key lives outside the database, as for the NHS number).
 A name and a text are cut into words the same way and each word normalised the same way
 (accents and punctuation dropped, case folded: "Zoé", "ZOE" and "Zoe" are one word; "O'Neil"
 is "oneil"; "Olivia-Mae" is the two words "olivia" and "mae"; "Mae's" in a text is also
-"mae"), then hashed under the board's
-identity key. A text is refused when one of its words' hashes is one of the case's.
+"mae"), then hashed under the board's identity key. A text is refused when one of its words'
+hashes is one of the case's.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def normalised(word: str) -> str:
     return stripped.casefold()
 
 
-def _hash(part: str) -> str:
-    return keyed_hash("child-name:" + part)  # its own domain: never equal to an NHS hash
+def _hash(part: str, key: bytes) -> str:
+    return keyed_hash("child-name:" + part, key)  # its own domain: never an NHS number's
 
 
 def hashes(names: Sequence[str] | None) -> list[str]:
@@ -56,7 +56,7 @@ def hashes(names: Sequence[str] | None) -> list[str]:
     if not names:
         return []
     try:
-        identity_key()
+        key = identity_key()
     except InvalidInput as exc:
         raise InvalidInput(f"{FLAG} is kept only as keyed hashes, and {exc} (names are never "
                            f"stored in clear; see {KEY_VARIABLE} in the README)") from None
@@ -67,7 +67,7 @@ def hashes(names: Sequence[str] | None) -> list[str]:
         if not found:
             raise InvalidInput(f"{FLAG} needs a name of at least {MIN_PART} letters")
         parts.update(found)
-    return sorted(_hash(part) for part in parts)
+    return sorted(_hash(part, key) for part in parts)
 
 
 def found_in(text: str, kept: Collection[str]) -> Word | None:
@@ -75,14 +75,14 @@ def found_in(text: str, kept: Collection[str]) -> Word | None:
     if not kept:
         return None
     try:
-        identity_key()
+        key = identity_key()
     except InvalidInput as exc:
         raise InvalidInput(f"this case holds the child's names as keyed hashes, and text about "
                            f"it cannot be checked against them: {exc}") from None
     for word in words(text):
         bare = _POSSESSIVE.sub("", word.text)  # "Mae's" is Mae
         for part in {normalised(word.text), normalised(bare)}:
-            if len(part) >= MIN_PART and _hash(part) in kept:
+            if len(part) >= MIN_PART and _hash(part, key) in kept:
                 return word
     return None
 
