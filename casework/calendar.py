@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 
-from workflows.formats import weekday
+from workflows.formats import short, weekday
 
 DATA_FILE = "bank_holidays_england_wales.json"
 FIRST_YEAR, LAST_YEAR = 1995, 2060
@@ -71,6 +71,20 @@ class WorkingCalendar:
         if holidays is None:
             holidays = self._years[day.year] = bank_holidays(day.year)
         return holidays.get(day) or self._closed.get(day)
+
+    def why_closed(self, day: dt.date) -> str | None:
+        """Why `day` is not a working day, as a sentence: "25 Dec 2008 is Christmas Day, a
+        bank holiday in England and Wales"; None when it is a working day."""
+        day = _plain(day)
+        holiday = bank_holidays(day.year).get(day)
+        if holiday:
+            return f"{short(day)} is {holiday}, a bank holiday in England and Wales"
+        if day.weekday() >= 5:
+            return f"{short(day)} is a {weekday(day)}"
+        closed = self._closed.get(day)
+        if closed:
+            return f"{short(day)} is a day the board is closed ({closed})"
+        return None
 
     def is_working_day(self, day: dt.date) -> bool:
         return self.closure(day) is None

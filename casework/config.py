@@ -58,6 +58,11 @@ The board's config file is TOML, found at `--config`, else `$CASEWORK_CONFIG`, e
     overdue_listing = "monday 07:30"       # when the board's mailbox gets the week's overdue
                                            # listing (London time); "off" for never
 
+    [corrections]
+    void_within_days = 30                  # how long after recording it a step may be voided
+
+Any other section or setting is refused, naming it (the list: casework.config_sections).
+
 Secrets (the SMTP password) never live here: they come from the environment.
 """
 
@@ -72,33 +77,18 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from casework.config_email import (  # SmtpSettings: imported from here by the transports
+    EmailSettings,
+    SmtpSettings,  # noqa: F401
+    email_settings,
+    folder_setting,
+)
+from casework.config_sections import check_sections
 from casework.errors import InvalidInput
 from casework.overlays import Overlay, overlays
 from casework.reminders import Policy
 
-SECURITY_PORTS = {"starttls": 587, "tls": 465, "none": 25}
-
-
-@dataclass
-class SmtpSettings:
-    host: str
-    port: int = 587
-    security: str = "starttls"
-    username: str | None = None
-    password_env: str = "CASEWORK_SMTP_PASSWORD"
-    timeout: float = 30.0  # connecting, the greeting, EHLO, STARTTLS, the login
-    # each reply once a message is under way, above all the final reply to DATA, which RFC
-    # 5321 (4.5.3.2.6) lets a relay take ten minutes over: giving up sooner sends it twice
-    data_timeout: float = 600.0
-    ca_file: Path | None = None
-
-
-@dataclass
-class EmailSettings:
-    folder: Path  # the folder transport's, used when there is no SMTP relay
-    sender: str | None = None  # None: the board mailbox
-    templates: Path | None = None  # the board's overrides, searched before the built-in ones
-    smtp: SmtpSettings | None = None
+VOID_WITHIN_DAYS = 30  # the default: how long after recording a step it may be voided
 
 
 @dataclass(frozen=True)
@@ -121,6 +111,7 @@ class Settings:
     database_url: str
     database_source: str  # how the URL was chosen, for `casework init` to say
     config_path: Path | None = None
+    config_source: str = "none"  # --config, $CASEWORK_CONFIG, or the per-user location
     board_name: str = "Local Safeguarding Children Board"
     areas: list[str] = field(default_factory=list)  # where the panel's children live
     closed_days: dict[dt.date, str] = field(default_factory=dict)
@@ -137,6 +128,11 @@ class Settings:
     overlays: list[Overlay] = field(default_factory=list)
     marking: str = "OFFICIAL-SENSITIVE"  # the protective marking on every page of a paper
     logo: str | None = None  # the board's logo on its papers: a file path or URL
+    void_within_days: int = VOID_WITHIN_DAYS  # how long a recorded step may still be voided
+    # the file's own settings ("email.smtp.host"), for `casework config show` to say which
+    # values are the board's and which casework's defaults
+    from_file: frozenset[str] = frozenset()
+    targets: dict[str, Any] = field(default_factory=dict)  # figure -> casework.targets.Target
 
     @property
     def report_templates(self) -> Path | None:
@@ -190,6 +186,7 @@ def database_url(value: str) -> str:
 def load_settings(db: str | None = None, config: str | None = None,
                   env: Mapping[str, str] = os.environ) -> Settings:
     path, data = _read_config(config or env.get("CASEWORK_CONFIG"), env)
+    check_sections(data, path)
     if db:
         url, source = database_url(db), "--db"
     elif env.get("CASEWORK_DATABASE_URL"):
@@ -198,7 +195,11 @@ def load_settings(db: str | None = None, config: str | None = None,
         url, source = database_url(str(data["database"]["url"])), f"config file {path}"
     else:
         url, source = database_url(str(default_database_path(env))), "the per-user default"
-    settings = Settings(database_url=url, database_source=source, config_path=path)
+    settings = Settings(database_url=url, database_source=source, config_path=path,
+                        from_file=frozenset(_keys(data)))
+    if path is not None:
+        settings.config_source = ("--config" if config else "CASEWORK_CONFIG"
+                                  if env.get("CASEWORK_CONFIG") else "the per-user location")
     settings.database = _tuning(data.get("database", {}), path)
     board = data.get("board", {})
     from casework.options import one_line
@@ -209,17 +210,24 @@ def load_settings(db: str | None = None, config: str | None = None,
     if not isinstance(areas, list) or not all(isinstance(a, str) for a in areas):
         raise InvalidInput(f"config file {path}: [board] areas must be a list of area names")
     settings.areas = [a.strip() for a in areas if a.strip()]
-    settings.templates = _folder(board.get("templates"), f"config file {path}: [board] templates")
+    settings.templates = folder_setting(board.get("templates"),
+                                        f"config file {path}: [board] templates")
     settings.marking = str(board.get("marking", settings.marking)).strip()
     settings.logo = str(board["logo"]) if board.get("logo") else None
+    if "targets" in data:  # checked against the figures only when a board sets some
+        from casework.targets import parse_targets
+
+        settings.targets = parse_targets(data["targets"], f"config file {path}: [targets]")
     settings.closed_days = _closed_days(data.get("calendar", {}).get("closed_days", []), path)
     settings.timescales = _timescales(data.get("timescales", {}), path)
     settings.switches = _switches(data.get("regimes", {}), f"config file {path}: [regimes]")
     settings.overlays = overlays(data.get("overlays", []), f"config file {path}: [[overlays]]")
-    settings.email = _email(data.get("email", {}), path, url, env)
+    settings.email = email_settings(data.get("email", {}), path,
+                                    default_outbox_folder(url, env))
     settings.email.templates = settings.email.templates or settings.templates
     settings.reminders = Policy.from_config(data.get("reminders", {}),
                                             f"config file {path}: [reminders]")
+    _kinds(settings.reminders, f"config file {path}: [reminders.kinds]")
     scheduler = data.get("scheduler", {})
     minutes = scheduler.get("sweep_minutes", 15) if isinstance(scheduler, dict) else None
     if not isinstance(minutes, int) or not 1 <= minutes <= 1440:
@@ -228,7 +236,41 @@ def load_settings(db: str | None = None, config: str | None = None,
     settings.sweep_minutes = minutes
     settings.overdue_listing = _weekly(scheduler.get("overdue_listing", "monday 07:30"),
                                        f"config file {path}: [scheduler] overdue_listing")
+    settings.void_within_days = _days(data.get("corrections", {}).get(
+        "void_within_days", VOID_WITHIN_DAYS), f"config file {path}: [corrections] "
+        "void_within_days")
     return settings
+
+
+def _keys(table: dict[str, Any], prefix: str = "") -> list[str]:
+    """Every setting in the file by its dotted name (`email.smtp.host`)."""
+    keys = []
+    for key, value in table.items():
+        keys.append(prefix + key)
+        if isinstance(value, dict):
+            keys += _keys(value, f"{prefix}{key}.")
+    return keys
+
+
+def _days(value: Any, where: str) -> int:
+    """A whole number of days from 1 to 3650 (ten years), written as a TOML number."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3650:
+        raise InvalidInput(f"{where} must be a whole number of days from 1 to 3650, "
+                           f"e.g. void_within_days = 60 (not {value!r})")
+    return value
+
+
+def _kinds(policy: Policy, where: str) -> None:
+    """A kind of deadline (`action`) or a workflow's (`scr.audit`) that some workflow has."""
+    from workflows import registry
+
+    for kind in policy.kinds:
+        workflow, _, deadline = kind.rpartition(".")
+        workflows = [workflow] if workflow else list(registry.processes())
+        if not any(workflow in registry.processes() and deadline in deadline_names(workflow)
+                   for workflow in workflows):
+            raise InvalidInput(f"{where}: no kind of deadline {kind!r} (e.g. imr, action, "
+                               "scr.audit)")
 
 
 def _tuning(table: Any, path: Path | None) -> Tuning:
@@ -269,88 +311,6 @@ def _weekly(value: Any, where: str) -> tuple[int, int, int] | None:
     raise InvalidInput(f"{where} must be a day and a time, e.g. \"monday 07:30\", or \"off\"")
 
 
-def _email(table: Any, path: Path | None, url: str, env: Mapping[str, str]) -> EmailSettings:
-    where = f"config file {path}: [email]"
-    if not isinstance(table, dict):
-        raise InvalidInput(f"{where} must be a table")
-    unknown = set(table) - {"from", "templates", "folder", "smtp"}
-    if unknown:
-        raise InvalidInput(f"{where}: unknown setting {sorted(unknown)[0]!r} "
-                           "(known: from, templates, folder, smtp)")
-    folder = _path(table.get("folder"), f"{where} folder") or default_outbox_folder(url, env)
-    templates = _folder(table.get("templates"), f"{where} templates")
-    sender = table.get("from")
-    if sender is not None and not isinstance(sender, str):
-        raise InvalidInput(f"{where} from: {sender!r} is not an email address")
-    if sender is not None:
-        from casework.addresses import checked_sender
-        from casework.options import one_line
-
-        one_line(sender, f"{where} from")
-        sender = checked_sender(sender, f"{where} from:")
-    smtp = table.get("smtp")
-    return EmailSettings(folder=folder, sender=sender, templates=templates,
-                         smtp=_smtp(smtp, f"config file {path}: [email.smtp]")
-                         if smtp is not None else None)
-
-
-def _smtp(table: Any, where: str) -> SmtpSettings:
-    if not isinstance(table, dict):
-        raise InvalidInput(f"{where} must be a table")
-    if "password" in table:
-        raise InvalidInput(f"{where}: never put the SMTP password in a file; name the "
-                           "environment variable that holds it with password_env "
-                           "(default CASEWORK_SMTP_PASSWORD)")
-    known = {"host", "port", "security", "username", "password_env", "timeout", "data_timeout",
-             "ca_file"}
-    unknown = set(table) - known
-    if unknown:
-        raise InvalidInput(f"{where}: unknown setting {sorted(unknown)[0]!r} "
-                           f"(known: {', '.join(sorted(known))})")
-    host = table.get("host")
-    if not isinstance(host, str) or not host.strip():
-        raise InvalidInput(f"{where}: host is needed (the SMTP relay's name)")
-    security = table.get("security", "starttls")
-    if security not in SECURITY_PORTS:
-        raise InvalidInput(f"{where}: security must be one of starttls, tls, none")
-    port = table.get("port", SECURITY_PORTS[security])
-    if not isinstance(port, int) or not 0 < port < 65536:
-        raise InvalidInput(f"{where}: port must be a number from 1 to 65535")
-    timeout = table.get("timeout", 30)
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
-        raise InvalidInput(f"{where}: timeout must be a number of seconds")
-    data_timeout = table.get("data_timeout", 600)
-    if not isinstance(data_timeout, int | float) or isinstance(data_timeout, bool) \
-            or data_timeout <= 0:
-        raise InvalidInput(f"{where}: data_timeout must be a number of seconds")
-    username = table.get("username")
-    password_env = table.get("password_env", "CASEWORK_SMTP_PASSWORD")
-    if not isinstance(password_env, str) or not password_env:
-        raise InvalidInput(f"{where}: password_env must name an environment variable")
-    ca_file = _path(table.get("ca_file"), f"{where} ca_file")
-    if ca_file is not None and not ca_file.is_file():
-        raise InvalidInput(f"{where} ca_file: {ca_file} does not exist")
-    return SmtpSettings(host=host.strip(), port=port, security=security,
-                        username=str(username) if username else None,
-                        password_env=password_env, timeout=float(timeout),
-                        data_timeout=float(data_timeout), ca_file=ca_file)
-
-
-def _folder(value: Any, what: str) -> Path | None:
-    folder = _path(value, what)
-    if folder is not None and not folder.is_dir():
-        raise InvalidInput(f"{what}: {folder} is not a folder")
-    return folder
-
-
-def _path(value: Any, what: str) -> Path | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{what} must be a path")
-    return Path(value).expanduser()
-
-
 def _switches(value: Any, where: str) -> dict[tuple[str, str], dt.date]:
     """`[regimes.scr] "2010.1" = 2010-01-04`: a board's own start for a version."""
     from workflows import registry
@@ -389,7 +349,22 @@ def _timescales(value: Any, path: Path | None) -> dict[str, dict[str, Any]]:
         if not isinstance(table, dict):
             raise InvalidInput(f"config file {path}: timescales.{key} must be a table of "
                                f"deadlines, e.g. [timescales.{key}] then decision = \"1 month\"")
+        known = deadline_names(key)
+        for name in table:
+            if name not in known:
+                raise InvalidInput(f"config file {path}: [timescales.{key}] {name}: no such "
+                                   f"deadline (known: {', '.join(known)})")
     return value
+
+
+def deadline_names(workflow: str) -> list[str]:
+    """A workflow's deadlines under any of its versions, in the order they come."""
+    from workflows import registry
+
+    names: dict[str, None] = {}
+    for version in registry.versions(workflow):
+        names.update(dict.fromkeys(d.key for d in version.deadlines))
+    return list(names)
 
 
 def _read_config(given: str | None, env: Mapping[str, str]) -> tuple[Path | None, dict]:

@@ -81,6 +81,7 @@ def _add_meeting(service: CaseService, held_on: str | dt.date, *, actor: str,
     day = parse_date(held_on, what="meeting date") if isinstance(held_on, str) else held_on
     if service.session.exec(select(CdopMeeting.id).where(CdopMeeting.held_on == day)).first():
         raise InvalidInput(f"a CDOP meeting on {short(day)} is already scheduled")
+    service.due_typed(day, "meeting date")  # the cases listed for it are due that day
     meeting = CdopMeeting(held_on=day, note=note, created_at=service.clock.now())
     service.session.add(meeting)
     service.record_board_event("meeting_added", actor, note=note,

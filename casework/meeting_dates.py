@@ -48,6 +48,7 @@ def correct_meeting(service: CaseService, held_on: str, to: str, *, reason: str,
         raise NotFound(f"no CDOP meeting on {short(old)}")
     if old == new:
         raise InvalidInput(f"the meeting is already on {short(new)}")
+    service.due_typed(new, "--to")
     if service.session.exec(select(CdopMeeting.id).where(CdopMeeting.held_on == new)).first():
         raise InvalidInput(f"a CDOP meeting on {short(new)} is already scheduled")
     meeting.held_on = new

@@ -80,6 +80,20 @@ def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck,
     return parsed
 
 
+def typed_dues(step: Step, opts: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The due dates typed for a step's options (`--due`, `--agency CODE=DATE`), with the
+    option each came from, for a weekend or a bank holiday to be warned of."""
+    found = []
+    for option in step.options:
+        values = opts.get(option.name)
+        values = values if isinstance(values, list) else [values]
+        if option.kind == "agency_due":
+            found += [(f"{option.flag} {code}", due) for code, due in values if due]
+        elif option.due:
+            found += [(option.flag, day) for day in values if day]
+    return found
+
+
 def _given(value: Any) -> bool:
     """Whether an option has a value: 0 is one (action A0 is then named as unknown)."""
     return value is not None and value is not False and value != "" and value != []

@@ -131,6 +131,8 @@ def extend(service: CaseService, reference: str, deadline_key: str, *, reason: s
     if new_on <= deadline.due_on:
         raise InvalidInput(f"an extension must move the deadline later than "
                            f"{short(deadline.due_on)}")
+    if to is not None:
+        service.due_typed(new_on, "--to")
     new_due = Due.on_date(new_on)
     data = {"deadline": deadline.key, "from": deadline.due_on.isoformat(),
             "to": new_on.isoformat(), "original": deadline.original_due_on.isoformat()}

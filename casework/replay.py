@@ -119,3 +119,18 @@ def _apply(result: Standing, case_id: int, step: str, effective_at: dt.datetime,
 def _moved(result: Standing, case_id: int, key: str, to: str) -> None:
     result.due[case_id, key] = dt.date.fromisoformat(to)
     result.moves[case_id, key] = result.moves.get((case_id, key), 0) + 1
+
+
+def course(session: Session, case_id: int, as_of: dt.date
+           ) -> list[tuple[dt.datetime, str, str | None, dict[str, Any]]]:
+    """One case's history by the end of `as_of`, as corrected (voided steps skipped), in the
+    order things happened: (when, step, the stage it moved to, its data). A case's timeline."""
+    query = (select(History.id, History.effective_at, History.step, History.to_state,
+                    History.data)
+             .where(History.case_id == case_id,
+                    col(History.effective_at) <= end_of_day(as_of))
+             .order_by(History.id))
+    voided = _voided(session, [case_id])
+    return [(effective_at, step, to_state, data or {})
+            for row_id, effective_at, step, to_state, data
+            in session.connection().execute(query) if row_id not in voided]

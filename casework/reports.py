@@ -33,6 +33,20 @@ def board_year(day: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(start_year, 4, 1), dt.date(start_year + 1, 3, 31)
 
 
+def previous_period(period_from: dt.date, period_to: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same length just before: whole months give as many months before
+    (2009/10 -> 2008/09, a leap year or not), any other period as many days."""
+    import pendulum
+
+    whole = period_from.day == 1 and (period_to + dt.timedelta(days=1)).day == 1
+    if whole:
+        months = (period_to.year - period_from.year) * 12 + period_to.month - period_from.month + 1
+        start = pendulum.Date(period_from.year, period_from.month, 1).subtract(months=months)
+        return dt.date(start.year, start.month, start.day), period_from - dt.timedelta(days=1)
+    days = (period_to - period_from).days + 1
+    return period_from - dt.timedelta(days=days), period_from - dt.timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class Section:
     """One process's figures for the period, as its definition counted them."""
@@ -49,6 +63,25 @@ class Section:
 
     def lines(self) -> list[FigureLine]:
         return self.declared.lines(self.figures)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period's figures as every format prints them: each process's section, and their
+    lines in the registry's order."""
+
+    period_from: dt.date
+    period_to: dt.date
+    sections: dict[str, Section]
+
+    @classmethod
+    def counted(cls, service: CaseService, period_from: dt.date,
+                period_to: dt.date) -> Period:
+        return cls(period_from, period_to, board_figures(service, period_from, period_to))
+
+    @property
+    def lines(self) -> list[FigureLine]:
+        return [line for section in self.sections.values() for line in section.lines()]
 
 
 def board_figures(service: CaseService, period_from: dt.date,
@@ -101,7 +134,7 @@ def load(service: CaseService, key: str, numbers: tuple[str, ...],
         relaxed = covering(overlays, key, row.kind, row.anchor_on, row.due_on)
         return DeadlineRow(row.kind, row.key, row.number, row.status, row.anchor_on,
                            row.original_due_on, row.due_on, due_at_end, row.closed_on,
-                           relaxed.name if relaxed else "")
+                           relaxed.name if relaxed else "", row.paused_days)
 
     return [CaseRow(case.reference, case.workflow_version, case.state, case.opened_on,
                     case.data, _events(case), tuple(map(plain, deadlines.get(case.id, []))),

@@ -60,6 +60,7 @@ class CaseService:
         self.listeners = list(listeners)
         self.dry_run = False  # a preview: everything is done and flushed, nothing committed
         self._changes: list[DeadlineChange] = []
+        self.warnings: list[str] = []  # said on stderr once the command has succeeded
 
     # -- what changes, each in its own module --------------------------------------------
 
@@ -142,6 +143,13 @@ class CaseService:
             raise InvalidInput(f"--on {short(local_date(moment))} is before the case's last "
                                f"recorded step ({short(not_before)})")
         return moment
+
+    def due_typed(self, day: dt.date, what: str) -> None:
+        """A due date typed by hand on a weekend, a bank holiday or a day the board is
+        closed is kept as typed (the coordinator may mean it), with a warning saying why."""
+        why = self.calendar.why_closed(day)
+        if why:
+            self.warnings.append(f"{what}: {why}; kept as typed")
 
     def refuse_if_paused(self, case: Case) -> None:
         if case.paused_on:

@@ -18,7 +18,7 @@ from casework.changes import as_data
 from casework.dates import local_date
 from casework.errors import StepNotAllowed, StepRefused
 from casework.handle import CaseHandle, StepOutcome, jsonable
-from casework.options import parse_options
+from casework.options import parse_options, typed_dues
 from casework.transaction import atomic
 from workflows.definition import open_deadlines
 
@@ -47,6 +47,8 @@ def advance(service: CaseService, reference: str, step_name: str,
                          lambda code: service.agency(code).code, names=names)
     if note and step.option("note"):
         opts["note"] = note
+    for what, day in typed_dues(step, opts):
+        service.due_typed(day, what)
     effective = service.effective(on, not_before=case.last_step_on)
     handle = CaseHandle(service, case, service.deadlines_of(case), effective, actor)
     handle.step = step

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from casework.service import CaseService
 
 VOIDED = "step_voided"
-VOID_WITHIN_DAYS = 30  # the board's default: how long after recording a step may be voided
 KEEPS_DATE = ("pause", "resume", "extend")  # rows besides steps that fix last_step_on
 
 
@@ -109,12 +108,12 @@ def void(service: CaseService, reference: str, *, reason: str, actor: str,
 def _refuse(service: CaseService, case: Case, chosen: History, later: list[History]) -> None:
     """Refuse a step too old to void, one that opened another case, an old row that did not
     keep what it changed, or one later changes depend on (named)."""
-    limit = getattr(service.settings, "void_within_days", VOID_WITHIN_DAYS)
+    limit = service.settings.void_within_days
     recorded_at = pendulum.instance(chosen.at)
     if service.clock.now() > recorded_at.add(days=limit):
         raise StepRefused(f"{case.reference}: {chosen.step} was recorded on "
                           f"{short(local_date(chosen.at))}, more than {limit} days ago: "
-                          "it can no longer be voided")
+                          f"it can no longer be voided (the limit is {void_limit(service)})")
     if chosen.data.get("linked"):
         raise StepRefused(f"{case.reference}: {chosen.step} opened "
                           f"{', '.join(chosen.data['linked'])}: it cannot be voided")
@@ -135,6 +134,16 @@ def _refuse(service: CaseService, case: Case, chosen: History, later: list[Histo
         raise StepRefused(f"{case.reference}: later changes depend on {chosen.step} on "
                           f"{short(local_date(chosen.effective_at))}: {', '.join(blocking)}; "
                           "void them first")
+
+
+def void_limit(service: CaseService) -> str:
+    """The board's limit and where it was set, for a refusal to say."""
+    settings = service.settings
+    days = f"{settings.void_within_days} days"
+    if "corrections.void_within_days" in settings.from_file:
+        return f"{days}, set by [corrections] void_within_days in {settings.config_path}"
+    return f"{days}, casework's default: a board sets its own with [corrections] " \
+        "void_within_days in its config file"
 
 
 def _undo(service: CaseService, case: Case, deadline: Deadline, change: Change,

@@ -57,7 +57,11 @@ class App:
                            else [])
                 session.commit()  # the scan's read ends here: a claim opens its own
                 self.warn(damaged)  # before the output, and even when the command fails
-                yield CaseService(session, self.settings, self.clock, listeners=[self.notifier])
+                service = CaseService(session, self.settings, self.clock,
+                                      listeners=[self.notifier])
+                yield service
+                for warning in service.warnings:  # the command succeeded: what it accepted
+                    click.echo(f"Warning: {warning}", err=True)
         finally:
             engine.dispose()
 
@@ -117,6 +121,8 @@ class CaseworkGroup(click.Group):
                 ctx._protected_args, ctx.args = args
                 return self.invoke(ctx)  # once more, the damaged cases set aside
             raise UserError(error) from None
+        except click.exceptions.Exit:  # --help, --version: nothing to explain (nor to import)
+            raise
         except OSError as error:  # a path too long, a folder not there, not allowed
             if isinstance(error, ConnectionError | TimeoutError):
                 raise

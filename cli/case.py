@@ -289,8 +289,9 @@ def _corrections() -> None:
     from cli.corrections import correct, void, withdraw
     from cli.history import history
     from cli.show import show
+    from cli.timeline import timeline
 
-    for command in (show, history, withdraw, void, correct):
+    for command in (show, history, timeline, withdraw, void, correct):
         case.add_command(command)
 
 

@@ -80,7 +80,9 @@ def void(app: App, reference: str, step: str | None, reason: str, on: str | None
 
     Deadlines the step asked for are withdrawn, those it met are open again, those it moved
     go back; its unsent emails are cancelled and an agency already asked is told. Refused
-    after 30 days, or when later changes depend on the step (they are named).
+    once the board's time has passed (`[corrections] void_within_days` in the config file,
+    default 30 days since the step was recorded), or when later changes depend on the step
+    (they are named).
     """
     from casework.dates import local_date
     from casework.voiding import describe_void

@@ -2,44 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from cli.app import App, as_of_date, as_of_option, pass_app
-from cli.formats import emit, output_options, register_output_renderer, render
-from cli.output import MOVED_NOTE, due_text, json_text, late_text, table
-from workflows.formats import short
-
-
-@register_output_renderer("deadlines", "table")
-def _table(data: dict[str, Any], service: Any) -> str:
-    rows = data["rows"]
-    late = sum(1 for r in rows if r.days_late)
-    scope = "late" if data["overdue_only"] else f"late or due within {data['within']} days"
-    lines = [f"Deadlines {scope} as of {short(data['as_of'])}: {len(rows)} ({late} late)"]
-    if rows:
-        lines.append(table(
-            ["Case", "Pseudonym", "Deadline", "Agency", "Due", "Late"],
-            [[r.case, r.pseudonym, r.label, r.agency or "", due_text(r),
-              late_text(r, working_days=True)] for r in rows],
-            flex=(1, 2, 3)))
-        if any(r.due_on != r.original_due_on for r in rows):
-            lines.append(MOVED_NOTE)
-    return "\n".join(lines) + "\n"
-
-
-@register_output_renderer("deadlines", "json")
-def _json(data: dict[str, Any], service: Any) -> str:
-    return json_text({"as_of": data["as_of"],
-                      "deadlines": [r.as_dict() for r in data["rows"]]}) + "\n"
-
-
-@register_output_renderer("deadlines", "ics")
-def _ics(data: dict[str, Any], service: Any) -> str:
-    from notifications.ics import deadline_calendar
-
-    return deadline_calendar(service, agency=data["agency"])
+from cli.formats import emit, output_options, render
 
 
 @click.command()

@@ -13,6 +13,7 @@ import click
 
 Render = Callable[[Any, Any], str]  # (the listing's data, the case service) -> the text
 _RENDERERS: dict[tuple[str, str], Render] = {}
+ORDER = ("table", "csv", "html", "json", "svg", "ics")  # as --help lists them
 
 
 def register_output_renderer(listing: str, form: str) -> Callable[[Render], Render]:
@@ -23,22 +24,32 @@ def register_output_renderer(listing: str, form: str) -> Callable[[Render], Rend
 
 
 def formats(listing: str) -> list[str]:
-    return [form for (name, form) in _RENDERERS if name == listing]
+    import cli.renderers  # noqa: F401  (registers every format)
+
+    found = [form for (name, form) in _RENDERERS if name == listing]
+    return sorted(found, key=lambda form: (*ORDER, form).index(form))
 
 
 def render(listing: str, form: str, data: Any, service: Any) -> str:
+    import cli.renderers  # noqa: F401
+
     return _RENDERERS[(listing, form)](data, service)
 
 
-def output_options(listing: str, help_text: str) -> Callable[[Any], Any]:
-    """`--format` (the formats registered for `listing`) and `--output FILE`."""
+def output_options(listing: str, help_text: str, *, default: str = "table",
+                   json_alias: bool = False) -> Callable[[Any], Any]:
+    """`--format` (the formats registered for `listing`) and `--output FILE`; `--json` for
+    `--format json` where a command always had it."""
     def decorate(command: Any) -> Any:
         command = click.option(
             "--output", "-o", metavar="FILE", default=None,
             type=click.Path(dir_okay=False, writable=True),
             help="Write to FILE instead of the terminal.")(command)
+        if json_alias:
+            command = click.option("--json", "as_json", is_flag=True,
+                                   help="The same as --format json.")(command)
         return click.option("--format", "form", type=click.Choice(formats(listing)),
-                            default="table", show_default=True, help=help_text)(command)
+                            default=default, show_default=True, help=help_text)(command)
     return decorate
 
 

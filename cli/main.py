@@ -17,6 +17,7 @@ from cli import (
     backup,
     board,
     case,
+    config_cmd,
     deadlines,
     death,
     doctor,
@@ -25,6 +26,7 @@ from cli import (
     scheduler,
     scr,
     setup,
+    templates,
     workflow,
 )
 from cli.app import App, CaseworkGroup
@@ -76,6 +78,8 @@ cli.add_command(outbox.outbox)
 cli.add_command(scheduler.scheduler)
 cli.add_command(workflow.workflow)
 cli.add_command(doctor.doctor)
+cli.add_command(config_cmd.config)
+cli.add_command(templates.templates)
 cli.add_command(backup.backup)
 guard(cli)  # last: every command's arguments pass one gate
 

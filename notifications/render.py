@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import templates as builtin_templates
 from casework.errors import InvalidInput
@@ -72,8 +72,19 @@ class Renderer:
             except jinja2.TemplateNotFound:
                 html = None
             else:
-                html = html_template.render(context, subject=subject)
+                html = html_template.render(context, subject=subject,
+                                            signature=lambda: self._signature(context))
         return Rendered(subject[:500], text, html)
+
+    def _signature(self, context: dict[str, Any]) -> Markup:
+        """The board's signature (`email/_signature.txt`, its own if it has one) for the HTML
+        part, escaped: one paragraph a block of lines, addresses as mailto links."""
+        text = self.environment.get_template("email/_signature.txt").render(context)
+        blocks = [b.strip() for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+        return Markup("\n").join(
+            Markup("<p>{}</p>").format(Markup("<br>\n").join(_linked(line.strip())
+                                                             for line in block.splitlines()))
+            for block in blocks)
 
     def page(self, name: str, context: dict[str, Any]) -> str:
         """A report for the board, `report/<name>.html` (or the board's own version)."""
@@ -113,6 +124,19 @@ def css_string(value: Any) -> Markup:
     escaped = "".join(ch if ch.isalnum() or ch in " .,:;-()/'" else f"\\{ord(ch):x} "
                       for ch in str(value))
     return Markup(f'"{escaped}"')
+
+
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _linked(line: str) -> Markup:
+    """A line of text, escaped, with each email address a mailto link."""
+    parts, end = [], 0
+    for match in EMAIL.finditer(line):
+        parts += [escape(line[end:match.start()]),
+                  Markup('<a href="mailto:{0}">{0}</a>').format(match.group())]
+        end = match.end()
+    return Markup("").join([*parts, escape(line[end:])])
 
 
 def _tidy(text: str) -> str:

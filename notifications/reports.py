@@ -2,8 +2,9 @@
 paper (from `templates/report/`, which a board may override), and the overdue listing emailed
 to the board's mailbox with its CSV attached.
 
-The figures are one list of lines (`figure_lines`, each process's as its definition gives
-them) that the terminal, the CSV and the HTML all print, so the three cannot disagree.
+The figures are one list of lines (`casework.reports.Period.lines`, each process's as its
+definition gives them) that the terminal, the CSV and the HTML all print, so the three
+cannot disagree.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from casework.dates import local_date
@@ -22,7 +23,7 @@ from workflows.figures import FigureLine
 from workflows.formats import clock_time, in_words, short
 
 if TYPE_CHECKING:
-    from casework.reports import Section
+    from casework.reports import Period
     from casework.service import CaseService
 
 OVERDUE_COLUMNS = ("Agency code", "Agency", "Case", "Pseudonym", "Case kind", "Item",
@@ -84,12 +85,6 @@ def _paper(service: CaseService) -> dict[str, Any]:
     return {"marking": service.settings.marking, "logo": service.settings.logo}
 
 
-def figure_lines(sections: Mapping[str, Section]) -> list[FigureLine]:
-    """Every figure of the board's year: each process's section in the registry's order, its
-    lines (titles and labels) as its definition gives them."""
-    return [line for section in sections.values() for line in section.lines()]
-
-
 def figures_title(period_from: dt.date, period_to: dt.date) -> str:
     return f"Figures for {short(period_from)} to {short(period_to)}"
 
@@ -101,15 +96,18 @@ def figures_csv(lines: Sequence[FigureLine], period_from: dt.date, period_to: dt
     return _csv(("Section", "Figure", "Value", "Name", "From", "To"), rows)
 
 
-def figures_html(service: CaseService, lines: Sequence[FigureLine], period_from: dt.date,
-                 period_to: dt.date) -> str:
+def figures_html(service: CaseService, period: Period) -> str:
+    from notifications.figures_paper import figures_context
+
     sections: dict[str, list[FigureLine]] = {}
-    for line in lines:
+    for line in period.lines:
         sections.setdefault(line.section, []).append(line)
     return _renderer(service).page("figures", {
         "board": service.settings.board_name, "sections": sections,
-        "title": figures_title(period_from, period_to), "period_from": period_from,
-        "period_to": period_to, "produced": _produced(service), **_paper(service)})
+        "title": figures_title(period.period_from, period.period_to),
+        "period_from": period.period_from, "period_to": period.period_to,
+        "produced": _produced(service), **figures_context(service, period),
+        **_paper(service)})
 
 
 def email_overdue_listing(service: CaseService, as_of: dt.date, *, actor: str,
@@ -159,3 +157,13 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA):
         return "'" + value
     return value
+
+
+def timeline_html(service: CaseService, timeline: Any) -> str:
+    from notifications.svg_timeline import timeline_chart
+
+    return _renderer(service).page("timeline", {
+        "timeline": timeline, "chart": timeline_chart(timeline),
+        "title": f"Timeline of {timeline.reference} as of {short(timeline.as_of)}",
+        "board": service.settings.board_name, "produced": _produced(service),
+        **_paper(service)})

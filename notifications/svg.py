@@ -7,14 +7,15 @@ and the chart its own text alternative (<title> and <desc>) for a screen reader.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
 from markupsafe import Markup
 
 FILLS = ("#fff", "url(#hatch)", "url(#dots)", "#222")
-_DEFS = (
+PATTERNS = (
     '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
     'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
     '<line x1="0" y1="0" x2="0" y2="6" stroke="#222" stroke-width="2"/></pattern>'
@@ -22,6 +23,7 @@ _DEFS = (
     '<rect width="5" height="5" fill="#ddd"/><circle cx="2.5" cy="2.5" r="1.3" fill="#222"/>'
     '</pattern></defs>')
 ROW, BAR, LABEL, RIGHT = 34, 14, 190, 70
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -47,12 +49,12 @@ def stacked_bars(ident: str, title: str, description: str, series: Sequence[str]
            f'role="img" aria-labelledby="{ident}-title {ident}-desc" '
            f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">',
            f'<title id="{ident}-title">{escape(title)}</title>',
-           f'<desc id="{ident}-desc">{escape(description)}</desc>', _DEFS]
+           f'<desc id="{ident}-desc">{escape(description)}</desc>', PATTERNS]
     out.append(_legend(series, previous_label))
     for index, row in enumerate(rows):
         y = top + ROW * index
         out.append(f'<text x="{LABEL - 6}" y="{y + BAR - 3}" text-anchor="end" '
-                   f'font-size="11">{escape(_cut(row.label, 30))}</text>')
+                   f'font-size="11">{escape(cut(row.label, 30))}</text>')
         x = float(LABEL)
         for number, part in enumerate(row.parts):
             if part:
@@ -89,5 +91,28 @@ def _legend(series: Sequence[str], previous_label: str) -> str:
     return f'<g class="legend">{"".join(parts)}</g>'
 
 
-def _cut(text: str, size: int) -> str:
+def cut(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def date_axis(first: dt.date, last: dt.date, x: Callable[[dt.date], float], *, top: float,
+              bottom: float, label: float | None = None) -> str:
+    """A light line from `top` to `bottom` at the start of each month (or quarter, or year,
+    as the span needs), named at height `label` (just above `top` unless given), so a bar's
+    dates can be read."""
+    months = (last.year - first.year) * 12 + last.month - first.month
+    step = 1 if months <= 6 else 3 if months <= 30 else 12
+    year, month = first.year, first.month
+    out = []
+    while (year, month) <= (last.year, last.month):
+        if (month - 1) % step == 0:
+            day = dt.date(year, month, 1)
+            if day >= first:
+                at = x(day)
+                out.append(f'<line x1="{at:.1f}" y1="{top}" x2="{at:.1f}" y2="{bottom}" '
+                           'stroke="#bbb" stroke-width="0.5"/><text x="{:.1f}" y="{}" '
+                           'font-size="9" text-anchor="middle">{} {}</text>'
+                           .format(at, top - 2 if label is None else label, MONTHS[month - 1],
+                                   year))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f'<g class="axis">{"".join(out)}</g>'

@@ -29,11 +29,21 @@ for (const th of document.querySelectorAll("th")) {
               lines: text});
 }
 const bars = document.querySelectorAll("svg.chart rect.bar").length;
+const charts = {};
+for (const svg of document.querySelectorAll("svg.chart")) {
+  const count = selector => svg.querySelectorAll(selector).length;
+  charts[svg.id] = {bars: count("rect.bar"), spans: count("g.span"),
+                    requests: count("g.request"), bands: count("g.band"),
+                    width: svg.getBoundingClientRect().width};
+}
+const headings = [...document.querySelectorAll("h1, h2, h3, header.paper > *, caption")]
+  .map(h => { const b = h.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; });
 const pageRules = [...document.styleSheets].flatMap(s => [...s.cssRules])
   .filter(r => r.constructor.name === "CSSPageRule").map(r => r.cssText);
 const out = document.createElement("pre");
 out.id = "measured";
 out.textContent = JSON.stringify({headers: found, bars: bars, page: pageRules,
+  charts: charts, headings: headings,
   width: document.documentElement.clientWidth,
   scroll: document.documentElement.scrollWidth});
 document.body.appendChild(out);
@@ -98,6 +108,7 @@ def test_no_header_runs_into_the_next_at_any_width(story, run, tmp_path):  # noq
         assert layout["scroll"] <= layout["width"]  # nothing wider than the window
         # 1 April: CSC 1 reminded, EDU 1 to the chair, the board's 1 not yet reminded.
         assert layout["bars"] == 3
+        assert layout["charts"]["overdue-chart"]["bars"] == 3
         [page] = layout["page"]
         assert 'counter(page)' in page and "OFFICIAL-SENSITIVE" in page
 
@@ -113,6 +124,12 @@ def test_printed_it_has_pages_the_marking_and_page_numbers(story, run, tmp_path)
     assert data.startswith(b"%PDF-")
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
     assert pages == 2, pages  # A4 landscape: the summary and chart, then the agencies'
+    from tests.pdf_text import page_texts
+
+    title = "Overdue actions and requests as of Tuesday 1 April 2008"
+    for number, text in enumerate(page_texts(data), start=1):  # read back from the PDF
+        assert " ".join(text.split()).startswith(
+            f"{title} OFFICIAL-SENSITIVE Page {number} of 2 Produced 1 Apr 2008 at 10:00")
 
 
 def test_the_chart_counts_what_the_listing_lists(story):  # noqa: F811
@@ -150,3 +167,18 @@ def test_the_board_sets_its_marking_and_logo(story, run, tmp_path):  # noqa: F81
     figures = run("report", "figures", "--format", "html").stdout
     assert '<p class="marking">OFFICIAL-SENSITIVE</p>' in figures
     assert 'content: "Page " counter(page) " of " counter(pages)' in figures
+
+
+def test_the_chart_alone_as_an_svg_file(story, run, tmp_path):  # noqa: F811
+    """`--format svg` is the paper's chart as a file of its own, the same bars."""
+    import xml.etree.ElementTree as ET
+
+    chart = tmp_path / "overdue.svg"
+    run("report", "overdue", "--format", "svg", "--output", str(chart))
+    svg = ET.parse(chart).getroot()
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    assert [int(r.get("data-value")) for r in svg.iterfind("s:rect[@class='bar']", ns)] \
+        == [1, 1, 1]
+    assert svg.find("s:title", ns).text == "Overdue items by agency and level reached"
+    text = chart.read_text(encoding="utf-8")
+    assert not any(f"Child {x}" in text for x in "ABD")  # no pseudonym in a chart

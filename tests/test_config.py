@@ -127,4 +127,74 @@ def test_a_bad_timescale_in_the_config_is_refused_on_the_command_line(tmp_path, 
     result = run("--config", config, "scr", "refer", "--pseudonym", "A", expect=2)
     assert result.stderr == (
         f"Error: config file {tmp_path / 'c.toml'}: [timescales.scr] imrs: no such deadline "
-        "(known: decision, notification, panel, imr, completion, audit, action)\n")
+        "(known: decision, notification, panel, imr, completion, audit, action, "
+        "incident_notification, no_scr_notice)\n")  # any version's: refused as it is read
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[calender]\nclosed_days = []\n", r"unknown section \[calender\] \(known: board, calendar, "
+     "corrections, database, email, overlays, regimes, reminders, scheduler, targets, "
+     r"timescales\)"),
+    ('title = "Kent"\n', r"unknown section \[title\]"),
+    ('[board]\nnmae = "Kent"\n', r"\[board\]: unknown setting 'nmae' \(known: name, areas, "
+     r"templates, marking, logo\)"),
+    ('[database]\nurl = "x.db"\npool = 5\n', r"\[database\]: unknown setting 'pool'"),
+    ('[calendar]\nclosed = ["2008-12-29"]\n',
+     r"\[calendar\]: unknown setting 'closed' \(known: closed_days\)"),
+    ('[email]\nsender = "a@b.org"\n', r"\[email\]: unknown setting 'sender' \(known: from, "
+     r"templates, folder, smtp\)"),
+    ('[email.smtp]\nhost = "h"\nhots = "h"\n', r"\[email.smtp\]: unknown setting 'hots'"),
+    ('[reminders]\ndefaults = []\n', r"\[reminders\]: unknown setting 'defaults'"),
+    ('[scheduler]\nsweep_minute = 5\n', r"\[scheduler\]: unknown setting 'sweep_minute' "
+     r"\(known: sweep_minutes, overdue_listing\)"),
+    ('[corrections]\nvoid_days = 60\n', r"\[corrections\]: unknown setting 'void_days' "
+     r"\(known: void_within_days\)"),
+    ('[[overlays]]\nname = "x"\nform = 2020-03-30\n', "unknown setting 'form'"),
+    ('[timescales.cdp]\nimr = "1 week"\n', r"\[timescales.cdp\]: no workflow 'cdp'"),
+    ('[regimes.sc]\n"2010.1" = 2010-01-04\n', r"\[regimes\]: no workflow 'sc'"),
+    ("scheduler = 5\n", r"\[scheduler\] must be a table"),
+    ('[timescales.scr]\npanl = "2 weeks"\n', r"\[timescales.scr\] panl: no such deadline "
+     r"\(known: decision, notification, panel,"),
+    ('[reminders.kinds]\nactoin = ["owner 0 days"]\n',
+     r"\[reminders.kinds\]: no kind of deadline 'actoin'"),
+    ('[reminders.kinds]\n"scr.form_b" = ["owner 0 days"]\n',
+     r"\[reminders.kinds\]: no kind of deadline 'scr.form_b'"),
+])
+def test_an_unknown_section_or_setting_is_refused_naming_it_and_the_file(tmp_path, text,
+                                                                         message):
+    path = _write(tmp_path / "c.toml", text)
+    with pytest.raises(InvalidInput, match=f"^config file {tmp_path / 'c.toml'}: .*{message}"):
+        load_settings(config=path, env={})
+
+
+def test_reminder_kinds_of_any_workflow_are_accepted(tmp_path):
+    path = _write(tmp_path / "c.toml", '[reminders.kinds]\naction = ["owner 0 days"]\n'
+                                       '"cdr.form_b" = ["owner 0 days"]\n')
+    kinds = load_settings(config=path, env={}).reminders.kinds
+    assert sorted(kinds) == ["action", "cdr.form_b"]
+
+
+def test_a_targets_section_is_a_known_section(tmp_path):
+    """Known to the one list of sections; its keys are the figures' (casework.targets)."""
+    path = _write(tmp_path / "c.toml", "[targets.scr]\naudits_done_on_time = 0.9\n")
+    assert load_settings(config=path, env={}).config_path == tmp_path / "c.toml"
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("0", "0"), ("-5", "-5"), ('"60"', "'60'"), ('"\uff16\uff10"', "'\uff16\uff10'"),
+    ("true", "True"), ("60.0", "60.0"), ("3651", "3651")])
+def test_void_within_days_is_a_whole_number_of_days(tmp_path, value, shown):
+    path = _write(tmp_path / "c.toml", f"[corrections]\nvoid_within_days = {value}\n")
+    with pytest.raises(InvalidInput) as refused:
+        load_settings(config=path, env={})
+    assert str(refused.value) == (
+        f"config file {tmp_path / 'c.toml'}: [corrections] void_within_days must be a whole "
+        f"number of days from 1 to 3650, e.g. void_within_days = 60 (not {shown})")
+
+
+def test_void_within_days_defaults_to_30_and_a_board_sets_its_own(tmp_path):
+    assert load_settings(env={}).void_within_days == 30
+    path = _write(tmp_path / "c.toml", "[corrections]\nvoid_within_days = 60\n")
+    settings = load_settings(config=path, env={})
+    assert settings.void_within_days == 60
+    assert "corrections.void_within_days" in settings.from_file

@@ -137,4 +137,42 @@ def test_a_step_recorded_over_30_days_ago_cannot_be_voided(run, scr, clock):
     clock.set(pendulum.datetime(2008, 10, 2, 9, tz="Europe/London"))
     refused = run("case", "void", scr, "--reason", "x", expect=5)
     assert refused.stderr == ("Error: SCR-2008-001: form_panel was recorded on 1 Sep 2008, "
-                              "more than 30 days ago: it can no longer be voided\n")
+                              "more than 30 days ago: it can no longer be voided (the limit "
+                              "is 30 days, casework's default: a board sets its own with "
+                              "[corrections] void_within_days in its config file)\n")
+
+
+def test_the_board_sets_how_long_a_step_may_be_voided(run, scr, clock, tmp_path):
+    """Recorded at 09:00 on 1 Sep: day 30 ends at 09:00 on 1 Oct; on day 31 (2 Oct) the
+    default refuses, a board's 60 days allows it."""
+    clock.set(pendulum.datetime(2008, 10, 1, 9, tz="Europe/London"))
+    run("case", "void", scr, "--reason", "x")  # day 30, still within: voided
+    run("case", "advance", scr, "form_panel", "--chair", "Independent chair", "--member",
+        "DI Jones", "--conflicts", "none", "--on", "2008-05-06")  # taken again, recorded 1 Oct
+    clock.set(pendulum.datetime(2008, 11, 1, 9, 1, tz="Europe/London"))  # 31 days later
+    config = tmp_path / "board.toml"
+    config.write_text("[corrections]\nvoid_within_days = 31\n", encoding="utf-8")
+    refused = run("--config", config, "case", "void", scr, "--reason", "x", expect=5)
+    assert refused.stderr == (
+        "Error: SCR-2008-001: form_panel was recorded on 1 Oct 2008, more than 31 days ago: "
+        "it can no longer be voided (the limit is 31 days, set by [corrections] "
+        f"void_within_days in {config})\n")
+    config.write_text("[corrections]\nvoid_within_days = 60\n", encoding="utf-8")
+    done = run("--config", config, "case", "void", scr, "--reason", "wrong members")
+    assert done.stdout == ("SCR-2008-001: form_panel of 6 May 2008 voided; back to "
+                           "panel_formation (Forming the review panel)\n"
+                           "  opened panel: due 9 May 2008\n")
+
+
+def test_day_31_is_refused_by_default_and_allowed_by_a_board_of_60_days(run, scr, clock,
+                                                                         tmp_path):
+    clock.set(pendulum.datetime(2008, 10, 2, 9, 30, tz="Europe/London"))  # day 31
+    refused = run("case", "void", scr, "--reason", "x", expect=5)
+    assert "more than 30 days ago" in refused.stderr
+    config = tmp_path / "board.toml"
+    config.write_text("[corrections]\nvoid_within_days = 60\n", encoding="utf-8")
+    history = json.loads(run("case", "history", scr, "--json").stdout)
+    run("--config", config, "case", "void", scr, "--reason", "wrong members")
+    after = json.loads(run("case", "history", scr, "--json").stdout)
+    assert len(after) == len(history) + 1
+    assert (after[-1]["step"], after[-1]["note"]) == ("step_voided", "wrong members")

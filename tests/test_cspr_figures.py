@@ -209,3 +209,27 @@ def test_a_care_leavers_death_is_counted_apart(service, clock):
     assert (f.care_leavers_notified, f.notified, f.death) == (1, 0, 0)
     assert f.references["care_leavers_notified"] == [ref]
 
+
+
+def test_the_local_reviews_slippage_on_the_figures_paper(year, run):
+    """The later regime's reviews drawn as the SCR's are, from what its definition counts:
+    E decided 20 Mar 2019, due 20 Sep (184 days), extended to 20 Dec (91 days), published
+    10 Dec: 81 of them used. A decided 24 Apr, published 21 Oct (due 24 Oct): 180 days.
+    B decided again 2 Sep, due 2 Mar 2020 (182 days), still open on 31 Mar: 29 days over."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    html = run("report", "figures", "--to", "2020-03-31", "--format", "html").stdout
+    [svg] = re.findall(r'<svg [^>]*id="cspr-slippage".*?</svg>', html, re.S)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    spans = ET.fromstring(svg).findall("s:g[@class='span']", ns)
+    assert [(g.get("data-reference"), g.get("data-open"),
+             [(r.get("data-part"), int(r.get("data-days"))) for r in g.findall("s:rect", ns)])
+            for g in spans] == [
+        ("CSPR-2019-001", "no", [("timescale", 184), ("extension", 81)]),
+        ("CSPR-2019-002", "no", [("timescale", 180)]),
+        ("CSPR-2019-003", "yes", [("timescale", 182), ("overrun", 29)])]
+    assert '<tr data-case="CSPR-2019-001"><td class="ref">CSPR-2019-001</td><td class="date">' \
+           '20 Mar 2019</td><td class="date">20 Sep 2019</td><td class="date">20 Dec 2019' \
+           '</td><td class="date">10 Dec 2019</td><td class="number">91</td>' in html
+    assert "scr-slippage" not in html  # no SCR under way: no chart

@@ -14,6 +14,7 @@ def test_the_demo_opens_cases_at_mixed_stages_and_shows_what_is_late(tmp_path):
     db = tmp_path / "demo.db"
     result = CliRunner().invoke(cli, ["--db", str(db), "demo"])
     assert result.exit_code == 0, result.output
+    assert "Warning:" not in result.stderr  # its due dates are computed, not typed
     out = result.stdout
     # IMRs: 4 for Adam, 3 for Child E and one withdrawn; Child E's 3 actions; Form Bs: 3 each
     # for Child F and Child H; summaries of involvement: 3 for Child K, 2 for Child L and one

@@ -172,3 +172,55 @@ def test_figures_on_the_command_line(year, run):
     assert (default["period_from"], default["reviewed"]) == ("2010-04-01", 1)
     bad = run("report", "figures", "--from", "2010-04-01", "--to", "2009-04-01", expect=2)
     assert bad.stderr == "Error: --to is before --from\n"
+
+
+def test_deaths_by_category_as_bars_beside_the_year_before(year, run):
+    """2009/10: infection (A), perinatal (B), sudden unexplained (F), none the year before;
+    2010/11: trauma (C), beside 2009/10's three. Categories in the definition's order."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.w3.org/2000/svg"}
+
+    def chart(period_to: str) -> ET.Element:
+        html = run("report", "figures", "--to", period_to, "--format", "html").stdout
+        [svg] = re.findall(r'<svg [^>]*id="child_deaths-deaths-by-category".*?</svg>', html,
+                           re.S)
+        assert "deaths-by-category" not in html.replace(svg, "")  # 2018's: no deaths, no chart
+        return ET.fromstring(svg)
+
+    def bars(svg: ET.Element, kind: str) -> list[int]:
+        return [int(r.get("data-value")) for r in svg.iterfind(f"s:rect[@class='{kind}']", ns)]
+
+    first = chart("2010-03-31")
+    assert [(r.get("data-series"), int(r.get("data-value")))
+            for r in first.iterfind("s:rect[@class='bar']", ns)] == [("this period", 1)] * 3
+    labels = [t.text for t in first.iterfind("s:text[@text-anchor='end']", ns)]
+    assert labels == ["deliberately inflicted", "suicide", "trauma", "malignancy",
+                      "acute medical", "chronic medical", "congenital", "perinatal",
+                      "infection", "sudden unexplained"]
+    assert bars(first, "previous") == [0] * 10
+    assert first.find("s:desc", ns).text.startswith(
+        "Deaths reviewed, by category: deliberately inflicted 0 (0 in 1 Apr 2008 to 31 Mar "
+        "2009); ")
+    second = chart("2011-03-31")
+    assert bars(second, "bar") == [1]
+    assert bars(second, "previous") == [0, 0, 0, 0, 0, 0, 0, 1, 1, 1]
+    assert "trauma 1 (0 in 1 Apr 2009 to 31 Mar 2010)" in second.find("s:desc", ns).text
+
+
+def test_deaths_by_category_in_a_browser(year, run, tmp_path):
+    """The 2010/11 paper in real Chromium: the deaths chart there with its one bar (trauma),
+    no header or heading overlapping another, printed with the marking and page numbers."""
+    from tests.test_board_paper import chromium
+    from tests.test_papers_in_browser import every_page_carries, laid_out, printed
+
+    browser = chromium()
+    paper = tmp_path / "figures.html"
+    run("report", "figures", "--to", "2011-03-31", "--format", "html", "--output", str(paper))
+    for layout in laid_out(browser, paper, tmp_path):
+        assert layout["charts"] == {"child_deaths-deaths-by-category": {
+            "bars": 1, "spans": 0, "requests": 0, "bands": 0,
+            "width": layout["charts"]["child_deaths-deaths-by-category"]["width"]}}
+    texts = printed(browser, paper, tmp_path)
+    every_page_carries(texts, "Figures for 1 Apr 2010 to 31 Mar 2011")

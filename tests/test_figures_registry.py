@@ -42,3 +42,9 @@ def test_a_new_process_brings_its_own_section(run, monkeypatch):
     csv = run("report", "figures", "--to", "2009-03-31", "--format", "csv").stdout
     assert csv.endswith("Home visits,Home visits opened,0,visits.opened,2008-04-01,"
                         "2009-03-31\n")
+    # The paper too, beside the year before, with no chart (its figures draw none).
+    html = run("report", "figures", "--to", "2009-03-31", "--format", "html").stdout
+    assert ('<tr class="depth-0" data-name="visits.opened"><td style="padding-left: 1.6mm">'
+            'Home visits opened</td><td class="number">0</td><td class="number previous">0'
+            '</td></tr>') in html
+    assert "visits-" not in html

@@ -57,3 +57,16 @@ def test_help_does_not_load_logging():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).parent.parent, timeout=60)
     assert done.stderr == "False\n"
+
+
+@pytest.mark.parametrize("args", [["case", "--help"], ["config", "show", "--help"],
+                                  ["templates", "copy", "--help"], ["--version"]])
+def test_a_commands_help_loads_no_database_stack(args):
+    """--help ends in click's Exit: nothing to explain by damaged cases, nothing to import."""
+    code = (f"import sys\nfrom cli.main import cli\ntry:\n    cli({args!r})\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted({'sqlalchemy', 'casework.quarantine'} & set(sys.modules)), "
+            "file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent, timeout=60)
+    assert done.stderr == "[]\n"

@@ -24,28 +24,67 @@ def _ok(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> s
     return done.stdout
 
 
-def test_the_wheel_installs_in_a_fresh_venv_and_runs_the_demo(tmp_path: Path,
-                                                              backend: str) -> None:
-    if backend != "sqlite":
-        pytest.skip("about packaging, not the database: runs in the SQLite run")
-    source = tmp_path / "source"  # built from a copy: setuptools writes build/ in the tree
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from a copy of this checkout (setuptools writes build/ in the tree)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "source"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
         ".venv", ".git", "build", "demo", "*.egg-info", "__pycache__"))
     _ok(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir",
-        tmp_path / "dist", source, cwd=tmp_path)
-    (wheel,) = (tmp_path / "dist").glob("casework-*.whl")
+        tmp / "dist", source, cwd=tmp)
+    (built,) = (tmp / "dist").glob("casework-*.whl")
+    return built
+
+
+def _clean_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CASEWORK_", "PYTHON"))}
+    env.update(XDG_DATA_HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path))
+    return env
+
+
+def _runs_the_demo(casework: Path, wheel: Path, tmp_path: Path, env: dict[str, str]) -> None:
+    out = tmp_path / "elsewhere"
+    out.mkdir()  # not the checkout: only the installed files can be used
+    version = wheel.name.split("-")[1]  # from casework.__version__ (pyproject.toml)
+    assert _ok(casework, "--version", cwd=out, env=env).strip() == (
+        f"casework, version {version}")
+    demo = _ok(casework, "demo", cwd=out, env=env)
+    assert re.search(r"Opened \d+ example cases", demo), demo
+    assert list((out / "demo" / "outbox").glob("*.eml"))
+
+
+def test_the_wheel_installs_in_a_fresh_venv_and_runs_the_demo(wheel: Path, tmp_path: Path,
+                                                              backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("about packaging, not the database: runs in the SQLite run")
     venv.create(tmp_path / "venv", with_pip=True)
     bin_dir = tmp_path / "venv" / ("Scripts" if os.name == "nt" else "bin")
     pip = (bin_dir / "python", "-m", "pip", "install", "--quiet")
     _ok(*pip, "--require-hashes", "-r", ROOT / "requirements.lock", cwd=tmp_path)
     _ok(*pip, "--no-deps", wheel, cwd=tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CASEWORK_", "PYTHON"))}
-    env.update(XDG_DATA_HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path))
-    out = tmp_path / "elsewhere"
-    out.mkdir()  # not the checkout: only the installed files can be used
-    version = wheel.name.split("-")[1]  # from casework.__version__ (pyproject.toml)
-    assert _ok(bin_dir / "casework", "--version", cwd=out, env=env).strip() == (
-        f"casework, version {version}")
-    demo = _ok(bin_dir / "casework", "demo", cwd=out, env=env)
-    assert re.search(r"Opened \d+ example cases", demo), demo
-    assert list((out / "demo" / "outbox").glob("*.eml"))
+    _runs_the_demo(bin_dir / "casework", wheel, tmp_path, _clean_env(tmp_path))
+
+
+def test_pipx_installs_the_wheel_in_its_own_environment(wheel: Path, tmp_path: Path,
+                                                        backend: str) -> None:
+    """As a person would on their own machine: `pipx install casework-*.whl`, its
+    dependencies held to the locked versions, the command on PATH from pipx's bin folder."""
+    if backend != "sqlite":
+        pytest.skip("about packaging, not the database: runs in the SQLite run")
+    pins = tmp_path / "pins.txt"  # the lock's versions without hashes: pip takes a
+    pins.write_text("".join(  # hashed lock only in --require-hashes mode, not as constraints
+        line.split(" ")[0] + "\n" for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if "==" in line and not line.startswith((" ", "#"))))
+    env = _clean_env(tmp_path)
+    env.update(PIPX_HOME=str(tmp_path / "pipx"), PIPX_BIN_DIR=str(tmp_path / "bin"),
+               PIPX_MAN_DIR=str(tmp_path / "man"))
+    pipx = Path(sys.executable).parent / "pipx"
+    _ok(pipx, "install", "--python", sys.executable, f"--pip-args=--constraint={pins}",
+        wheel, cwd=tmp_path, env=env)
+    listed = _ok(pipx, "list", "--short", cwd=tmp_path, env=env)
+    assert listed.split()[:2] == ["casework", wheel.name.split("-")[1]], listed
+    installed = set(_ok(pipx, "runpip", "casework", "freeze", "--exclude", "casework",
+                        cwd=tmp_path, env=env).lower().split())
+    assert installed and installed <= set(pins.read_text().lower().split()), installed
+    _runs_the_demo(tmp_path / "bin" / "casework", wheel, tmp_path, env)

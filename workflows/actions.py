@@ -113,7 +113,7 @@ def add_step(sources: tuple[str, ...]) -> Step:
             Option("recommendation", "the recommendation it answers", required=True),
             Option("action", "what the agency will do", required=True),
             Option("agency", "the agency that owns it", kind="agency", required=True),
-            Option("due", "when it is due", kind="date", required=True)),
+            Option("due", "when it is due", kind="date", required=True, due=True)),
         effect=add_action, needs="--recommendation, --action, --agency, --due")
 
 

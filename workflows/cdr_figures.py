@@ -10,7 +10,7 @@ from functools import partial
 
 import pendulum
 
-from workflows.figures import CaseRow, Figures, Row, Tally
+from workflows.figures import Bars, CaseRow, Figures, Row, Tally
 
 
 @dataclass
@@ -51,6 +51,15 @@ class DeathFigures(Tally):
              f"{self.modifiable['yes']} / {self.modifiable['no']}"),
             (0, "Referred for a serious case review", "referred_for_scr"),
         ]
+
+    def charts(self) -> Sequence[Bars]:
+        return [by_category(self.by_category)]
+
+
+def by_category(counts: dict[str, int]) -> Bars:
+    """The deaths reviewed by category, a bar each, in the definition's order."""
+    return Bars("deaths-by-category", "Deaths reviewed, by category",
+                [(name.replace("_", " "), f"by_category.{name}") for name in counts])
 
 
 def figures(categories: Sequence[str], modifiable_from: dt.date) -> Figures:
@@ -139,6 +148,9 @@ class DeathFigures2018(Tally):
              f"{self.modifiable['yes']} / {self.modifiable['no']}"),
             (0, "Analysis forms submitted to the NCMD", "submitted_to_ncmd"),
         ]
+
+    def charts(self) -> Sequence[Bars]:
+        return [by_category(self.by_category)]
 
 
 def figures_2018(categories: Sequence[str]) -> Figures:

@@ -97,6 +97,8 @@ class Option:
     # text that may be printed outside the board: refused if it holds a date of birth, an
     # NHS number, a postcode or a phone number (casework.disclosure). Off only for a link.
     disclosure: bool = True
+    # a due date typed by hand: on a weekend or a closed day it is kept, with a warning
+    due: bool = False
 
     @property
     def flag(self) -> str:

@@ -28,6 +28,7 @@ class DeadlineRow:
     due_at_end: dt.date  # as it stood at the end of the period (a later extension ignored)
     closed_on: dt.date | None
     relaxed: str = ""  # the board's overlay its timescale ran under ("" when none)
+    paused_days: int = 0  # of the move from original_due_on to due_on, the case's pauses
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,29 @@ class FigureLine:
     key: str = ""  # the figure's name in --json, for the CSV
 
 
+@dataclass(frozen=True)
+class Bars:
+    """A chart a section's figures draw on the board's paper: one bar per (label, figure
+    name as in --json, dotted), beside the same figure for the period before."""
+
+    ident: str
+    title: str
+    bars: Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Span:
+    """One review's course for the slippage chart: from its start (the decision) to its
+    completion, or still open (None) at the end of the period."""
+
+    reference: str
+    started: dt.date
+    original_due: dt.date
+    due: dt.date  # as it stood at the end of the period
+    paused_days: int  # of the move from original_due to due, the pauses; the rest extensions
+    completed: dt.date | None
+
+
 # (depth, label, name): the value is the figure of that name; (depth, label, name, value):
 # shown otherwise. An empty name is a heading.
 Row = tuple[Any, ...]
@@ -76,6 +100,14 @@ class Tally:
     def count(self, name: str, reference: str) -> None:
         self.references.setdefault(name, []).append(reference)
 
+    def charts(self) -> Sequence[Bars]:
+        """The charts of these figures on the paper (none unless a process draws some)."""
+        return ()
+
+    def spans(self) -> Sequence[Span]:
+        """The reviews in the period, for the slippage chart (none unless a review)."""
+        return ()
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["period_from"] = self.period_from.isoformat()
@@ -85,11 +117,16 @@ class Tally:
 
 
 class Counted(Protocol):
-    """What a process's count returns: its figures as data, and the rows it prints."""
+    """What a process's count returns: its figures as data, the rows it prints, and what the
+    paper draws of them (a `Tally` draws nothing unless its process says)."""
 
     def as_dict(self) -> dict[str, Any]: ...
 
     def rows(self) -> Sequence[Row]: ...
+
+    def charts(self) -> Sequence[Bars]: ...
+
+    def spans(self) -> Sequence[Span]: ...
 
 
 Count = Callable[[dt.date, dt.date, Sequence[CaseRow]], Counted]

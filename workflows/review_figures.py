@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from workflows.figures import CaseRow, DeadlineRow, Row, Tally
+from workflows.figures import CaseRow, DeadlineRow, Row, Span, Tally
 from workflows.formats import action_label
 
 
@@ -41,10 +41,12 @@ class ReviewTally(Tally):
     audits_done: int = 0
     audits_done_on_time: int = 0
     slippages: list[tuple[int, str]] = field(default_factory=list, repr=False)
+    courses: list[Span] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         data = super().as_dict()
         del data["slippages"]  # the working for the two slippage figures
+        del data["courses"]  # the slippage chart's
         shared = {f.name for f in dataclasses.fields(ReviewTally)} - {
             f.name for f in dataclasses.fields(Tally)}
         references = data.pop("references")
@@ -60,6 +62,8 @@ class ReviewTally(Tally):
         """Count the case's completion, actions and audit (call `settle` after the last)."""
         ref = case.reference
         for deadline in case.deadlines:
+            if deadline.kind == "completion":
+                self._course(ref, deadline)
             if deadline.kind == "completion" and deadline.status == "met" \
                     and self.within(deadline.closed_on):
                 self.slippages.append((_completed(self, ref, deadline), ref))
@@ -67,6 +71,22 @@ class ReviewTally(Tally):
                 _action(self, f"{ref} {action_label(deadline.number)}", deadline)
             elif deadline.kind == "audit":
                 _six_months(self, ref, deadline, case.deadlines)
+
+    def spans(self) -> Sequence[Span]:
+        return self.courses
+
+    def _course(self, ref: str, deadline: DeadlineRow) -> None:
+        """A review under way at some time in the period (decided by its end, not completed
+        before its start), for the slippage chart."""
+        if deadline.status == "waived" or deadline.anchor_on > self.period_to:
+            return
+        closed = deadline.closed_on if self.closed_by_end(deadline) else None
+        if closed is not None and closed < self.period_from:
+            return
+        moved = max((deadline.due_at_end - deadline.original_due_on).days, 0)
+        self.courses.append(Span(ref, deadline.anchor_on, deadline.original_due_on,
+                                 deadline.due_at_end, min(deadline.paused_days, moved),
+                                 closed))
 
     def settle(self) -> None:
         """The slippage figures, over every review completed in the period."""
