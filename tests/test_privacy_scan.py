@@ -2,9 +2,11 @@
 NHS number (--nhs-number) and, typed where a person might type them, the same name, date of
 birth, NHS number and postcode, every template under templates/ (emails and board papers) is
 rendered and every export written (death export, figures, the overdue listing, calendar
-feeds, history, case pages, the outbox), and none of the child's details is in any of them.
+feeds, timelines, history, case pages, the outbox), and none of the child's details is in
+any of them.
 
-The scan fails when a template is added that no part of it renders: extend the story."""
+The scan fails when a template is added that no part of it renders, or a listing or format
+(`cli.formats`) that it does not write: extend the story."""
 
 from __future__ import annotations
 
@@ -41,6 +43,22 @@ def every_template() -> set[str]:
 
 
 @pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> tuple[set[tuple[str, str]], set]:
+    """(every listing and format a command can write, those written): each registered
+    renderer of the --format seam wrapped to say it ran."""
+    import cli.renderers  # noqa: F401  (registers every format)
+    from cli import formats
+
+    done: set[tuple[str, str]] = set()
+    for key, render in list(formats._RENDERERS.items()):
+        def spy(data, service, key=key, render=render):
+            done.add(key)
+            return render(data, service)
+        monkeypatch.setitem(formats._RENDERERS, key, spy)
+    return set(formats._RENDERERS), done
+
+
+@pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> set[str]:
     """The names of the templates loaded (each command makes its own environment, so each
     one's first load of a template reads its source)."""
@@ -67,7 +85,7 @@ def refused_everywhere(run: Cli, *args: str) -> int:
 
 
 def test_no_template_or_export_carries_the_childs_details(db_url, monkeypatch, rendered,
-                                                          tmp_path):
+                                                          written, tmp_path):
     monkeypatch.setenv(KEY_VARIABLE, "a board secret of some length")
     today = Cli(db_url, None)  # the demo's cases are dated from today
     today("demo")
@@ -118,8 +136,11 @@ def test_no_template_or_export_carries_the_childs_details(db_url, monkeypatch, r
     # The scheduler's reminders, escalations and the weekly listing.
     today("scheduler", "run-once", "--no-send")
     outputs: dict[str, str] = {}
-    for form in ("table", "csv", "html", "json"):
+    from cli.formats import formats
+
+    for form in formats("overdue"):
         outputs[f"overdue {form}"] = today("report", "overdue", "--format", form).stdout
+    for form in formats("figures"):
         outputs[f"figures {form}"] = today("report", "figures", "--format", form).stdout
         outputs[f"figures 2008 {form}"] = today(
             "report", "figures", "--from", "2008-04-01", "--to", "2009-03-31", "--format",
@@ -151,11 +172,16 @@ def test_no_template_or_export_carries_the_childs_details(db_url, monkeypatch, r
                                                      "--emails").stdout
         outputs[f"show {reference}"] = today("case", "show", reference).stdout
         outputs[f"show json {reference}"] = today("case", "show", reference, "--json").stdout
+        for form in formats("timeline"):
+            outputs[f"timeline {form} {reference}"] = today(
+                "case", "timeline", reference, "--format", form).stdout
     json.loads(outputs["death export json"])  # each export is whole, not an error page
     assert {"request", "due_changed", "withdrawn", "reminder", "escalation",
             "overdue_listing"} <= kinds
     missing = every_template() - rendered
     assert not missing, f"templates no part of the scan renders: {sorted(missing)}"
+    registered, done = written
+    assert registered - done == set(), "listings and formats the scan does not write"
     leaks = [(where, needle) for where, text in outputs.items() for needle in NEEDLES
              if needle in text.lower()]
     assert leaks == []
