@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
+from casework.addresses import checked
 from casework.errors import InvalidInput, UnknownAgency
 from casework.models import Agency, BoardContact, Deadline, OutboxEmail
 from casework.options import one_line, required
@@ -23,9 +24,6 @@ if TYPE_CHECKING:
     from casework.service import CaseService
 
 AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{1,19}$")
-# RFC 5322's dot-atom on both sides: no quoted local parts, comments or other specials
-EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                   r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{1,62}")
 # Who the board is, by role, for requests' replies and escalations.
 BOARD_ROLES = {"chair": "Board chair",
                **{role: title for w in registry.ALL for role, title in w.roles.items()},
@@ -186,8 +184,7 @@ def addresses(value: str | Sequence[str] | None, flag: str, *, single: bool = Fa
             address = part.strip()
             if not address:
                 continue
-            if len(address) > 254 or not EMAIL.fullmatch(address):
-                raise InvalidInput(f"{flag} {address!r} is not an email address")
+            address = checked(address, flag)
             if address.lower() not in (a.lower() for a in found):
                 found.append(address)
     if not found:

@@ -47,12 +47,14 @@ def email_settings(table: Any, path: Path | None, default_folder: Path) -> Email
     folder = path_setting(table.get("folder"), f"{where} folder") or default_folder
     templates = folder_setting(table.get("templates"), f"{where} templates")
     sender = table.get("from")
-    if sender is not None and (not isinstance(sender, str) or "@" not in sender):
+    if sender is not None and not isinstance(sender, str):
         raise InvalidInput(f"{where} from: {sender!r} is not an email address")
     if sender is not None:
+        from casework.addresses import checked_sender
         from casework.options import one_line
 
         one_line(sender, f"{where} from")
+        sender = checked_sender(sender, f"{where} from:")
     smtp = table.get("smtp")
     return EmailSettings(folder=folder, sender=sender, templates=templates,
                          smtp=_smtp(smtp, f"config file {path}: [email.smtp]")

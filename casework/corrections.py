@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
+from casework import child_names, disclosure
 from casework.changes import Closed, Moved
 from casework.dates import local_date
 from casework.errors import InvalidInput, UnknownDeadline
@@ -42,6 +43,11 @@ class Withdrawal:
     status_before: str
     cancelled: list[int]  # outbox emails not yet sent, now cancelled
     told: bool  # the agency had been emailed, so it is told of the withdrawal
+
+
+def checked(case: Case, text: str, flag: str) -> str:
+    """The disclosure check, with the case's child's names (kept as keyed hashes)."""
+    return disclosure.check(text, flag, child_names.of(case.data)) or text
 
 
 def find_deadline(service: CaseService, case: Case, key: str, *,
@@ -91,7 +97,7 @@ def withdraw(service: CaseService, reference: str, key: str, *, reason: str, act
     """Withdraw an action entered by mistake (twice, or in the wrong case), open or closed:
     it leaves the plan and every figure; the agency hears only if it was emailed."""
     case = service.case(reference)
-    reason = required(reason, "--reason")
+    reason = checked(case, required(reason, "--reason"), "--reason")
     deadline = find_deadline(service, case, key)
     if deadline.kind != "action":
         raise InvalidInput(f"{deadline.key} was asked for by a step, not entered in the action "
@@ -133,9 +139,11 @@ def correct(service: CaseService, reference: str, field: str, value: str, *, rea
     """Correct a recorded fact: the case's pseudonym, a fact a step recorded (a panel
     member, say), or an action's wording (`A2.text`) or owner (`A2.agency`)."""
     case = service.case(reference)
-    reason = required(reason, "--reason")
+    reason = checked(case, required(reason, "--reason"), "--reason")
     name = field.strip()
     text = required(value, "the corrected value")
+    if not name.lower().endswith(".agency"):  # a wording, a pseudonym or a fact: it is shown
+        checked(case, text, "the corrected value")
     if "." in name:
         return _correct_deadline(service, case, name, text, reason, actor)
     key = name.lower().replace("-", "_").replace(" ", "_")
@@ -152,7 +160,7 @@ def correct(service: CaseService, reference: str, field: str, value: str, *, rea
             emails = _renamed(service, case, before, text)
             return _recorded(service, case, key, before, text, reason, actor,
                              emails_updated=emails)
-    elif key in case.data and key != "events":
+    elif key in case.data and key not in ("events", child_names.STORED_AS):
         before = case.data[key]
         if isinstance(before, dict):
             raise InvalidInput(f"{key} holds several values: correct them one by one")
@@ -160,7 +168,8 @@ def correct(service: CaseService, reference: str, field: str, value: str, *, rea
         case.data = {**case.data, key: after}
         text = after
     else:
-        facts = ", ".join(["pseudonym", *(k for k in case.data if k != "events")])
+        facts = ", ".join(["pseudonym", *(k for k in case.data
+                                          if k not in ("events", child_names.STORED_AS))])
         dates = ", ".join(case.data.get("events", {})) or "none"
         raise InvalidInput(f"{case.reference} has no fact {name!r} to correct (facts: {facts}; "
                            f"key dates: {dates}; an action's wording or owner: A1.text, "

@@ -8,11 +8,13 @@ the one door, `casework.regimes.open_case`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
+from casework import disclosure
 from casework.dates import parse_date
 from casework.errors import InvalidInput
 from casework.exports import annual_return, export_records
@@ -32,7 +34,7 @@ def notify_death(service: CaseService, *, pseudonym: str, died: str | dt.datetim
                  age_band: str, place: str, notifier: str, notifier_agency: str,
                  residence: str, death: str, actor: str, on: str | dt.datetime | None = None,
                  different_child: bool = False, note: str | None = None,
-                 nhs_number: str | None = None) -> Case:
+                 nhs_number: str | None = None, child_names: Sequence[str] = ()) -> Case:
     """Record Form A: `casework case open cdr` under its own name (`death notify`); the NHS
     number only when given (a version without it then refuses it)."""
     if isinstance(died, dt.datetime):
@@ -42,7 +44,7 @@ def notify_death(service: CaseService, *, pseudonym: str, died: str | dt.datetim
     if nhs_number is not None:
         options["nhs_number"] = nhs_number
     return open_case(service, "cdr", pseudonym, options, actor=actor, on=on, note=note,
-                     different=different_child)
+                     different=different_child, child_names=child_names)
 
 
 def export_deaths(service: CaseService, period_from: dt.date | None,
@@ -75,6 +77,7 @@ def add_meeting(service: CaseService, held_on: str | dt.date, *, actor: str,
 
 def _add_meeting(service: CaseService, held_on: str | dt.date, *, actor: str,
                  note: str | None = None) -> CdopMeeting:
+    disclosure.check(note, "--note")  # a board's note: no child's details, as for a case's
     day = parse_date(held_on, what="meeting date") if isinstance(held_on, str) else held_on
     if service.session.exec(select(CdopMeeting.id).where(CdopMeeting.held_on == day)).first():
         raise InvalidInput(f"a CDOP meeting on {short(day)} is already scheduled")

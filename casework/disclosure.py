@@ -9,6 +9,7 @@ the person who typed it can remove it, and the error itself repeats nothing iden
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from casework.errors import InvalidInput
@@ -67,14 +68,21 @@ def find(text: str) -> Disclosure | None:
 
 def masked(text: str) -> str:
     """The part found, with its digits and its letters but the words' shapes hidden."""
-    return re.sub(r"[A-Za-z]", "x", re.sub(r"\d", "#", text))
+    return re.sub(r"[^\W\d_]", "x", re.sub(r"\d", "#", text))  # any letter, accented too
 
 
-def check(text: str | None, flag: str) -> str | None:
-    """`text` unchanged, or InvalidInput naming the option and the part to remove."""
+def check(text: str | None, flag: str, names: Collection[str] = ()) -> str | None:
+    """`text` unchanged, or InvalidInput naming the option and the part to remove. `names`:
+    the keyed hashes of the child's names the case holds (casework.child_names)."""
     if not text:
         return text
     found = find(text)
+    if found is None:
+        from casework.child_names import found_in
+
+        named = found_in(text, names)
+        if named is not None:
+            found = Disclosure("one of the child's names", named.start, named.end)
     if found is None:
         return text
     raise InvalidInput(

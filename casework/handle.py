@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pendulum
 
+from casework import child_names
 from casework.changes import Change, Closed, Moved, Opened, Progressed
 from casework.dates import local_date, start_of_day
 from casework.errors import InvalidInput, UnknownDeadline
@@ -204,6 +205,9 @@ class CaseHandle:
             workflow_key, self.row.pseudonym, given, actor=self.actor,
             effective=self.effective_at, data={"linked_case": self.row.reference, **data},
             note=note)
+        kept = child_names.of(self._data)
+        if kept:  # the same child: its texts are checked against the same names
+            linked.data = {**linked.data, child_names.STORED_AS: kept}
         self.linked.append(linked.reference)
         return linked.reference
 

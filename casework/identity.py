@@ -44,7 +44,8 @@ def identity_key() -> bytes:
     return key.encode("utf-8")
 
 
-def keyed_hash(value: str) -> str:
-    """`hmac-sha256:<hex>` of the identifier under the board's key."""
-    digest = hmac.new(identity_key(), value.encode("utf-8"), hashlib.sha256).hexdigest()
+def keyed_hash(value: str, key: bytes | None = None) -> str:
+    """`hmac-sha256:<hex>` of the identifier under the board's key (`key`: read once by a
+    caller hashing many values)."""
+    digest = hmac.new(key or identity_key(), value.encode("utf-8"), hashlib.sha256).hexdigest()
     return PREFIX + digest

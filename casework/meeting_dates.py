@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
+from casework import disclosure
 from casework.changes import Moved, as_data
 from casework.dates import parse_date
 from casework.errors import InvalidInput, NotFound
@@ -40,7 +41,7 @@ class MeetingMoved:
 @atomic
 def correct_meeting(service: CaseService, held_on: str, to: str, *, reason: str,
                     actor: str) -> MeetingMoved:
-    reason = required(reason, "--reason")
+    reason = disclosure.check(required(reason, "--reason"), "--reason") or reason
     old, new = parse_date(held_on, what="meeting date"), parse_date(to, what="--to")
     meeting = service.session.exec(select(CdopMeeting).where(CdopMeeting.held_on == old)).first()
     if meeting is None:

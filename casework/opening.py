@@ -9,7 +9,7 @@ lock, retried on a clash) sit on one screen.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pendulum
@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from casework import child_names as names_of_child
 from casework import disclosure, regimes
 from casework.changes import as_data
 from casework.dates import local_date
@@ -34,23 +35,27 @@ if TYPE_CHECKING:
 
 def refer_scr(service: CaseService, pseudonym: str, *, actor: str,
               on: str | dt.datetime | None = None, referred_by: str | None = None,
-              note: str | None = None, **options: Any) -> Case:
+              note: str | None = None, child_names: Sequence[str] = (),
+              **options: Any) -> Case:
     """Record the referral of a serious incident: `case open scr` by its own name."""
     if referred_by:
         options["referred_by"] = referred_by
-    return regimes.open_case(service, "scr", pseudonym, options, actor=actor, on=on, note=note)
+    return regimes.open_case(service, "scr", pseudonym, options, actor=actor, on=on, note=note,
+                             child_names=child_names)
 
 
 @atomic
 def open_case(service: CaseService, workflow: Workflow, pseudonym: str,
               options: Mapping[str, Any], *, actor: str, effective: pendulum.DateTime,
-              note: str | None = None, different: bool = False) -> Case:
+              note: str | None = None, different: bool = False,
+              child_names: Sequence[str] = ()) -> Case:
     """Open a case under a chosen version (`casework.regimes.open_case` chooses): its
     reference, and what the version's intake makes of `options`."""
     for attempt in range(5):
         try:
             case = open_in_transaction(service, workflow, pseudonym, options, actor=actor,
-                                       effective=effective, note=note, different=different)
+                                       effective=effective, note=note, different=different,
+                                       child_names=child_names)
             service.commit()
             return case
         except IntegrityError:  # another coordinator opened the first case of the year
@@ -63,15 +68,20 @@ def open_case(service: CaseService, workflow: Workflow, pseudonym: str,
 def open_in_transaction(service: CaseService, workflow: str | Workflow, pseudonym: str,
                         options: Mapping[str, Any], *, actor: str,
                         effective: pendulum.DateTime, data: dict[str, Any] | None = None,
-                        note: str | None = None, different: bool = False) -> Case:
+                        note: str | None = None, different: bool = False,
+                        child_names: Sequence[str] = ()) -> Case:
     """Open a case in the caller's transaction: a key (a referral made by a step) runs
-    under the version in force on its key date; `data` adds facts of the caller's."""
+    under the version in force on its key date; `data` adds facts of the caller's.
+    `child_names`: the child's real names, kept only as keyed hashes (casework.child_names)
+    that every text typed about the case is checked against, from this one on."""
     if isinstance(workflow, str):
         key_date = regimes.key_day(regimes.process(workflow), options, effective,
                                    service.active_agency_code)
         workflow = regimes.in_force(service.settings, workflow, key_date)
-    disclosure.check(note, "--note")
-    taken = regimes.take_intake(service, workflow, options, effective, different)
+    names = names_of_child.hashes(child_names)
+    disclosure.check(note, "--note", names)
+    disclosure.check(pseudonym, "--pseudonym", names)
+    taken = regimes.take_intake(service, workflow, options, effective, different, names)
     data = {**taken.data, **(data or {})}
     events, opens, meets = taken.events, taken.opens, taken.meets
     stage, dues = taken.stage, taken.dues
@@ -103,6 +113,8 @@ def open_in_transaction(service: CaseService, workflow: str | Workflow, pseudony
         handle.open_deadline(key, due=due, described=described)
     for key in meets:
         handle.close_deadline(key, status="met")
+    if names:  # kept apart from the facts: never shown, exported or put in the history
+        handle.record(**{names_of_child.STORED_AS: names})
     handle.save_data()
     service.record_history(case, workflow.initial_records, actor, effective=effective,
                            note=note, to_state=case.state,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from casework import disclosure
@@ -43,13 +43,13 @@ def option_names(step: Step) -> str:
 
 def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck,
                   asked_agency: AgencyCheck | None = None, *,
-                  subject: str | None = None) -> dict[str, Any]:
+                  subject: str | None = None, names: Collection[str] = ()) -> dict[str, Any]:
     """Check every option against the step's definition and convert it to its type.
 
     `agency` accepts agencies that may be asked for something new (active ones);
     `asked_agency` any agency already asked, so that an agency made inactive since can still
     have its answer received or waived. `subject` is what the errors name (default: the
-    step)."""
+    step). `names`: the keyed hashes of the child's names, which no text may hold."""
     subject = subject or f"step {step.name}"
     checks = {"agency": agency, "asked_agency": asked_agency or agency}
     given = {name.replace("-", "_").lstrip("_"): value for name, value in raw.items()}
@@ -63,7 +63,7 @@ def parse_options(step: Step, raw: Mapping[str, Any], agency: AgencyCheck,
         values = value if isinstance(value, list | tuple) else [value]
         if len(values) > 1 and not option.multiple:
             raise InvalidInput(f"{option.flag} may be given only once for {subject}")
-        converted = [_convert(option, v, checks) for v in values]
+        converted = [_convert(option, v, checks, names) for v in values]
         if option.multiple:  # a value given twice counts once
             converted = list(dict.fromkeys(converted))
         parsed[name] = converted if option.multiple else converted[0]
@@ -99,7 +99,8 @@ def _given(value: Any) -> bool:
     return value is not None and value is not False and value != "" and value != []
 
 
-def _convert(option: Option, value: Any, checks: Mapping[str, AgencyCheck]) -> Any:
+def _convert(option: Option, value: Any, checks: Mapping[str, AgencyCheck],
+             names: Collection[str] = ()) -> Any:
     if option.kind == "flag":
         if value in (True, "true", "yes", "1", ""):
             return True
@@ -139,5 +140,5 @@ def _convert(option: Option, value: Any, checks: Mapping[str, AgencyCheck]) -> A
         return (checks["agency"](code), parse_date(due, what=f"due date for {code.upper()}")
                 if sep else None)
     if option.kind == "text" and option.disclosure:
-        disclosure.check(text, option.flag)
+        disclosure.check(text, option.flag, names)
     return text

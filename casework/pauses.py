@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pendulum
 
-from casework import disclosure
+from casework import child_names, disclosure
 from casework.corrections import find_deadline
 from casework.dates import as_date, in_range, local_date, parse_date
 from casework.errors import InvalidInput, StepRefused
@@ -34,7 +34,8 @@ def pause(service: CaseService, reference: str, reason: str, *, actor: str,
     case = service.case(reference)
     service.refuse_if_closed(case)
     service.refuse_if_paused(case)
-    reason = disclosure.check(required(reason, "--reason"), "--reason")
+    reason = disclosure.check(required(reason, "--reason"), "--reason",
+                              child_names.of(case.data))
     effective = service.effective(on, not_before=case.last_step_on)
     case.paused_on = local_date(effective)
     case.pause_reason = reason
@@ -53,7 +54,7 @@ def resume(service: CaseService, reference: str, *, actor: str,
     case = service.case(reference)
     if not case.paused_on:
         raise StepRefused(f"{case.reference} is not paused")
-    disclosure.check(note, "--note")
+    disclosure.check(note, "--note", child_names.of(case.data))
     effective = service.effective(on, not_before=case.paused_on)
     resumed_on = local_date(effective)
     days = (resumed_on - case.paused_on).days
@@ -113,7 +114,8 @@ def extend(service: CaseService, reference: str, deadline_key: str, *, reason: s
     when it was agreed, by the rule every change follows (not before the last step)."""
     case = service.case(reference)
     service.refuse_if_closed(case)
-    reason = disclosure.check(required(reason, "--reason"), "--reason")
+    reason = disclosure.check(required(reason, "--reason"), "--reason",
+                              child_names.of(case.data))
     effective = service.effective(on, not_before=case.last_step_on)
     deadline = _deadline_by_key(service, case, deadline_key)
     spec = service.workflow_of(case).deadline(deadline.kind)

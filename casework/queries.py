@@ -18,6 +18,7 @@ from sqlalchemy import String, Table, and_, case, cast, func, or_
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
+from casework.child_names import STORED_AS as NAME_HASHES
 from casework.clock import today
 from casework.dates import local_date
 from casework.errors import InvalidInput
@@ -266,7 +267,7 @@ def case_detail(service: CaseService, reference: str, as_of: dt.date) -> CaseDet
     handle = service.handle(case_row, deadlines)
     steps = [StepView(s.name, s.title, s.needs, s.blocked(handle))
              for s in service.allowed_steps(case_row)]
-    record = {k: v for k, v in case_row.data.items() if k != "events"}
+    record = {k: v for k, v in case_row.data.items() if k not in ("events", NAME_HASHES)}
     noted = workflow.notes(case_row.data) if workflow.notes else {}
     key_dates = {event: local_date(dt.datetime.fromisoformat(stamp))
                  for event, stamp in case_row.data.get("events", {}).items()}

@@ -8,7 +8,7 @@ module knows one process from another: it asks the definitions (`workflows.regis
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -116,19 +116,20 @@ def key_day(newest: Workflow, raw: Mapping[str, Any], effective: pendulum.DateTi
 
 def open_case(service: CaseService, key: str, pseudonym: str, options: Mapping[str, Any],
               *, actor: str, on: str | dt.datetime | None = None, note: str | None = None,
-              different: bool = False) -> Case:
+              different: bool = False, child_names: Sequence[str] = ()) -> Case:
     """Open a case of any process: the version in force on its key date, with the options
     that version's intake declares (`different`: the coordinator confirms it is not the
-    possible duplicate found)."""
+    possible duplicate found; `child_names`: kept only as keyed hashes)."""
     effective = service.effective(on, not_before=None)
     key_date = key_day(process(key), options, effective, service.active_agency_code)
     workflow = in_force(service.settings, key, key_date)
     return service.open_case(workflow, pseudonym, options, actor=actor, effective=effective,
-                             note=note, different=different)
+                             note=note, different=different, child_names=child_names)
 
 
 def take_intake(service: CaseService, workflow: Workflow, options: Mapping[str, Any],
-                effective: pendulum.DateTime, different: bool = False) -> Opening:
+                effective: pendulum.DateTime, different: bool = False,
+                names: Collection[str] = ()) -> Opening:
     """What the version's intake makes of the options: checked, prepared, and the facts
     to keep (refused when they match an open case, unless `different`)."""
     intake = workflow.intake
@@ -136,7 +137,7 @@ def take_intake(service: CaseService, workflow: Workflow, options: Mapping[str, 
     key_date = f"{workflow.selected_by.replace('_', ' ')} {short(local_date(effective))}"
     subject = f"a {workflow.kind_name or workflow.key} under {regime} ({key_date})"
     opts = parse_options(intake.as_step(f"open {workflow.key}"), dict(options),
-                         service.active_agency_code, subject=subject)
+                         service.active_agency_code, subject=subject, names=names)
     context = IntakeContext(effective, service.settings.areas)
     for guard in intake.guards:
         reason = guard(context, opts)

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from casework import disclosure
+from casework import child_names, disclosure
 from casework.changes import as_data
 from casework.dates import local_date
 from casework.errors import StepNotAllowed, StepRefused
@@ -41,9 +41,10 @@ def advance(service: CaseService, reference: str, step_name: str,
     if step is None or step.name not in allowed:
         raise StepNotAllowed(case.reference, step_name, case.state, allowed)
     service.refuse_if_paused(case)
-    disclosure.check(note, "--note")  # printed in the history, which exports may carry
+    names = child_names.of(case.data)
+    disclosure.check(note, "--note", names)  # printed in the history, which exports carry
     opts = parse_options(step, dict(options or {}), service.active_agency_code,
-                         lambda code: service.agency(code).code)
+                         lambda code: service.agency(code).code, names=names)
     if note and step.option("note"):
         opts["note"] = note
     for what, day in typed_dues(step, opts):

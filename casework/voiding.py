@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pendulum
 
 from casework.changes import Change, Closed, Moved, Opened, Progressed, as_data, recorded
-from casework.corrections import WITHDRAWN_STATUS, cancel_pending
+from casework.corrections import WITHDRAWN_STATUS, cancel_pending, checked
 from casework.dates import local_date
 from casework.errors import InvalidInput, StepRefused
 from casework.events import MOVED, WITHDRAWN, DeadlineChange
@@ -61,7 +61,7 @@ def void(service: CaseService, reference: str, *, reason: str, actor: str,
          step: str | None = None, on: str | dt.datetime | None = None) -> Void:
     """Void the case's last step (or its last `step` of that name)."""
     case = service.case(reference)
-    reason = required(reason, "--reason")
+    reason = checked(case, required(reason, "--reason"), "--reason")
     service.refuse_if_paused(case)
     workflow = service.workflow_of(case)
     names = {s.name for s in workflow.steps}

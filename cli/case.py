@@ -44,14 +44,18 @@ def _step_help_class() -> type[click.Command]:
 @click.argument("intake_options", nargs=-1, type=click.UNPROCESSED)
 @click.option("--different-child", is_flag=True,
               help="Confirm this is a different child from a matching open case.")
+@click.option("--child-name", "child_names", metavar="NAME", multiple=True,
+              help="The child's real name (repeat for another name), kept only as keyed hashes "
+                   "of its parts; free text naming the child is then refused. Needs "
+                   "CASEWORK_IDENTITY_KEY.")
 @click.option("--note", default=None, help="A note for the history (no identifying details).")
 @on_option
 @actor_option
 @json_option
 @pass_app
 def open_(app: App, workflow: str, pseudonym: str, intake_options: tuple[str, ...],
-          different_child: bool, note: str | None, on: str | None, actor: str | None,
-          as_json: bool) -> None:
+          different_child: bool, child_names: tuple[str, ...], note: str | None,
+          on: str | None, actor: str | None, as_json: bool) -> None:
     """Open a case of WORKFLOW (scr, cdr, ...), with the options its intake declares.
 
     \b
@@ -66,7 +70,7 @@ def open_(app: App, workflow: str, pseudonym: str, intake_options: tuple[str, ..
     with app.service() as service:
         options = parse_step_arguments(intake_options, InvalidInput)
         case = open_case(service, workflow, pseudonym, options, actor=actor_name(actor),
-                         on=on, note=note, different=different_child)
+                         on=on, note=note, different=different_child, child_names=child_names)
         report_opened(app, service, case, as_json)
 
 

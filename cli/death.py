@@ -44,6 +44,10 @@ def death() -> None:
                    "CASEWORK_IDENTITY_KEY_FILE).")
 @click.option("--different-child", is_flag=True,
               help="Confirm this is a different child from a matching notification.")
+@click.option("--child-name", "child_names", metavar="NAME", multiple=True,
+              help="The child's real name (repeat for another name), kept only as keyed hashes "
+                   "of its parts; free text naming the child is then refused. Needs "
+                   "CASEWORK_IDENTITY_KEY.")
 @click.option("--note", default=None, help="A note for the history (no identifying details).")
 @on_option
 @actor_option
@@ -51,8 +55,8 @@ def death() -> None:
 @pass_app
 def notify(app: App, pseudonym: str, died: str, age_band: str, place: str, notifier: str,
            notifier_agency: str, residence: str, expectation: str, nhs_number: str | None,
-           different_child: bool, note: str | None, on: str | None, actor: str | None,
-           as_json: bool) -> None:
+           different_child: bool, child_names: tuple[str, ...], note: str | None,
+           on: str | None, actor: str | None, as_json: bool) -> None:
     """Record the notification of a child's death (Form A): opens a child death review."""
     from casework.deaths import notify_death
 
@@ -61,7 +65,7 @@ def notify(app: App, pseudonym: str, died: str, age_band: str, place: str, notif
                             place=place, notifier=notifier, notifier_agency=notifier_agency,
                             residence=residence, death=expectation, actor=actor_name(actor),
                             on=on, different_child=different_child, note=note,
-                            nhs_number=nhs_number)
+                            nhs_number=nhs_number, child_names=child_names)
         deadlines = service.deadlines_of(case)
         due = {d.kind: d for d in deadlines if d.status == "open"}
         owed = next((d for d in deadlines if d.kind == "notification"), None)

@@ -19,14 +19,18 @@ def scr() -> None:
               help="How the child is known in the review, e.g. 'Child A'. Never a real name.")
 @click.option("--referred-by", metavar="AGENCY", default=None,
               help="The agency that referred the serious incident.")
+@click.option("--child-name", "child_names", metavar="NAME", multiple=True,
+              help="The child's real name (repeat for another name), kept only as keyed hashes "
+                   "of its parts; free text naming the child is then refused. Needs "
+                   "CASEWORK_IDENTITY_KEY.")
 @click.option("--note", default=None, help="A note for the history (no identifying details).")
 @click.argument("intake_options", nargs=-1, type=click.UNPROCESSED)
 @on_option
 @actor_option
 @json_option
 @pass_app
-def refer(app: App, pseudonym: str, referred_by: str | None, note: str | None,
-          intake_options: tuple[str, ...], on: str | None, actor: str | None,
+def refer(app: App, pseudonym: str, referred_by: str | None, child_names: tuple[str, ...],
+          note: str | None, intake_options: tuple[str, ...], on: str | None, actor: str | None,
           as_json: bool) -> None:
     """Record the referral of a serious incident: opens an SCR at screening, under the
     version of the process in force on the referral's date. Any other option that version's
@@ -41,7 +45,7 @@ def refer(app: App, pseudonym: str, referred_by: str | None, note: str | None,
         options["referred_by"] = referred_by
     with app.service() as service:
         case = open_case(service, "scr", pseudonym, options, actor=actor_name(actor), on=on,
-                         note=note)
+                         note=note, child_names=child_names)
         decision = next(d for d in service.deadlines_of(case) if d.key == "decision")
         flow = service.workflow_of(case)
         if as_json:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, or_, update
 from sqlmodel import col, select
 
+from casework import child_names, disclosure
 from casework.db import claim as claim_rows
 from casework.errors import InvalidInput, NotFound
 from casework.models import Case, OutboxEmail
@@ -53,7 +54,11 @@ log = logging.getLogger("casework.outbox")
 # and renewed as each row's turn comes, so no other sender takes a row still being sent.
 LEASE = dt.timedelta(minutes=25)
 GIVE_UP = dt.timedelta(days=3)  # temporary failures for this long become a failure
-BATCH = 100
+BATCH = 100  # rows claimed at a time
+# Emails the relay may have taken whose outcome is not yet in the database, at any moment:
+# each outcome is committed as it comes. So a sender killed at the worst moment sends at most
+# this many twice (the README's duplicate window); tests/test_kill_drill.py holds it to it.
+IN_FLIGHT = 1
 STATUSES = ("pending", "sending", "sent", "failed", "cancelled")  # cancelled: by a correction
 
 
@@ -314,6 +319,9 @@ def cancel(service: CaseService, numbers: Sequence[int], *, reason: str,
                                "can be cancelled")
     if not reason.strip():
         raise InvalidInput("--reason must not be empty")
+    for row in rows:  # kept in the case's history: checked as any text about the case is
+        case = service.session.get(Case, row.case_id) if row.case_id else None
+        disclosure.check(reason, "--reason", child_names.of(case.data) if case else ())
     for row in rows:
         row.status = "cancelled"
         service.record_email_event(row.case_id, "email_cancelled", actor,

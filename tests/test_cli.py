@@ -206,7 +206,8 @@ def test_errors_are_one_line_with_a_stable_exit_code(run, referred):
                  code=2) == (
         "Error: agency POLICE already exists (change it with `casework agency update`)")
     assert error("agency", "add", "PROB", "--name", "Probation", "--email", "not-an-email",
-                 code=2) == "Error: --email 'not-an-email' is not an email address"
+                 code=2) == ("Error: --email 'not-an-email' is not an email address: An email "
+                                 "address must have an @-sign")
     assert error("workflow", "show", "xyz", code=3) == (
         "Error: no workflow 'xyz' (known: scr, cdr, cspr)")
 

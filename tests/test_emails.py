@@ -319,7 +319,8 @@ def test_advance_says_what_it_queued_and_send_writes_eml_files_once(run, at_term
 
 def test_board_contacts_and_agency_addresses_are_checked_when_entered(run, agencies):
     bad = run("board", "set-contact", "chair", "--email", "chair at kent", expect=2)
-    assert bad.stderr == "Error: --email 'chair at kent' is not an email address\n"
+    assert bad.stderr == ("Error: --email 'chair at kent' is not an email address: An email "
+                          "address must have an @-sign\n")
     two = run("board", "set-contact", "mailbox", "--email", "a@kent.example.org, "
               "b@kent.example.org", expect=2)
     assert two.stderr == "Error: --email takes one address\n"
@@ -339,7 +340,8 @@ def test_board_contacts_and_agency_addresses_are_checked_when_entered(run, agenc
                                     "x@kent.example.org")
     refused = run("agency", "update", "YOS", "--email", "ok@kent.example.org", "--email",
                   "not-an-address", expect=2)
-    assert refused.stderr == "Error: --email 'not-an-address' is not an email address\n"
+    assert refused.stderr == ("Error: --email 'not-an-address' is not an email address: An "
+                              "email address must have an @-sign\n")
     assert json.loads(run("agency", "show", "YOS", "--json").stdout) == yos
 
 

@@ -15,6 +15,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from casework.identity import KEY_VARIABLE
 from cli.app import App
 from cli.main import cli
 
@@ -26,7 +27,8 @@ HOSTILE = ["\udcff", "a\udcffb", "", " ", "\x00", "x\r\nBcc: evil@x.org", "\x1b[
            "٢٠٠٨-٠١-٠١", "２００８-０１-０１", "99999999999999999999999", "-1", "0", "1e9",
            "x" * 5000, "💥", "'; DROP TABLE case_record;--", "{{ 7*7 }}", "%s%n", "NaN",
            "2008-02-30", "31/12/9999", "0001-01-01", "2008-13-01", "9999-12-31 23:59",
-           "--help", "-", "a(b@x.org", 'a"b@x.org', "a@b@c", "Jo\u202eeb", "\u2028"]
+           "--help", "-", "a(b@x.org", 'a"b@x.org', "a@b@c", "Jo\u202eeb", "\u2028",
+           "Hartley", "seen by Olivia-Mae's GP"]
 DATES = ["2008-04-01", "2008-05-20", "1/4/2008", "2008-04-01 10:00", "2007-12-31", "today"]
 STEPS = ["recommend", "decide", "notify_ofsted", "inform_panel", "triage", "home_visit",
          "form_panel", "withdraw", "correct", "void"]
@@ -66,7 +68,9 @@ def _value(rng: random.Random, name: str, kind: click.ParamType, known: dict) ->
     return rng.choice(["Child Z", "note", "chair", "a reason", "3 weeks", "home", "1-4y"])
 
 
-def invocations(known: dict, seed: int = SEED, count: int = CALLS) -> Iterator[list[str]]:
+def invocations(known: dict, seed: int = SEED,
+                count: int = CALLS) -> Iterator[tuple[tuple[str, ...], list[str]]]:
+    """(the command's path, its arguments) of `count` generated invocations."""
     rng = random.Random(seed)
     commands = list(_commands(cli))
     for _ in range(count):
@@ -91,13 +95,20 @@ def invocations(known: dict, seed: int = SEED, count: int = CALLS) -> Iterator[l
                     args.append(flag)
                 else:
                     args += [flag, _value(rng, param.name or "", param.type, known)]
-        yield args
+        yield path, args
 
 
 @pytest.fixture
-def known(run, agencies, clock) -> dict:
+def keyed(monkeypatch) -> None:
+    """The identity key set, so that a case can hold the child's names as keyed hashes."""
+    monkeypatch.setenv(KEY_VARIABLE, "a board secret of some length")
+
+
+@pytest.fixture
+def known(keyed, run, agencies, clock) -> dict:
     refs = [run("scr", "refer", "--pseudonym", f"Child {n}", "--referred-by", "CSC",
-                "--on", f"2008-03-2{n}").stdout.split()[0] for n in range(1, 4)]
+                "--on", f"2008-03-2{n}", *(("--child-name", "Olivia-Mae Hartley") if n == 1
+                                           else ())).stdout.split()[0] for n in range(1, 4)]
     run("case", "advance", refs[0], "recommend", "--recommendation", "scr", "--criteria",
         "death", "--on", "2008-03-25")
     refs.append(run("death", "notify", "--pseudonym", "Child D", "--died", "2008-04-01 03:20",
@@ -131,7 +142,9 @@ def test_thousands_of_generated_invocations_give_no_traceback(known, db_url, db_
     runner = CliRunner()
     tracebacks: list[str] = []
     codes: dict[int, int] = {}
-    for args in invocations(known):
+    commands: set[tuple[str, ...]] = set()
+    for path, args in invocations(known):
+        commands.add(path)
         result = runner.invoke(cli, args, obj=App(db=db_url, clock=clock),
                                env={"CASEWORK_ACTOR": "fuzz"})
         codes[result.exit_code] = codes.get(result.exit_code, 0) + 1
@@ -142,9 +155,15 @@ def test_thousands_of_generated_invocations_give_no_traceback(known, db_url, db_
             tracebacks.append(f"{args!r}: exit {result.exit_code}")
     assert tracebacks == [], f"{len(tracebacks)} of {CALLS}:\n" + "\n".join(tracebacks[:10])
     assert sum(codes.values()) == CALLS and codes.get(2, 0) > CALLS // 4
+    assert commands == {path for path, _ in _commands(cli)}  # every command, each many times
+    print(f"\nfuzz: {CALLS} calls over {len(commands)} commands (seed {SEED}), 0 tracebacks; "
+          f"exit codes {dict(sorted(codes.items()))}")
     with sqlite3.connect(db_path) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert _unreadable_text(str(db_path)) == []
+    doctor = runner.invoke(cli, ["doctor"], obj=App(db=db_url, clock=clock))
+    assert (doctor.exit_code, doctor.stdout) == (
+        0, "No damaged cases: every case and deadline can be read.\n")
     for reference in known["references"][:4]:
         shown = runner.invoke(cli, ["case", "show", reference], obj=App(db=db_url, clock=clock))
         assert shown.exit_code == 0 and reference in shown.stdout
