@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -48,12 +49,17 @@ def line_width() -> int:
     return table_width() or 10_000
 
 
+_DATE = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}\b")  # as workflows.formats.short writes
+
+
 def fill(text: str, first: str = "", rest: str = "", width: int | None = None) -> str:
-    """`text` wrapped to the terminal's width at spaces only: a name, a reference, a choice
-    or a hyphenated word is never split across lines (one longer than a line stands alone)."""
-    return textwrap.fill(text, width or line_width(), initial_indent=first,
+    """`text` wrapped to the terminal's width at spaces only: a name, a reference, a choice,
+    a hyphenated word or a date ("28 Feb 2013") is never split across lines (one longer than
+    a line stands alone)."""
+    kept = _DATE.sub(lambda m: m.group(0).replace(" ", "\xa0"), text)  # textwrap keeps NBSP
+    return textwrap.fill(kept, width or line_width(), initial_indent=first,
                          subsequent_indent=rest, break_long_words=False,
-                         break_on_hyphens=False)
+                         break_on_hyphens=False).replace("\xa0", " ")
 
 
 def _is_terminal() -> bool:

@@ -110,8 +110,9 @@ def show(app: App, key: str, on: str | None, as_json: bool) -> None:
                           "timescales": list(o.timescales)} for o in overlays],
         })
         return
-    click.echo(f"{flow.title}\n{flow.key} {flow.version}: cases whose "
-               f"{flow.selected_by.replace('_', ' ')} is {_span_text(span)}")
+    click.echo(fill(flow.title))
+    click.echo(fill(f"{flow.key} {flow.version}: cases whose "
+                    f"{flow.selected_by.replace('_', ' ')} is {_span_text(span)}"))
     click.echo(fill(f"Source: {flow.in_force_source}"))
     if flow.ends and span.end is not None and flow is registry.latest(flow.key):
         _ending(flow, span)

@@ -602,11 +602,11 @@ def test_workflow_show_with_a_board_switch_date(run, tmp_path):
     out = run("--config", config, "workflow", "show", "scr", "--on", "2010-01-04").stdout
     assert out.startswith(
         "Serious case review (Working Together 2010, revised chapter 8)\n"
-        "scr 2010.1: cases whose referral is from 4 Jan 2010 (the board's own date) to "
-        "28 Feb 2013\n")
+        "scr 2010.1: cases whose referral is from 4 Jan 2010 (the board's own date) to\n"
+        "28 Feb 2013\n")  # wrapped at a space: 80 columns
     before = run("--config", config, "workflow", "show", "scr", "--on", "2010-01-03").stdout
-    assert before.splitlines()[1] == ("scr 2006.1: cases whose referral is on or before "
-                                      "3 Jan 2010 (the board's own date)")
+    assert before.splitlines()[1:3] == ["scr 2006.1: cases whose referral is on or before "
+                                        "3 Jan 2010 (the board's own", "date)"]
     data = json.loads(run("--config", config, "workflow", "show", "scr", "--on", "2010-01-03",
                           "--json").stdout)
     assert (data["version"], data["in_force_to"]) == ("2006.1", "2010-01-03")

@@ -85,8 +85,8 @@ def test_a_boards_own_last_date_ends_its_referrals_earlier(run, agencies, tmp_pa
     assert [(v["version"], v["in_force_to"]) for v in listed if v["key"] == "scr"] == [
         ("2006.1", "2009-11-30"), ("2010.1", "2013-02-28"), ("2013.1", "2019-06-30")]
     shown = run("--config", config, "workflow", "show", "scr").stdout
-    assert "scr 2013.1: cases whose referral is from 1 Mar 2013 to 30 Jun 2019 (the board's " \
-           "own date)\n" in shown
+    assert "scr 2013.1: cases whose referral is from 1 Mar 2013 to 30 Jun 2019 (the board's\n" \
+           "own date)\n" in shown  # wrapped at a space: 80 columns
     assert ("Ended: no serious case review for a referral after 30 Jun 2019 (the board's own\n"
             "date); from then: casework workflow show cspr\n") in shown
 
@@ -128,8 +128,8 @@ def test_workflow_show_today_gives_the_last_version_with_its_end(run, clock):
         "Ended: no serious case review for a referral after 28 Sep 2019 (the last day\n"
         "safeguarding partners' arrangements could start [secondary source]); from then:\n"
         "casework workflow show cspr\n"
-        "Source of the end: safeguarding partners' arrangements implemented by 29 Sep\n"
-        "2019; LSCBs and SCRs end locally when they start [S] Solihull 8.1; Nursery\n")
+        "Source of the end: safeguarding partners' arrangements implemented by\n"
+        "29 Sep 2019; LSCBs and SCRs end locally when they start [S] Solihull 8.1;\n")
     ended = json.loads(run("workflow", "show", "scr", "--json").stdout)["ended"]
     assert ended == {"last_key_date": "2019-09-28", "moved_by_board": False,
                      "why": "the last day safeguarding partners' arrangements could start",
