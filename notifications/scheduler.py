@@ -93,25 +93,32 @@ def sweep(service: CaseService, as_of: dt.datetime, *, actor: str = "scheduler",
     whole by the server; it is tried again after a pause, RETRIES times before the sweep
     gives up and leaves it to the next run."""
     from casework.quarantine import quarantine
-    from notifications.render import Renderer
 
     started = _timer()
     report = SweepReport(as_of)
     report.damaged = list(service.session.info.get("damaged", ()))  # set aside already
-    renderer = Renderer(service.settings.mail.templates)
     session = service.session
+    if not anything_due(service, as_of):  # the usual run: one probe of the index, no more
+        session.rollback()
+        report.seconds = _timer() - started
+        return report
+    renderer: Renderer | None = None
     seen: set[int] = set()
     failures = 0
     while not (stop and stop.is_set()):
         batch = SweepReport(as_of)
         try:
             session.commit()
-            contacts = service.board_contacts()
-            agencies = {a.code: a for a in session.exec(select(Agency))}
             claimed = _claim(service, as_of)
             if not claimed or seen.issuperset(claimed):
                 session.rollback()
                 break
+            if renderer is None:  # only now that something is due
+                from notifications.render import renderer_for
+
+                renderer = renderer_for(service.settings.mail.templates)
+            contacts = service.board_contacts()
+            agencies = {a.code: a for a in session.exec(select(Agency))}
             rows = session.exec(select(Deadline, Case).join(Case).where(Deadline.id.in_(claimed))
                                 .order_by(Deadline.id)
                                 .execution_options(populate_existing=True)).all()
@@ -142,6 +149,13 @@ def sweep(service: CaseService, as_of: dt.datetime, *, actor: str = "scheduler",
         report.add(batch)
     report.seconds = _timer() - started
     return report
+
+
+def anything_due(service: CaseService, as_of: dt.datetime) -> bool:
+    """Whether any deadline's pointer has passed: one indexed probe, asked before anything
+    is loaded or rendered, since most sweeps find nothing."""
+    probe = select(Deadline.id).where(Deadline.next_level_at <= as_of).limit(1)
+    return service.session.exec(probe).first() is not None
 
 
 def _claim(service: CaseService, as_of: dt.datetime) -> list[int]:
@@ -289,6 +303,9 @@ def weekly_listing(service: CaseService, now: dt.datetime, *,
     key = f"board/overdue/weekly/{slot.date().isoformat()}"
     session = service.session
     session.commit()
+    if session.exec(select(OutboxEmail.id).where(OutboxEmail.key == key)).first():
+        session.rollback()  # queued already: the usual case, asked without taking the lock
+        return None
     # The mailbox's row is the listing's lock: updating it first makes a second worker wait
     # here (SQLite's write lock, PostgreSQL's row lock) until the first has committed, and
     # then see its key.
