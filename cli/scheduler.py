@@ -115,8 +115,20 @@ def reschedule(app: App) -> None:
     from notifications.scheduler import reschedule as recompute
 
     with app.service() as service:
-        count = recompute(service)
+        count = recompute(service, progress=progress_line)
     click.echo(f"Rescheduled the reminders of {count} open deadlines.")
+
+
+def progress_line(done: int, total: int) -> None:
+    """How far a reschedule has got, on stderr: one line rewritten on a terminal, a line a
+    batch in a log."""
+    import sys
+
+    line = f"Rescheduling reminders: {done:,} of {total:,} open deadlines"
+    if sys.stderr.isatty():
+        click.echo(f"\r{line}", err=True, nl=done >= total)
+    else:
+        click.echo(line, err=True)
 
 
 @scheduler.command()

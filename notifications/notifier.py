@@ -17,7 +17,6 @@ from sqlmodel import select
 
 from casework.events import MOVED, OPENED, WITHDRAWN, DeadlineChange
 from casework.models import BoardContact, Case, Deadline, OutboxEmail
-from notifications.message import stamp
 from workflows.formats import action_label, clock_time, in_words
 
 if TYPE_CHECKING:
@@ -107,6 +106,8 @@ def queue_email(service: CaseService, renderer: Renderer, *, key: str, kind: str
         recipients=to, cc=cc, reply_to=reply_to["email"] if reply_to else None,
         subject=rendered.subject, text_body=rendered.text, html_body=rendered.html,
         attachments=list(attachments), next_attempt_at=now, created_at=now)
+    from notifications.message import stamp
+
     stamp(row)  # rendered to its final bytes once, here: delivery only sends them
     session.add(row)
     service.record_email_event(
