@@ -68,11 +68,14 @@ from shared import (
     REGIME_STEPS,
     Statements,
     Swept,
+    Timing,
+    child_env,
     copy_numbered,
     levels,
     one_sweep,
     pseudonym,
     table,
+    time_commands,
 )
 from sqlalchemy import Connection, Engine, select, text
 
@@ -85,6 +88,7 @@ from notifications.notifier import Notifier
 from notifications.scheduler import BATCH, reschedule
 
 QUIET_TARGET_S = 1.0
+FLOOR = "python -c 'import sqlmodel'"
 QUIET_TARGET_SIZE = 100_000
 DUE_TARGET_S = 30.0
 AGENCIES = [
@@ -223,6 +227,8 @@ class Result:
     warm_ms: float = 0.0
     quiet_ms: list[float] = field(default_factory=list)
     quiet_statements: int = 0
+    bare_ms: list[float] = field(default_factory=list)  # the in-process floor
+    processes: list[Timing] = field(default_factory=list)  # floor first, then run-once
     due: Swept | None = None
     second: Swept | None = None
     outbox_levels: int = 0
@@ -292,6 +298,16 @@ def measure_size(folder: Path, size: int, args: argparse.Namespace, explain: boo
               f" warm-up {result.warm_ms:.1f} ms; {args.runs} runs "
               + ", ".join(f"{ms:.1f}" for ms in result.quiet_ms)
               + f" ms; {result.quiet_statements} SQL statements", flush=True)
+        result.bare_ms = [bare_check(path) for _ in range(max(args.runs, 3))]
+        result.processes = run_once_processes(folder, url, args.runs)
+        floor_t, run_once_t = result.processes
+        for timing in result.processes:
+            if timing.error:
+                result.wrong.append(f"{size:,}: {timing.label} failed: {timing.error}")
+        print(f"bare indexed check (sqlite3, new connection): median "
+              f"{statistics.median(result.bare_ms):.2f} ms; processes: {floor_t.label} "
+              f"{floor_t.median:.0f} ms, {run_once_t.label} {run_once_t.median:.0f} ms",
+              flush=True)
         if explain and counter.claim:
             result.plan = explain_claim(engine, *counter.claim)
 
@@ -309,6 +325,35 @@ def measure_size(folder: Path, size: int, args: argparse.Namespace, explain: boo
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
     return result
+
+
+def bare_check(path: Path) -> float:
+    """The in-process floor: a new sqlite3 connection asking the pointer index whether
+    anything is due, and nothing else (ms)."""
+    started = time.perf_counter()
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("SELECT id FROM deadline WHERE next_level_at <= ? LIMIT 1",
+                           (QUIET_AS_OF.naive().isoformat(" "),)).fetchall()
+    finally:
+        connection.close()
+    return (time.perf_counter() - started) * 1000
+
+
+def run_once_processes(folder: Path, url: str, runs: int) -> list[Timing]:
+    """`python -c "import sqlmodel"` (the floor) and a whole `casework scheduler run-once`
+    process at the quiet instant, in turn (the weekly listing off: it cannot fire)."""
+    quiet = folder / "quiet.toml"
+    quiet.write_text('[scheduler]\noverdue_listing = "off"\n')
+    casework = str(Path(sys.executable).parent / "casework")
+    as_of = QUIET_AS_OF.in_timezone("Europe/London").format("YYYY-MM-DD HH:mm")
+    times = runs + 1
+    return time_commands({
+        FLOOR: [[sys.executable, "-c", "import sqlmodel"]] * times,
+        "casework scheduler run-once --no-send": [
+            [casework, "--db", url, "--config", str(quiet), "scheduler", "run-once",
+             "--no-send", "--as-of", as_of]] * times,
+    }, child_env(folder))
 
 
 def check_due(engine: Engine, built: Built, result: Result) -> None:
@@ -420,6 +465,20 @@ def report(results: Sequence[Result], args: argparse.Namespace) -> None:
                   f"{last.reschedule_s:.1f} s, k = "
                   f"{exponent(results, lambda r: r.reschedule_s or math.nan)}")
 
+    print("\nThe quiet sweep against floors measured in the same run (medians): in-process, "
+          "a new sqlite3\nconnection asking the pointer index; as a process, "
+          f"{FLOOR}.\n")
+    quiet_rows = []
+    for r in results:
+        bare = statistics.median(r.bare_ms) if r.bare_ms else math.nan
+        floor_t, run_once_t = r.processes
+        quiet_rows.append((f"{r.size:,}", f"{r.quiet_median:.2f}", f"{bare:.2f}",
+                           f"{r.quiet_median / bare:.1f}x", f"{r.quiet_statements}",
+                           f"{run_once_t.median:.0f}", f"{floor_t.median:.0f}",
+                           f"{run_once_t.median / floor_t.median:.2f}x"))
+    table(("open deadlines", "sweep ms", "bare check ms", "ratio", "SQL", "run-once ms",
+           "floor ms", "ratio"), quiet_rows, "<>>>>>>>")
+
     print()
     largest = results[-1]
     at_target = next((r for r in results if r.size == QUIET_TARGET_SIZE), None)
@@ -471,9 +530,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reschedule", action=argparse.BooleanOptionalAction, default=True,
                         help="time `reschedule` on each database and check the copies' "
                              "pointers against it (default on)")
+    parser.add_argument("--million", action="store_true",
+                        help="add a size of 1,000,000 open deadlines (minutes, a few GB)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary folder (the databases) and print its path")
     args = parser.parse_args(argv)
+    if args.million and 1_000_000 not in args.sizes:
+        args.sizes.append(1_000_000)
     if args.due < 1 or args.runs < 1 or args.templates < 1:
         parser.error("--due, --runs and --templates must be at least 1")
     if args.sizes[0] < args.due:

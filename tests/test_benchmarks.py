@@ -14,6 +14,8 @@ TINY = {
     "email_delivery": ["--emails", "12", "--cases", "3"],
     "sweep_speed": ["--sizes", "300", "--due", "50", "--runs", "1", "--templates", "5"],
     "cli_speed": ["--cases", "30", "--templates", "10", "--runs", "1"],
+    "overdue_listing": ["--deadlines", "600", "--overdue", "50", "--templates", "5",
+                        "--runs", "1"],
 }
 
 
