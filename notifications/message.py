@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -24,8 +25,20 @@ UNBUILDABLE = (ValueError, TypeError, KeyError, binascii.Error)
 def message_id(row: OutboxEmail) -> str:
     """The same for every attempt at one email, so a duplicate shows as one."""
     digest = hashlib.sha256(row.key.encode()).hexdigest()[:32]
-    domain = parseaddr(row.sender)[1].rpartition("@")[2] or "casework.invalid"
+    domain = _address(row.sender).rpartition("@")[2] or "casework.invalid"
     return f"<{digest}.casework@{domain}>"
+
+
+@functools.lru_cache(maxsize=256)
+def _address(mailbox: str) -> str:
+    """`Board <a@b>` -> `a@b` (a board sends from one or two: parsed once a process)."""
+    return parseaddr(mailbox)[1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _addresses(*fields: str) -> tuple[str, ...]:
+    """Every address in these header values (agencies' addresses repeat: parsed once)."""
+    return tuple(address for _, address in getaddresses(list(fields)) if address)
 
 
 def build_message(row: OutboxEmail) -> EmailMessage:
@@ -69,6 +82,4 @@ def stamp(row: OutboxEmail) -> None:
 
 def envelope(row: OutboxEmail) -> tuple[str, list[str]]:
     """The SMTP envelope: the From address, and every To and Cc address."""
-    sender = parseaddr(row.sender)[1]
-    to = [address for _, address in getaddresses([row.recipients, row.cc or ""]) if address]
-    return sender, to
+    return _address(row.sender), list(_addresses(row.recipients, row.cc or ""))

@@ -119,8 +119,9 @@ def deliver(service: CaseService, transport: Transport, *, limit: int | None = N
                 break
             if left is not None:
                 left -= len(rows)
-            for start in range(0, len(rows), COMMIT_EVERY):
-                chunk = _renewed(service, rows[start:start + COMMIT_EVERY])
+            chunks = [rows[at:at + COMMIT_EVERY] for at in range(0, len(rows), COMMIT_EVERY)]
+            chunk = chunks[0]  # just claimed: its lease is fresh
+            for number in range(len(chunks)):
                 for index, row in enumerate(chunk):
                     try:
                         if connection is None:  # only once there is something to send
@@ -129,7 +130,7 @@ def deliver(service: CaseService, transport: Transport, *, limit: int | None = N
                         refused = connection.send(_wire(row), f"{row.id:06d}-{row.key}",
                                                   sender, to)
                     except ServerUnavailable as exc:
-                        for waiting in [*chunk[index:], *rows[start + COMMIT_EVERY:]]:
+                        for waiting in [*chunk[index:], *rows[(number + 1) * COMMIT_EVERY:]]:
                             _temporary(service, waiting, str(exc), report)  # back they go
                         report.unavailable = str(exc)
                         session.commit()
@@ -141,7 +142,10 @@ def deliver(service: CaseService, transport: Transport, *, limit: int | None = N
                         _temporary(service, row, str(exc), report, actor)
                     else:
                         _sent(service, row, refused, actor, transport, report)
-                session.commit()  # one commit for the chunk's outcomes: the crash window
+                # One commit for the chunk's outcomes (the crash window) and the next chunk's
+                # renewed lease.
+                chunk = _renewed(service, chunks[number + 1]) if number + 1 < len(chunks) else []
+                session.commit()
     _log(report)
     return report
 
@@ -192,8 +196,9 @@ def claim(service: CaseService, batch: int, only: Sequence[int] = ()) -> list[Ou
 
 
 def _renewed(service: CaseService, rows: list[OutboxEmail]) -> list[OutboxEmail]:
-    """Renew this sender's lease on the next chunk as its turn comes, in one statement; the
-    rows whose lease ran out meanwhile (another sender may have taken them) are left out."""
+    """Renew this sender's lease on the next chunk as its turn comes, in one statement (the
+    caller commits it); the rows whose lease ran out meanwhile (another sender may have taken
+    them) are left out."""
     session, until = service.session, service.clock.now() + LEASE
     ids = [row.id for row in rows]
     session.connection().execute(
@@ -203,7 +208,6 @@ def _renewed(service: CaseService, rows: list[OutboxEmail]) -> list[OutboxEmail]
     held = set(session.exec(select(OutboxEmail.id).where(
         col(OutboxEmail.id).in_(ids), OutboxEmail.status == "sending",
         OutboxEmail.claimed_until == until)))
-    session.commit()
     kept = []
     for row in rows:
         if row.id in held:
