@@ -112,7 +112,7 @@ def run(app: App, minutes: int | None, standby: bool) -> None:
 @pass_app
 def reschedule(app: App) -> None:
     """Recompute every open deadline's next reminder after a change to [reminders]."""
-    from notifications.scheduler import reschedule as recompute
+    from notifications.rescheduling import reschedule as recompute
 
     with app.service() as service:
         count = recompute(service, progress=progress_line)

@@ -23,7 +23,7 @@ def init(app: App) -> None:
         state = f"upgraded from schema {result.previous}"
     if result.previous is not None and result.previous < "0004":
         from cli.scheduler import progress_line
-        from notifications.scheduler import reschedule
+        from notifications.rescheduling import reschedule
 
         with app.service() as service:  # the reminders' pointers, from the board's policy
             reschedule(service, progress=progress_line)

@@ -1,0 +1,82 @@
+"""Every open deadline pointed at its next reminder or escalation afresh: after an upgrade, or
+a change to the board's [reminders]. Set-based, for a national database's million rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import bindparam, func, update
+from sqlmodel import select
+
+from casework.models import Case, Deadline
+from casework.reminders import levels_after
+
+if TYPE_CHECKING:
+    from casework.service import CaseService
+
+
+RESCHEDULE_BATCH = 50_000  # open deadlines read (as plain tuples) and written per commit
+
+
+def reschedule(service: CaseService,
+               progress: Callable[[int, int], None] | None = None) -> int:
+    """Point every open deadline at its next level under the policy in force (after an
+    upgrade, or a change to the board's [reminders]); levels already issued stay issued.
+
+    Set-based: the rows are read as columns, a batch at a time in id order, each distinct
+    (kind, unit, due date, level reached) reckoned once, and only pointers that change are
+    written, in one executemany a batch - a million open deadlines in seconds. `progress`
+    hears (done, total) after each batch."""
+    session = service.session
+    session.commit()
+    connection = session.connection()
+    total = connection.execute(select(func.count()).select_from(Deadline)
+                               .where(Deadline.status == "open")).scalar_one()
+    policy, calendar = service.settings.reminders, service.calendar
+    reckoned: dict[tuple[Any, ...], dt.datetime | None] = {}
+    write = (update(Deadline).where(Deadline.id == bindparam("row_id"))
+             .values(next_level_at=bindparam("pointer"))
+             .execution_options(synchronize_session=False))
+    done = last_id = 0
+    while True:
+        rows = connection.execute(
+            select(Deadline.id, Case.workflow_key, Deadline.kind, Deadline.unit,
+                   Deadline.due_on, Deadline.due_at, Deadline.level_reached,
+                   Case.paused_on, Deadline.next_level_at)
+            .join(Case).where(Deadline.status == "open", Deadline.id > last_id)
+            .order_by(Deadline.id).limit(RESCHEDULE_BATCH)).all()
+        if not rows:
+            break
+        changed = []
+        for row_id, *inputs, paused_on, current in rows:
+            key = (*inputs, paused_on is not None)
+            if key not in reckoned:
+                reckoned[key] = None if paused_on is not None else _first_level(
+                    policy, calendar, *inputs)
+            pointer = reckoned[key]
+            if _utc(pointer) != _utc(current):
+                changed.append({"row_id": row_id, "pointer": pointer})
+        if changed:
+            connection.execute(write, changed)
+        session.commit()
+        connection = session.connection()
+        done += len(rows)
+        last_id = rows[-1][0]
+        if progress is not None:
+            progress(done, total)
+    session.expire_all()  # objects loaded before hold the old pointers
+    return done
+
+
+def _first_level(policy: Any, calendar: Any, *inputs: Any) -> dt.datetime | None:
+    pending = levels_after(policy, calendar, *inputs)
+    return pending[0][1] if pending else None
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Pointers compared as naive UTC (SQLite hands them back naive)."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
