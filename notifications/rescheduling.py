@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import String, bindparam, func, type_coerce, update
 from sqlmodel import select
 
 from casework.models import Case, Deadline
@@ -35,28 +35,32 @@ def reschedule(service: CaseService,
     total = connection.execute(select(func.count()).select_from(Deadline)
                                .where(Deadline.status == "open")).scalar_one()
     policy, calendar = service.settings.reminders, service.calendar
-    reckoned: dict[tuple[Any, ...], dt.datetime | None] = {}
+    # Each distinct combination's pointer, and the same as the naive UTC instant it is stored as.
+    reckoned: dict[tuple[Any, ...], tuple[dt.datetime | None, dt.datetime | None]] = {}
     write = (update(Deadline).where(Deadline.id == bindparam("row_id"))
              .values(next_level_at=bindparam("pointer"))
              .execution_options(synchronize_session=False))
+    raw = [type_coerce(column, String) for column in (  # no per-row parsing: a dict key
+        Deadline.due_on, Deadline.due_at, Case.paused_on, Deadline.next_level_at)]
     done = last_id = 0
     while True:
         rows = connection.execute(
             select(Deadline.id, Case.workflow_key, Deadline.kind, Deadline.unit,
-                   Deadline.due_on, Deadline.due_at, Deadline.level_reached,
-                   Case.paused_on, Deadline.next_level_at)
+                   Deadline.level_reached, *raw)
             .join(Case).where(Deadline.status == "open", Deadline.id > last_id)
             .order_by(Deadline.id).limit(RESCHEDULE_BATCH)).all()
         if not rows:
             break
         changed = []
-        for row_id, *inputs, paused_on, current in rows:
-            key = (*inputs, paused_on is not None)
+        for row_id, workflow_key, kind, unit, reached, due_on, due_at, paused, current in rows:
+            key = (workflow_key, kind, unit, reached, due_on, due_at, paused is None)
             if key not in reckoned:
-                reckoned[key] = None if paused_on is not None else _first_level(
-                    policy, calendar, *inputs)
-            pointer = reckoned[key]
-            if _utc(pointer) != _utc(current):
+                pointer = None if paused is not None else _first_level(
+                    policy, calendar, workflow_key, kind, unit, _day(due_on),
+                    _instant(due_at), reached)
+                reckoned[key] = (pointer, _utc(pointer))
+            pointer, stored = reckoned[key]
+            if stored != _utc(_instant(current)):
                 changed.append({"row_id": row_id, "pointer": pointer})
         if changed:
             connection.execute(write, changed)
@@ -70,9 +74,20 @@ def reschedule(service: CaseService,
     return done
 
 
-def _first_level(policy: Any, calendar: Any, *inputs: Any) -> dt.datetime | None:
-    pending = levels_after(policy, calendar, *inputs)
+def _first_level(policy: Any, calendar: Any, workflow_key: str, kind: str, unit: str,
+                 due_on: dt.date, due_at: dt.datetime | None,
+                 reached: str | None) -> dt.datetime | None:
+    pending = levels_after(policy, calendar, workflow_key, kind, unit, due_on, due_at, reached)
     return pending[0][1] if pending else None
+
+
+def _day(value: Any) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _instant(value: Any) -> dt.datetime | None:
+    """A stored instant as the ORM reads it (SQLite keeps text; other drivers convert)."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
