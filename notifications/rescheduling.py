@@ -35,8 +35,8 @@ def reschedule(service: CaseService,
     total = connection.execute(select(func.count()).select_from(Deadline)
                                .where(Deadline.status == "open")).scalar_one()
     policy, calendar = service.settings.reminders, service.calendar
-    # Each distinct combination's pointer, and the same as the naive UTC instant it is stored as.
-    reckoned: dict[tuple[Any, ...], tuple[dt.datetime | None, dt.datetime | None]] = {}
+    # Each distinct combination's pointer, and the same as stored: a naive UTC instant, text.
+    reckoned: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     write = (update(Deadline).where(Deadline.id == bindparam("row_id"))
              .values(next_level_at=bindparam("pointer"))
              .execution_options(synchronize_session=False))
@@ -58,9 +58,11 @@ def reschedule(service: CaseService,
                 pointer = None if paused is not None else _first_level(
                     policy, calendar, workflow_key, kind, unit, _day(due_on),
                     _instant(due_at), reached)
-                reckoned[key] = (pointer, _utc(pointer))
-            pointer, stored = reckoned[key]
-            if stored != _utc(_instant(current)):
+                naive = _utc(pointer)
+                reckoned[key] = (pointer, naive, naive and f"{naive:%Y-%m-%d %H:%M:%S.%f}")
+            pointer, stored, as_text = reckoned[key]
+            # SQLite hands back the text it stored (compared as it is); others an instant.
+            if (as_text if isinstance(current, str) else stored) != current:
                 changed.append({"row_id": row_id, "pointer": pointer})
         if changed:
             connection.execute(write, changed)
