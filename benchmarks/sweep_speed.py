@@ -27,6 +27,10 @@ Then, on that database:
   2. The quiet sweep, as of Monday 22 January 2024 12:00 London (every referral made,
      no level due): one warm-up, then `--runs` timed sweeps (default 5), each in a new
      session as `casework scheduler run` does; the median and the best are shown.
+     Against floors measured in the same run: a bare indexed check (a new sqlite3
+     connection asking the pointer index, nothing else) for the in-process sweep, and
+     `python -c "import sqlmodel"` for a whole `casework scheduler run-once --no-send`
+     process at the quiet instant (weekly listing off), the two interleaved.
   3. The due sweep, as of Wednesday 31 January 2024 12:00 London: the due group's first
      reminder is due, nothing of the later group. One sweep, which renders and queues an
      email per level in the outbox and writes its history; then a second sweep at the same
@@ -38,7 +42,9 @@ The SQL statements of each sweep are counted (an engine event), and the claim qu
 Run from the project root:
 
     .venv/bin/python benchmarks/sweep_speed.py [--sizes 10000,30000,100000] [--runs N]
-        [--due N] [--templates N] [--no-reschedule] [--keep]
+        [--due N] [--templates N] [--no-reschedule] [--million] [--keep]
+
+`--million` adds a size of 1,000,000 open deadlines (a few minutes, 2.5 GB of disk).
 
 It is a measurement, not a test: the timings decide nothing. It exits 1 only when a sweep
 did the wrong thing: the quiet sweep issued a level, the due sweep did not issue a level
