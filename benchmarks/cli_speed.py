@@ -41,8 +41,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,7 +50,16 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import ScrPlanner, child_env, copy_numbered, pseudonym, resolve, table
+from shared import (
+    ScrPlanner,
+    Timing,
+    child_env,
+    copy_numbered,
+    pseudonym,
+    resolve,
+    table,
+    time_commands,
+)
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
@@ -281,51 +288,6 @@ def build_database(path: Path, cases: int, templates: int, seed: int,
 
 
 # -- timing the command line ---------------------------------------------------------------
-
-@dataclass
-class Timing:
-    label: str
-    runs_ms: list[float] = field(default_factory=list)
-    error: str = ""
-    output_lines: int = 0
-
-    @property
-    def best(self) -> float:
-        return min(self.runs_ms) if self.runs_ms else float("nan")
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs_ms) if self.runs_ms else float("nan")
-
-
-def time_commands(commands: dict[str, list[list[str]]], env: dict[str, str]) -> list[Timing]:
-    """Run each command's first argv as a warm-up (its output kept), then time the rest.
-
-    The timed runs go round the commands in turn, so a slow spell on the machine falls on all
-    of them alike rather than on whichever command happened to be running.
-    """
-    timings = {label: Timing(label) for label in commands}
-    for label, argvs in commands.items():
-        warm = subprocess.run(argvs[0], env=env, capture_output=True, text=True, check=False)
-        if warm.returncode != 0:
-            timings[label].error = f"exit {warm.returncode}: {warm.stderr.strip()[-300:]}"
-        timings[label].output_lines = len(warm.stdout.splitlines())
-    runs = max(len(argvs) for argvs in commands.values()) - 1
-    for run in range(1, runs + 1):
-        for label, argvs in commands.items():
-            timing = timings[label]
-            if timing.error:
-                continue
-            started = time.perf_counter()
-            done = subprocess.run(argvs[run], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True, check=False)
-            elapsed = (time.perf_counter() - started) * 1000
-            if done.returncode != 0:
-                timing.error = f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
-            else:
-                timing.runs_ms.append(elapsed)
-    return list(timings.values())
-
 
 def measure(built: Built, runs: int, today: dt.date, env: dict[str, str]) -> list[Timing]:
     """Time the floor and the four commands; the floor comes first."""

@@ -30,7 +30,7 @@ What it builds, for each backend (`--database sqlite|postgresql|both`, default b
     history holds the requests, reminders and escalations and every deadline's pointer
     (`next_level_at`) and level reached are what the scheduler left; a last sweep at T 12:00
     (the quiet instant Q) leaves every pointer after Q. (While the templates are built, the
-    sweeps share one jinja2 renderer: see `shared_renderer`.)
+    sweeps share one jinja2 renderer, as every sweep in a process does: `renderer_for`.)
   * Then SQL copies of the templates (INSERT ... SELECT of their case, deadline and history
     rows, each copy with its own reference, number and pseudonym; the map of copies is loaded
     with COPY on PostgreSQL), until the database holds exactly `--cases` cases (default 40,000)
@@ -90,7 +90,6 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import contextlib
 import csv
 import datetime as dt
 import io
@@ -107,7 +106,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -491,7 +490,7 @@ def build_templates(engine: Engine, settings: Settings, templates: list[Template
     events.append((quiet, -1, 0))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     clock = FixedClock(local(first, 6))
-    with shared_renderer(), session_scope(engine) as session:
+    with session_scope(engine) as session:
         service = CaseService(session, settings, clock, listeners=[Notifier(settings)])
         for code, name, email in AGENCIES:
             service.add_agency(code, name, email, f"director@{email.split('@')[1]}",
@@ -529,29 +528,6 @@ def build_templates(engine: Engine, settings: Settings, templates: list[Template
         t.finished = states[t.case_id] in FINAL
     result.seconds = time.perf_counter() - started
     return result
-
-
-@contextlib.contextmanager
-def shared_renderer() -> Iterator[None]:
-    """While the templates are built, one jinja2 `Renderer` per templates folder for every
-    sweep. `sweep()` makes its own each time it runs, so each of the timeline's 3,600 daily
-    sweeps would compile the email templates again: about half the build's time, and nothing
-    a measured sweep does more than once. The measured sweeps use the code as it is."""
-    import notifications.render as render
-
-    made = render.Renderer
-    renderers: dict[Any, Any] = {}
-
-    def renderer(board_folder: Path | None = None) -> Any:
-        if board_folder not in renderers:
-            renderers[board_folder] = made(board_folder)
-        return renderers[board_folder]
-
-    render.Renderer = renderer  # type: ignore[assignment, misc]
-    try:
-        yield
-    finally:
-        render.Renderer = made  # type: ignore[misc]
 
 
 def _do(service: CaseService, t: Template, item: Item, day: dt.date) -> None:

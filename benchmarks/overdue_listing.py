@@ -26,7 +26,7 @@ Each template's deadline rows and late items on T and on the past day P are know
 and checked. The rest of the database is SQL copies of the templates (`shared.copy_numbered`),
 round robin in each group: the overdue group until the overdue target is reached (the last
 few with one-deadline late decisions, so it is exact), then the later group until the row
-target is reached (the last few with one-deadline referrals, so it is exact too).
+target is reached (the last few with the smallest referrals, so it is exact too).
 
 The days: T is the first Monday at least 7 days after today (`--as-of` to choose), since the
 command takes the history replay (`casework.replay.standing`) for any day before the system's
@@ -81,7 +81,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import child_env, copy_numbered, pseudonym, table
+from shared import REGIME_STEPS, child_env, copy_numbered, pseudonym, table
 from sqlalchemy import Engine, text
 
 from casework.clock import LOCAL_TZ, FixedClock, SystemClock
@@ -142,6 +142,8 @@ class Plan:
 
     def refer(self, offset: int) -> None:
         self.at(offset, "refer", by=self.codes[0])
+        if "notify_ofsted" in REGIME_STEPS:  # notified the same day: a row, never late
+            self.step(offset, "notify_ofsted")
 
     def to_panel(self, refer: int, recommend: int, decide: int, notify: int, panel: int) -> None:
         """Referred, recommended, decided (an SCR), inspectorate notified, panel formed."""
@@ -167,7 +169,7 @@ def imr_late(p: Plan) -> None:
     """At IMRs, 5 late on T (4 IMRs, one extended but still late, and the completion
     deadline), 6 on P (one since received, one since extended beyond T)."""
     a = p.codes
-    p.to_panel(-150, -145, -135, -131, -118)  # completion due ~4 months after -135: ~T-14
+    p.to_panel(-215, -210, -200, -196, -183)  # completion due 6 months after -200: ~T-17
     p.commission(-110)  # due T-68
     p.step(-80, "receive_imr", agency=a[0])
     p.at(-70, "extend", key=f"imr:{a[3]}", to=p.iso(-40))
@@ -273,6 +275,8 @@ def no_review(p: Plan) -> None:
     p.step(-95, "recommend", recommendation="no_review")
     p.step(-90, "decide", outcome="no_review", chair="Board chair",
            rationale="single-agency learning; no inter-agency concerns")
+    if "inform_panel" in REGIME_STEPS:  # the national panel told why, the same week
+        p.step(-88, "inform_panel")
 
 
 def screening(p: Plan) -> None:
@@ -283,10 +287,18 @@ def screening(p: Plan) -> None:
 class Profile:
     name: str
     group: str  # overdue | later
-    rows: int  # deadline rows
+    own_rows: int  # deadline rows of the story itself
     late_now: int  # items late on T
     late_past: int  # items late on P
     plan: Callable[[Plan], None]
+
+    @property
+    def rows(self) -> int:
+        """Its deadline rows, with those the regime in force adds, each met on time: the
+        incident's notification to Ofsted, and for "no review" the national panel told."""
+        extra = int("notify_ofsted" in REGIME_STEPS)
+        return extra + self.own_rows + int(self.name == "no_review"
+                                           and "inform_panel" in REGIME_STEPS)
 
 
 PROFILES = {p.name: p for p in (
@@ -457,22 +469,31 @@ def plan_copies(templates: list[Template], deadlines: int, overdue: int) -> list
     def fill(group: list[Template], filler: list[Template], need: int,
              size: Callable[[Template], int]) -> None:
         index = 0
-        while need > 0 and size(group[index % len(group)]) <= need:
+        while need > 0 and size(group[index % len(group)]) in (need, *range(need - 1)):
+            # (never leaving exactly one: the fillers may be two or three rows each)
             copies.append(group[index % len(group)])
             need -= size(group[index % len(group)])
             index += 1
-        for index in range(need):  # the last few: one each
-            copies.append(filler[index % len(filler)])
+        index = 0
+        while need > 0:  # the last few: of the need's parity, so no single row is left
+            fits = sorted((t for t in filler if size(t) <= need), key=size)
+            if not fits:
+                raise Unplannable(f"no template small enough for the last {need} rows")
+            same = [t for t in fits if size(t) % 2 == need % 2 and size(t) != need - 1]
+            pick = (same or fits)[index % len(same or fits)]
+            copies.append(pick)
+            need -= size(pick)
+            index += 1
 
     first = [t for t in templates if t.profile.group == "overdue"]
-    fill(first, [t for t in first if t.profile.rows == 1 and t.profile.late_now == 1],
+    fill(first, [t for t in first if t.profile.own_rows == 1 and t.profile.late_now == 1],
          overdue - late, lambda t: t.profile.late_now)
     rows += sum(t.profile.rows for t in copies)
     if rows > deadlines:
         raise Unplannable(f"{overdue:,} late items take {rows:,} deadline rows, more than "
                           f"--deadlines {deadlines:,}")
     later = [t for t in templates if t.profile.group == "later"]
-    fill(later, [t for t in later if t.profile.rows == 1], deadlines - rows,
+    fill(later, [t for t in later if t.profile.own_rows == 1], deadlines - rows,
          lambda t: t.profile.rows)
     return copies
 

@@ -8,6 +8,8 @@ import datetime as dt
 import os
 import random
 import re
+import statistics
+import subprocess
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -405,3 +407,51 @@ def one_sweep(engine: Engine, settings: Settings, as_of: pendulum.DateTime,
 def levels(report: SweepReport) -> int:
     """The reminders and escalations a sweep issued."""
     return report.reminders + report.escalations
+
+
+# -- whole processes, timed in turn ------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    label: str
+    runs_ms: list[float] = field(default_factory=list)
+    error: str = ""
+    output_lines: int = 0
+
+    @property
+    def best(self) -> float:
+        return min(self.runs_ms) if self.runs_ms else float("nan")
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs_ms) if self.runs_ms else float("nan")
+
+
+def time_commands(commands: dict[str, list[list[str]]], env: dict[str, str]) -> list[Timing]:
+    """Run each command's first argv as a warm-up (its output kept), then time the rest.
+
+    The timed runs go round the commands in turn, so a slow spell on the machine falls on all
+    of them alike rather than on whichever command happened to be running.
+    """
+    timings = {label: Timing(label) for label in commands}
+    for label, argvs in commands.items():
+        warm = subprocess.run(argvs[0], env=env, capture_output=True, text=True, check=False)
+        if warm.returncode != 0:
+            timings[label].error = f"exit {warm.returncode}: {warm.stderr.strip()[-300:]}"
+        timings[label].output_lines = len(warm.stdout.splitlines())
+    runs = max(len(argvs) for argvs in commands.values()) - 1
+    for run in range(1, runs + 1):
+        for label, argvs in commands.items():
+            timing = timings[label]
+            if timing.error:
+                continue
+            started = time.perf_counter()
+            done = subprocess.run(argvs[run], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True, check=False)
+            elapsed = (time.perf_counter() - started) * 1000
+            if done.returncode != 0:
+                timing.error = f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
+            else:
+                timing.runs_ms.append(elapsed)
+    return list(timings.values())

@@ -27,6 +27,10 @@ Then, on that database:
   2. The quiet sweep, as of Monday 22 January 2024 12:00 London (every referral made,
      no level due): one warm-up, then `--runs` timed sweeps (default 5), each in a new
      session as `casework scheduler run` does; the median and the best are shown.
+     Against floors measured in the same run: a bare indexed check (a new sqlite3
+     connection asking the pointer index, nothing else) for the in-process sweep, and
+     `python -c "import sqlmodel"` for a whole `casework scheduler run-once --no-send`
+     process at the quiet instant (weekly listing off), the two interleaved.
   3. The due sweep, as of Wednesday 31 January 2024 12:00 London: the due group's first
      reminder is due, nothing of the later group. One sweep, which renders and queues an
      email per level in the outbox and writes its history; then a second sweep at the same
@@ -38,7 +42,9 @@ The SQL statements of each sweep are counted (an engine event), and the claim qu
 Run from the project root:
 
     .venv/bin/python benchmarks/sweep_speed.py [--sizes 10000,30000,100000] [--runs N]
-        [--due N] [--templates N] [--no-reschedule] [--keep]
+        [--due N] [--templates N] [--no-reschedule] [--million] [--keep]
+
+`--million` adds a size of 1,000,000 open deadlines (a few minutes, 2.5 GB of disk).
 
 It is a measurement, not a test: the timings decide nothing. It exits 1 only when a sweep
 did the wrong thing: the quiet sweep issued a level, the due sweep did not issue a level
@@ -64,7 +70,19 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import Statements, Swept, copy_numbered, levels, one_sweep, pseudonym, table
+from shared import (
+    REGIME_STEPS,
+    Statements,
+    Swept,
+    Timing,
+    child_env,
+    copy_numbered,
+    levels,
+    one_sweep,
+    pseudonym,
+    table,
+    time_commands,
+)
 from sqlalchemy import Connection, Engine, select, text
 
 from casework.clock import FixedClock
@@ -76,6 +94,7 @@ from notifications.notifier import Notifier
 from notifications.scheduler import BATCH, reschedule
 
 QUIET_TARGET_S = 1.0
+FLOOR = "python -c 'import sqlmodel'"
 QUIET_TARGET_SIZE = 100_000
 DUE_TARGET_S = 30.0
 AGENCIES = [
@@ -110,6 +129,8 @@ def _refer(service: CaseService, clock: FixedClock, days: Sequence[pendulum.Date
                   .add(minutes=i // len(days)))
         case = service.refer_scr(pseudonym(first + i), actor="bench",
                                  referred_by=CODES[i % len(CODES)])
+        if "notify_ofsted" in REGIME_STEPS:  # done the same day: only the decision is open
+            service.advance(case.reference, "notify_ofsted", {}, actor="bench")
         ids.append(case.id)
         if i % 200 == 199:
             service.session.expunge_all()  # keep the identity map small
@@ -159,7 +180,8 @@ def build(engine: Engine, settings: Settings, size: int, due: int, templates: in
             text("SELECT count(*) FROM deadline WHERE status = 'open'")).scalar_one()
         due_ids = set(connection.execute(text(
             "SELECT d.id FROM deadline d JOIN case_record c ON c.id = d.case_id "
-            "WHERE c.opened_on <= :last"), {"last": DUE_DAYS[-1].isoformat()}).scalars())
+            "WHERE c.opened_on <= :last AND d.status = 'open'"),
+            {"last": DUE_DAYS[-1].isoformat()}).scalars())
     if open_count != size or len(due_ids) != due:
         raise Wrong(f"built {open_count:,} open deadlines ({len(due_ids):,} in the due group), "
                     f"not {size:,} ({due:,})")
@@ -184,7 +206,8 @@ def check_layout(engine: Engine, built: Built) -> None:
     with engine.connect() as connection:
         quiet, due = due_by(connection, QUIET_AS_OF), due_by(connection, DUE_AS_OF)
         unset = connection.execute(text(
-            "SELECT count(*) FROM deadline WHERE next_level_at IS NULL")).scalar_one()
+            "SELECT count(*) FROM deadline WHERE next_level_at IS NULL AND status = 'open'")
+        ).scalar_one()
     if quiet or due != built.due_ids or unset:
         raise Wrong(f"data not as planned: {len(quiet):,} deadlines due by the quiet instant "
                     f"(0 wanted), {len(due):,} by the due one ({len(built.due_ids):,} wanted, "
@@ -210,6 +233,8 @@ class Result:
     warm_ms: float = 0.0
     quiet_ms: list[float] = field(default_factory=list)
     quiet_statements: int = 0
+    bare_ms: list[float] = field(default_factory=list)  # the in-process floor
+    processes: list[Timing] = field(default_factory=list)  # floor first, then run-once
     due: Swept | None = None
     second: Swept | None = None
     outbox_levels: int = 0
@@ -279,6 +304,16 @@ def measure_size(folder: Path, size: int, args: argparse.Namespace, explain: boo
               f" warm-up {result.warm_ms:.1f} ms; {args.runs} runs "
               + ", ".join(f"{ms:.1f}" for ms in result.quiet_ms)
               + f" ms; {result.quiet_statements} SQL statements", flush=True)
+        result.bare_ms = [bare_check(path) for _ in range(max(args.runs, 3))]
+        result.processes = run_once_processes(folder, url, args.runs)
+        floor_t, run_once_t = result.processes
+        for timing in result.processes:
+            if timing.error:
+                result.wrong.append(f"{size:,}: {timing.label} failed: {timing.error}")
+        print(f"bare indexed check (sqlite3, new connection): median "
+              f"{statistics.median(result.bare_ms):.2f} ms; processes: {floor_t.label} "
+              f"{floor_t.median:.0f} ms, {run_once_t.label} {run_once_t.median:.0f} ms",
+              flush=True)
         if explain and counter.claim:
             result.plan = explain_claim(engine, *counter.claim)
 
@@ -296,6 +331,35 @@ def measure_size(folder: Path, size: int, args: argparse.Namespace, explain: boo
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
     return result
+
+
+def bare_check(path: Path) -> float:
+    """The in-process floor: a new sqlite3 connection asking the pointer index whether
+    anything is due, and nothing else (ms)."""
+    started = time.perf_counter()
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("SELECT id FROM deadline WHERE next_level_at <= ? LIMIT 1",
+                           (QUIET_AS_OF.naive().isoformat(" "),)).fetchall()
+    finally:
+        connection.close()
+    return (time.perf_counter() - started) * 1000
+
+
+def run_once_processes(folder: Path, url: str, runs: int) -> list[Timing]:
+    """`python -c "import sqlmodel"` (the floor) and a whole `casework scheduler run-once`
+    process at the quiet instant, in turn (the weekly listing off: it cannot fire)."""
+    quiet = folder / "quiet.toml"
+    quiet.write_text('[scheduler]\noverdue_listing = "off"\n')
+    casework = str(Path(sys.executable).parent / "casework")
+    as_of = QUIET_AS_OF.in_timezone("Europe/London").format("YYYY-MM-DD HH:mm")
+    times = runs + 1
+    return time_commands({
+        FLOOR: [[sys.executable, "-c", "import sqlmodel"]] * times,
+        "casework scheduler run-once --no-send": [
+            [casework, "--db", url, "--config", str(quiet), "scheduler", "run-once",
+             "--no-send", "--as-of", as_of]] * times,
+    }, child_env(folder))
 
 
 def check_due(engine: Engine, built: Built, result: Result) -> None:
@@ -407,6 +471,20 @@ def report(results: Sequence[Result], args: argparse.Namespace) -> None:
                   f"{last.reschedule_s:.1f} s, k = "
                   f"{exponent(results, lambda r: r.reschedule_s or math.nan)}")
 
+    print("\nThe quiet sweep against floors measured in the same run (medians): in-process, "
+          "a new sqlite3\nconnection asking the pointer index; as a process, "
+          f"{FLOOR}.\n")
+    quiet_rows = []
+    for r in results:
+        bare = statistics.median(r.bare_ms) if r.bare_ms else math.nan
+        floor_t, run_once_t = r.processes
+        quiet_rows.append((f"{r.size:,}", f"{r.quiet_median:.2f}", f"{bare:.2f}",
+                           f"{r.quiet_median / bare:.1f}x", f"{r.quiet_statements}",
+                           f"{run_once_t.median:.0f}", f"{floor_t.median:.0f}",
+                           f"{run_once_t.median / floor_t.median:.2f}x"))
+    table(("open deadlines", "sweep ms", "bare check ms", "ratio", "SQL", "run-once ms",
+           "floor ms", "ratio"), quiet_rows, "<>>>>>>>")
+
     print()
     largest = results[-1]
     at_target = next((r for r in results if r.size == QUIET_TARGET_SIZE), None)
@@ -458,9 +536,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reschedule", action=argparse.BooleanOptionalAction, default=True,
                         help="time `reschedule` on each database and check the copies' "
                              "pointers against it (default on)")
+    parser.add_argument("--million", action="store_true",
+                        help="add a size of 1,000,000 open deadlines (minutes, a few GB)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary folder (the databases) and print its path")
     args = parser.parse_args(argv)
+    if args.million and 1_000_000 not in args.sizes:
+        args.sizes.append(1_000_000)
     if args.due < 1 or args.runs < 1 or args.templates < 1:
         parser.error("--due, --runs and --templates must be at least 1")
     if args.sizes[0] < args.due:

@@ -116,6 +116,8 @@ def _readdress(service: CaseService, code: str, before: dict[str, Any],
              if f in changed and before[f] and changed[f] and before[f] != changed[f]}
     if not swaps:
         return []
+    from notifications.message import stamp
+
     waiting = (select(OutboxEmail).join(Deadline, col(OutboxEmail.deadline_id) == Deadline.id)
                .where(Deadline.agency_code == code,
                       col(OutboxEmail.status).in_(("pending", "failed")))
@@ -125,6 +127,7 @@ def _readdress(service: CaseService, code: str, before: dict[str, Any],
         to, cc = swaps.get(email.recipients, email.recipients), swaps.get(email.cc, email.cc)
         if (to, cc) != (email.recipients, email.cc):
             email.recipients, email.cc = to, cc
+            stamp(email)  # the bytes it will send go to the new address too
             if email.status == "failed":
                 email.status, email.next_attempt_at = "pending", service.clock.now()
                 email.attempts, email.first_attempt_at = 0, None

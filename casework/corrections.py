@@ -183,6 +183,8 @@ def _renamed(service: CaseService, case: Case, old: str, new: str) -> list[int]:
     """The case's emails not yet sent name the child by the corrected pseudonym too."""
     import html
 
+    from notifications.message import stamp
+
     pairs = [(old, new), (html.escape(old), html.escape(new))]
     query = select(OutboxEmail).where(OutboxEmail.case_id == case.id,
                                       col(OutboxEmail.status).in_(("pending", "failed")))
@@ -194,6 +196,7 @@ def _renamed(service: CaseService, case: Case, old: str, new: str) -> list[int]:
             texts = [pattern.sub(after, t) if t is not None else None for t in texts]
         if texts != [email.subject, email.text_body, email.html_body]:
             email.subject, email.text_body, email.html_body = texts  # type: ignore[assignment]
+            stamp(email)  # the bytes it will send say the corrected name too
             changed.append(email.id or 0)
     return changed
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint, event
+from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, UniqueConstraint, event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
@@ -172,6 +172,24 @@ class OutboxEmail(Record, table=True):
     last_error: str | None = None
     created_at: dt.datetime
     sent_at: dt.datetime | None = None
+    # The message as it goes over the wire, built when queued (`notifications.message`);
+    # None: built from the columns above when sent (rows queued before 0006, or corrected).
+    message: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+MESSAGE_COLUMNS = ("sender", "recipients", "cc", "reply_to", "subject", "text_body",
+                   "html_body", "attachments")
+
+
+def _unstamp(target: OutboxEmail, value: Any, old: Any, _initiator: Any) -> None:
+    """A waiting email whose content changes no longer matches its kept bytes: they go,
+    so it is never sent as it was before the change."""
+    if value is not old and old is not None:
+        target.message = None
+
+
+for _column in MESSAGE_COLUMNS:
+    event.listen(getattr(OutboxEmail, _column), "set", _unstamp)
 
 
 class History(Record, table=True):

@@ -172,12 +172,22 @@ def pending_levels(policy: Policy, calendar: WorkingCalendar, case: Case, deadli
     of them when none was, or it is not there), and none before `not_before` when given.
     The one reckoning both the service (pointing a deadline at its next level) and the
     sweep (issuing what is due) use."""
-    levels = policy.levels(case.workflow_key, deadline.kind, deadline.unit == "hours")
-    schedule = sorted(((level, level.at(deadline.due_on, deadline.due_at, calendar))
-                       for level in levels), key=lambda pair: pair[1])
+    return levels_after(policy, calendar, case.workflow_key, deadline.kind, deadline.unit,
+                        deadline.due_on, deadline.due_at, deadline.level_reached, not_before)
+
+
+def levels_after(policy: Policy, calendar: WorkingCalendar, workflow_key: str, kind: str,
+                 unit: str, due_on: dt.date, due_at: dt.datetime, level_reached: str | None,
+                 not_before: dt.datetime | None = None
+                 ) -> list[tuple[Level, pendulum.DateTime]]:
+    """`pending_levels` from the deadline's columns alone: what a reschedule of a million
+    rows asks once for each distinct combination, without loading a row as an object."""
+    levels = policy.levels(workflow_key, kind, unit == "hours")
+    schedule = sorted(((level, level.at(due_on, due_at, calendar)) for level in levels),
+                      key=lambda pair: pair[1])
     names = [level.name for level, _ in schedule]
-    if deadline.level_reached in names:
-        schedule = schedule[names.index(deadline.level_reached) + 1:]
+    if level_reached in names:
+        schedule = schedule[names.index(level_reached) + 1:]
     if not_before is not None:
         schedule = [(level, at) for level, at in schedule if at >= not_before]
     return schedule

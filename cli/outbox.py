@@ -77,16 +77,23 @@ def list_(app: App, status: str | None, reference: str | None, limit: int,
 @outbox.command()
 @click.argument("number", type=int)
 @click.option("--html", is_flag=True, help="Print the HTML alternative instead of the text.")
+@click.option("--eml", is_flag=True,
+              help="Print the message exactly as it is sent (RFC 5322, CRLF line ends).")
 @json_option
 @pass_app
-def show(app: App, number: int, html: bool, as_json: bool) -> None:
-    """One email: its headers, where it stands, and its text (or --html)."""
+def show(app: App, number: int, html: bool, eml: bool, as_json: bool) -> None:
+    """One email: its headers, where it stands, and its text (or --html, or --eml)."""
     from casework.models import Case
     from notifications.outbox import email
 
     with app.service() as service:
         row = email(service, number)
         case = service.session.get(Case, row.case_id) if row.case_id else None
+    if eml:
+        from notifications.outbox import as_sent
+
+        click.echo(as_sent(row), nl=False)
+        return
     reference = case.reference if case else None
     if as_json:
         emit_json({**_as_dict(row, reference), "text": row.text_body, "html": row.html_body})

@@ -113,11 +113,23 @@ def run(app: App, minutes: int | None, standby: bool) -> None:
 @pass_app
 def reschedule(app: App) -> None:
     """Recompute every open deadline's next reminder after a change to [reminders]."""
-    from notifications.scheduler import reschedule as recompute
+    from notifications.rescheduling import reschedule as recompute
 
     with app.service() as service:
-        count = recompute(service)
+        count = recompute(service, progress=progress_line)
     click.echo(f"Rescheduled the reminders of {count} open deadlines.")
+
+
+def progress_line(done: int, total: int) -> None:
+    """How far a reschedule has got, on stderr: one line rewritten on a terminal, a line a
+    batch in a log."""
+    import sys
+
+    line = f"Rescheduling reminders: {done:,} of {total:,} open deadlines"
+    if sys.stderr.isatty():
+        click.echo(f"\r{line}", err=True, nl=done >= total)
+    else:
+        click.echo(line, err=True)
 
 
 @scheduler.command()

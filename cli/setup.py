@@ -22,10 +22,11 @@ def init(app: App) -> None:
     else:
         state = f"upgraded from schema {result.previous}"
     if result.previous is not None and result.previous < "0004":
-        from notifications.scheduler import reschedule
+        from cli.scheduler import progress_line
+        from notifications.rescheduling import reschedule
 
         with app.service() as service:  # the reminders' pointers, from the board's policy
-            reschedule(service)
+            reschedule(service, progress=progress_line)
     click.echo(f"Database: {result.location}")
     click.echo(f"Schema {result.revision}: {state}. (Location chosen by "
                f"{settings.database_source}.)")

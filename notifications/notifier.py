@@ -106,6 +106,9 @@ def queue_email(service: CaseService, renderer: Renderer, *, key: str, kind: str
         recipients=to, cc=cc, reply_to=reply_to["email"] if reply_to else None,
         subject=rendered.subject, text_body=rendered.text, html_body=rendered.html,
         attachments=list(attachments), next_attempt_at=now, created_at=now)
+    from notifications.message import stamp
+
+    stamp(row)  # rendered to its final bytes once, here: delivery only sends them
     session.add(row)
     service.record_email_event(
         case.id if case else None, history_step, actor,

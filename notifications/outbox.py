@@ -2,7 +2,7 @@
 
 Delivery claims a batch of due rows in one statement (`status` pending -> sending, with a lease
 so that rows claimed by a sender that died go back to the queue when it runs out), sends them
-over one connection, and records each outcome in its own transaction:
+over one connection, and records the outcomes of each chunk of COMMIT_EVERY in one transaction:
 
     pending --sent--> sent
        ^  \\--4xx, dropped connection, server down--> pending again, later (backoff)
@@ -11,31 +11,29 @@ over one connection, and records each outcome in its own transaction:
 
 A key is queued once (a unique column), and a row marked sent is never claimed again. The one
 gap no mail system closes: a sender killed after the server accepted a message but before it
-recorded so re-sends it when the lease runs out; the Message-ID is the same both times, so a
-mail client shows it once.
+recorded so re-sends it when the lease runs out - at most the COMMIT_EVERY messages of the
+chunk in hand; the Message-ID is the same both times, so a mail client shows each once.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from casework import child_names, disclosure
 from casework.db import claim as claim_rows
 from casework.errors import InvalidInput, NotFound
 from casework.models import Case, OutboxEmail
+from notifications.message import UNBUILDABLE, envelope, message_id, wire_bytes
+from notifications.message import build_message as build_message
 from notifications.transports import (
     Connection,
     PermanentFailure,
@@ -55,10 +53,13 @@ log = logging.getLogger("casework.outbox")
 LEASE = dt.timedelta(minutes=25)
 GIVE_UP = dt.timedelta(days=3)  # temporary failures for this long become a failure
 BATCH = 100  # rows claimed at a time
-# Emails the relay may have taken whose outcome is not yet in the database, at any moment:
-# each outcome is committed as it comes. So a sender killed at the worst moment sends at most
-# this many twice (the README's duplicate window); tests/test_kill_drill.py holds it to it.
-IN_FLIGHT = 1
+# Outcomes are committed this many at a time (one fsync each): a sender killed in a chunk
+# re-sends at most this many emails the server had already accepted (README, "Delivery").
+COMMIT_EVERY = 50
+# Emails the relay may have taken whose outcome is not yet in the database, at any moment: a
+# chunk's. So a sender killed at the worst moment sends at most this many twice (the README's
+# duplicate window); tests/test_kill_drill.py and tests/test_outbox_bytes.py hold it to it.
+IN_FLIGHT = COMMIT_EVERY
 STATUSES = ("pending", "sending", "sent", "failed", "cancelled")  # cancelled: by a correction
 
 
@@ -77,46 +78,26 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(60, 2 ** max(attempts - 1, 0)))
 
 
-def message_id(row: OutboxEmail) -> str:
-    """The same for every attempt at one email, so a duplicate shows as one."""
-    digest = hashlib.sha256(row.key.encode()).hexdigest()[:32]
-    domain = parseaddr(row.sender)[1].rpartition("@")[2] or "casework.invalid"
-    return f"<{digest}.casework@{domain}>"
-
-
-def build_message(row: OutboxEmail) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = row.sender
-    message["To"] = row.recipients
-    if row.cc:
-        message["Cc"] = row.cc
-    if row.reply_to:
-        message["Reply-To"] = row.reply_to
-    message["Subject"] = row.subject
-    message["Date"] = format_datetime(row.created_at)
-    message["Message-ID"] = message_id(row)
-    message.set_content(row.text_body)
-    if row.html_body:
-        message.add_alternative(row.html_body, subtype="html")
-    for item in row.attachments:
-        maintype, _, subtype = item.get("content_type", "application/octet-stream").partition("/")
-        if "text" in item:
-            message.add_attachment(item["text"], subtype=subtype or "plain",
-                                   filename=item["filename"])
-        else:
-            message.add_attachment(base64.b64decode(item["data"]), maintype=maintype,
-                                   subtype=subtype, filename=item["filename"])
-    return message
-
-
-def _built(row: OutboxEmail) -> EmailMessage:
-    """The row as a message; a row no message can be made of (a line break in a header,
-    stored before it was refused at entry) fails alone instead of stopping the delivery."""
+def _wire(row: OutboxEmail) -> bytes:
+    """The row's kept bytes, or (queued before they were kept, or corrected since) built now;
+    a row no message can be made of (a line break in a header, stored before it was refused
+    at entry) fails alone instead of stopping the delivery."""
+    if row.message is not None:
+        return row.message
     try:
-        return build_message(row)
-    except (ValueError, TypeError, KeyError, binascii.Error) as exc:
+        return wire_bytes(row)
+    except UNBUILDABLE as exc:
         raise PermanentFailure(f"cannot be made into an email ({exc}); the others "
                                "were sent") from None
+
+
+def as_sent(row: OutboxEmail) -> bytes:
+    """What delivery sends for the row (`outbox show --eml`): its kept bytes, else built."""
+    try:
+        return _wire(row)
+    except PermanentFailure as exc:
+        why = str(exc).removesuffix("; the others were sent")
+        raise InvalidInput(f"email #{row.id} {why}") from None
 
 
 def deliver(service: CaseService, transport: Transport, *, limit: int | None = None,
@@ -132,6 +113,9 @@ def deliver(service: CaseService, transport: Transport, *, limit: int | None = N
     report = DeliveryReport(transport.describe())
     session = service.session
     session.commit()  # start from a clean transaction: the claim is a statement of its own
+    if not only and not _anything_due(service):
+        session.rollback()  # the usual run: asked without taking the write lock
+        return report
     left = limit
     with contextlib.ExitStack() as open_connection:
         connection: Connection | None = None
@@ -141,26 +125,32 @@ def deliver(service: CaseService, transport: Transport, *, limit: int | None = N
                 break
             if left is not None:
                 left -= len(rows)
-            for index, row in enumerate(rows):
-                if index and not _renewed(service, row):
-                    continue  # its lease ran out meanwhile and another sender took it
-                try:
-                    if connection is None:  # only once there is something to send
-                        connection = open_connection.enter_context(transport.connect())
-                    refused = connection.send(_built(row), f"{row.id:06d}-{labelled(row.key)}")
-                except ServerUnavailable as exc:
-                    for waiting in rows[index:]:  # the rest of the batch goes back
-                        _temporary(service, waiting, str(exc), report)
-                    report.unavailable = str(exc)
-                    session.commit()
-                    _log(report)
-                    return report
-                except PermanentFailure as exc:
-                    _failed(service, row, str(exc), actor, report)
-                except TemporaryFailure as exc:
-                    _temporary(service, row, str(exc), report, actor)
-                else:
-                    _sent(service, row, refused, actor, transport, report)
+            chunks = [rows[at:at + COMMIT_EVERY] for at in range(0, len(rows), COMMIT_EVERY)]
+            chunk = chunks[0]  # just claimed: its lease is fresh
+            for number in range(len(chunks)):
+                for index, row in enumerate(chunk):
+                    try:
+                        if connection is None:  # only once there is something to send
+                            connection = open_connection.enter_context(transport.connect())
+                        sender, to = envelope(row)
+                        refused = connection.send(_wire(row), f"{row.id:06d}-{labelled(row.key)}",
+                                                  sender, to)
+                    except ServerUnavailable as exc:
+                        for waiting in [*chunk[index:], *rows[(number + 1) * COMMIT_EVERY:]]:
+                            _temporary(service, waiting, str(exc), report)  # back they go
+                        report.unavailable = str(exc)
+                        session.commit()
+                        _log(report)
+                        return report
+                    except PermanentFailure as exc:
+                        _failed(service, row, str(exc), actor, report)
+                    except TemporaryFailure as exc:
+                        _temporary(service, row, str(exc), report, actor)
+                    else:
+                        _sent(service, row, refused, actor, transport, report)
+                # One commit for the chunk's outcomes (the crash window) and the next chunk's
+                # renewed lease.
+                chunk = _renewed(service, chunks[number + 1]) if number + 1 < len(chunks) else []
                 session.commit()
     _log(report)
     return report
@@ -180,14 +170,25 @@ def _log(report: DeliveryReport) -> None:
         log.warning("outbox: %s", problem)
 
 
+def _due(service: CaseService) -> ColumnElement[bool]:
+    now = service.clock.now()
+    return or_(and_(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now),
+               and_(OutboxEmail.status == "sending", OutboxEmail.claimed_until < now))
+
+
+def _anything_due(service: CaseService) -> bool:
+    """One probe of the (status, next_attempt_at) index."""
+    probe = select(OutboxEmail.id).where(_due(service)).limit(1)
+    return service.session.exec(probe).first() is not None
+
+
 def claim(service: CaseService, batch: int, only: Sequence[int] = ()) -> list[OutboxEmail]:
     """Take up to `batch` due rows for this sender, in one statement: on PostgreSQL rows
     another sender holds are skipped, on SQLite the statement holds the write lock. `only`:
     these rows if pending, whenever they were due."""
     session = service.session
     now = service.clock.now()
-    due = or_(and_(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now),
-              and_(OutboxEmail.status == "sending", OutboxEmail.claimed_until < now))
+    due = _due(service)
     if only:
         due = and_(OutboxEmail.status == "pending", col(OutboxEmail.id).in_(list(only)))
     claimed = claim_rows(session.connection(), OutboxEmail, due, OutboxEmail.id, batch,
@@ -200,18 +201,27 @@ def claim(service: CaseService, batch: int, only: Sequence[int] = ()) -> list[Ou
     return list(session.exec(query))
 
 
-def _renewed(service: CaseService, row: OutboxEmail) -> bool:
-    """Renew this sender's lease on `row` as its turn comes, if it still holds it."""
-    held = service.session.connection().execute(
-        update(OutboxEmail).where(OutboxEmail.id == row.id, OutboxEmail.status == "sending",
-                                  OutboxEmail.claimed_until == row.claimed_until)
-        .values(claimed_until=service.clock.now() + LEASE))
-    service.session.commit()
-    if not held.rowcount:
-        service.session.expunge(row)
-        return False
-    service.session.refresh(row)
-    return True
+def _renewed(service: CaseService, rows: list[OutboxEmail]) -> list[OutboxEmail]:
+    """Renew this sender's lease on the next chunk as its turn comes, in one statement (the
+    caller commits it); the rows whose lease ran out meanwhile (another sender may have taken
+    them) are left out."""
+    session, until = service.session, service.clock.now() + LEASE
+    ids = [row.id for row in rows]
+    session.connection().execute(
+        update(OutboxEmail).where(col(OutboxEmail.id).in_(ids), OutboxEmail.status == "sending",
+                                  OutboxEmail.claimed_until == rows[0].claimed_until)
+        .values(claimed_until=until))
+    held = set(session.exec(select(OutboxEmail.id).where(
+        col(OutboxEmail.id).in_(ids), OutboxEmail.status == "sending",
+        OutboxEmail.claimed_until == until)))
+    kept = []
+    for row in rows:
+        if row.id in held:
+            set_committed_value(row, "claimed_until", until)  # as written: nothing to flush
+            kept.append(row)
+        else:
+            session.expunge(row)
+    return kept
 
 
 def _attempted(service: CaseService, row: OutboxEmail) -> dt.datetime:

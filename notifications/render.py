@@ -93,6 +93,18 @@ class Renderer:
         return html
 
 
+_RENDERERS: dict[Path | None, Renderer] = {}
+
+
+def renderer_for(board_folder: Path | None = None) -> Renderer:
+    """One renderer per templates folder for the life of the process: compiling the
+    templates is most of the cost of a first email. A template changed on disk is still
+    seen (jinja2 checks each file's time when it is used)."""
+    if board_folder not in _RENDERERS:
+        _RENDERERS[board_folder] = Renderer(board_folder)
+    return _RENDERERS[board_folder]
+
+
 @contextmanager
 def _problems(what: str, fallback: str) -> Iterator[None]:
     """A template that is missing or does not render, as the board's reason: file and line."""

@@ -37,6 +37,7 @@ from casework.models import Agency, BoardContact, Case, Deadline, OutboxEmail
 from casework.quarantine import UNREADABLE
 from casework.reminders import Level, due_now, pending_levels
 from notifications.notifier import queue_email, request_context
+from notifications.rescheduling import reschedule as reschedule  # its old home
 from workflows import registry
 from workflows.formats import labelled, short, utc_stamp
 
@@ -93,25 +94,32 @@ def sweep(service: CaseService, as_of: dt.datetime, *, actor: str = "scheduler",
     whole by the server; it is tried again after a pause, RETRIES times before the sweep
     gives up and leaves it to the next run."""
     from casework.quarantine import quarantine
-    from notifications.render import Renderer
 
     started = _timer()
     report = SweepReport(as_of)
     report.damaged = list(service.session.info.get("damaged", ()))  # set aside already
-    renderer = Renderer(service.settings.mail.templates)
     session = service.session
+    if not anything_due(service, as_of):  # the usual run: one probe of the index, no more
+        session.rollback()
+        report.seconds = _timer() - started
+        return report
+    renderer: Renderer | None = None
     seen: set[int] = set()
     failures = 0
     while not (stop and stop.is_set()):
         batch = SweepReport(as_of)
         try:
             session.commit()
-            contacts = service.board_contacts()
-            agencies = {a.code: a for a in session.exec(select(Agency))}
             claimed = _claim(service, as_of)
             if not claimed or seen.issuperset(claimed):
                 session.rollback()
                 break
+            if renderer is None:  # only now that something is due
+                from notifications.render import renderer_for
+
+                renderer = renderer_for(service.settings.mail.templates)
+            contacts = service.board_contacts()
+            agencies = {a.code: a for a in session.exec(select(Agency))}
             rows = session.exec(select(Deadline, Case).join(Case).where(Deadline.id.in_(claimed))
                                 .order_by(Deadline.id)
                                 .execution_options(populate_existing=True)).all()
@@ -142,6 +150,13 @@ def sweep(service: CaseService, as_of: dt.datetime, *, actor: str = "scheduler",
         report.add(batch)
     report.seconds = _timer() - started
     return report
+
+
+def anything_due(service: CaseService, as_of: dt.datetime) -> bool:
+    """Whether any deadline's pointer has passed: one indexed probe, asked before anything
+    is loaded or rendered, since most sweeps find nothing."""
+    probe = select(Deadline.id).where(Deadline.next_level_at <= as_of).limit(1)
+    return service.session.exec(probe).first() is not None
 
 
 def _claim(service: CaseService, as_of: dt.datetime) -> list[int]:
@@ -247,24 +262,6 @@ def recipients(level: Level, case: Case, agency: Agency | None,
 # -- the long-running service -------------------------------------------------------------
 
 
-def reschedule(service: CaseService) -> int:
-    """Point every open deadline at its next level under the policy in force (after an
-    upgrade, or a change to the board's [reminders]); levels already issued stay issued."""
-    session, done, last_id = service.session, 0, 0
-    while True:  # a thousand at a time, so a national database does not fill the memory
-        rows = session.exec(select(Deadline, Case).join(Case)
-                            .where(Deadline.status == "open", Deadline.id > last_id)
-                            .order_by(Deadline.id).limit(1000)).all()
-        if not rows:
-            return done
-        for deadline, case in rows:
-            service.schedule_levels(case, deadline)
-        session.commit()
-        session.expunge_all()
-        done += len(rows)
-        last_id = rows[-1][0].id or last_id
-
-
 def last_listing_slot(now: dt.datetime, when: tuple[int, int, int]) -> pendulum.DateTime:
     """The latest weekly slot (weekday, hour, minute, London time) at or before `now`."""
     weekday, hour, minute = when
@@ -289,6 +286,9 @@ def weekly_listing(service: CaseService, now: dt.datetime, *,
     key = f"board/overdue/weekly/{slot.date().isoformat()}"
     session = service.session
     session.commit()
+    if session.exec(select(OutboxEmail.id).where(OutboxEmail.key == key)).first():
+        session.rollback()  # queued already: the usual case, asked without taking the lock
+        return None
     # The mailbox's row is the listing's lock: updating it first makes a second worker wait
     # here (SQLite's write lock, PostgreSQL's row lock) until the first has committed, and
     # then see its key.

@@ -18,7 +18,6 @@ import re
 import smtplib
 import ssl
 from collections.abc import Iterator, Mapping
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
@@ -42,9 +41,10 @@ class PermanentFailure(DeliveryError):
 
 
 class Connection(Protocol):
-    def send(self, message: EmailMessage, name: str) -> list[str]:
-        """Deliver one message; returns the recipients the server refused (the rest got it).
-        `name` is a file-safe name for it, unique to what caused it."""
+    def send(self, message: bytes, name: str, sender: str, to: list[str]) -> list[str]:
+        """Deliver one message, its final bytes, from `sender` to the addresses `to`; returns
+        the recipients the server refused (the rest got it). `name` is a file-safe name for
+        it, unique to what caused it."""
 
 
 class Transport(Protocol):
@@ -136,12 +136,14 @@ class SmtpConnection:
         _quit(self.client)
         self.client = None
 
-    def send(self, message: EmailMessage, name: str) -> list[str]:
+    def send(self, message: bytes, name: str, sender: str, to: list[str]) -> list[str]:
         if self.client is None:
             self.open()
         assert self.client is not None
+        international = not all(address.isascii() for address in (sender, *to))
         try:
-            refused = self.client.send_message(message)
+            refused = self.client.sendmail(sender, to, message,
+                                           ["SMTPUTF8"] if international else [])
         except smtplib.SMTPRecipientsRefused as exc:
             replies = {to: _reply(code, text) for to, (code, text) in exc.recipients.items()}
             listed = "; ".join(f"{to}: {reply}" for to, reply in replies.items())
@@ -201,11 +203,11 @@ class FolderTransport:
             raise ServerUnavailable(f"cannot create {self.folder}: {exc.strerror}") from None
         yield self
 
-    def send(self, message: EmailMessage, name: str) -> list[str]:
+    def send(self, message: bytes, name: str, sender: str, to: list[str]) -> list[str]:
         path = self.folder / (re.sub(r"[^A-Za-z0-9.-]+", "_", name).strip("_") + ".eml")
         partial = path.with_suffix(".eml.part")
         try:
-            partial.write_bytes(bytes(message))
+            partial.write_bytes(message)
             os.replace(partial, path)
         except OSError as exc:
             raise TemporaryFailure(f"cannot write {path}: {exc.strerror}") from None

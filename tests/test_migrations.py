@@ -69,7 +69,7 @@ def test_a_database_behind_the_code_is_refused_with_the_fix(db_url):
     with engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '0000'"))
     engine.dispose()
-    with pytest.raises(DatabaseNotReady, match="has schema 0000, this casework needs 0005: "
+    with pytest.raises(DatabaseNotReady, match="has schema 0000, this casework needs 0006: "
                                                "run `casework init` to upgrade it"):
         open_engine(db_url)
 
@@ -116,7 +116,7 @@ def test_init_creates_the_database_on_the_server_when_it_is_missing(postgres):
         assert result.exit_code == 0, result.output
         assert result.stdout.splitlines() == [
             f"Database: {missing.render_as_string(hide_password=True)}",
-            "Schema 0005: created. (Location chosen by --db.)"]
+            "Schema 0006: created. (Location chosen by --db.)"]
         open_engine(url).dispose()
     finally:
         postgres.drop(url)
