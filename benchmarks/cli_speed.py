@@ -53,6 +53,7 @@ import pendulum
 from shared import (
     ScrPlanner,
     Timing,
+    bench_settings,
     child_env,
     copy_numbered,
     pseudonym,
@@ -64,7 +65,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from casework.clock import LOCAL_TZ, FixedClock
-from casework.config import Settings, database_url
+from casework.config import database_url
 from casework.db import init_database, make_engine
 from casework.demo import AGENCIES as DEMO_AGENCIES
 from casework.service import CaseService
@@ -253,7 +254,7 @@ def build_database(path: Path, cases: int, templates: int, seed: int,
     rng = random.Random(seed)
     templates = min(templates, cases)
     clock = FixedClock(pendulum.now("UTC"))
-    settings = Settings(database_url=url, database_source="benchmark")
+    settings = bench_settings(url)
     try:
         with Session(engine, expire_on_commit=False) as session:
             service = CaseService(session, settings, clock)

@@ -45,11 +45,11 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from shared import table
+from shared import bench_settings, table
 from sqlalchemy import text
 from sqlmodel import select
 
-from casework.config import Settings, SmtpSettings
+from casework.config import SmtpSettings
 from casework.db import init_database, open_engine, session_scope
 from casework.models import OutboxEmail
 from casework.service import CaseService
@@ -134,7 +134,7 @@ def free_port() -> int:
 def queue(url: str, emails: int, cases: int) -> tuple[float, float]:
     """Agencies, cases and `emails` queued emails; returns (seconds to set up the cases,
     seconds to queue and commit the emails)."""
-    settings = Settings(database_url=url, database_source="benchmark")
+    settings = bench_settings(url)
     engine = open_engine(url)
     try:
         with session_scope(engine) as session:
@@ -191,7 +191,7 @@ class Delivered:
 
 
 def deliver_all(url: str, port: int) -> Delivered:
-    settings = Settings(database_url=url, database_source="benchmark")
+    settings = bench_settings(url)
     transport = SmtpTransport(SmtpSettings(host="127.0.0.1", port=port, security="none",
                                            timeout=30.0), env={})
     engine = open_engine(url)

@@ -116,6 +116,7 @@ from shared import (
     Planner,
     ScrPlanner,
     Statements,
+    bench_settings,
     child_env,
     levels,
     one_sweep,
@@ -1116,7 +1117,7 @@ def measure_backend(backend: Backend, args: argparse.Namespace, scratch: Path,
     engine = open_engine(backend.url)  # as the command line opens it
     counter = Statements()
     counter.attach(engine)
-    settings = Settings(database_url=backend.url, database_source="benchmark")
+    settings = bench_settings(backend.url)
     rng = random.Random(args.seed)
     quiet = local(today, 12)
     try:

@@ -81,7 +81,7 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import REGIME_STEPS, child_env, copy_numbered, pseudonym, table
+from shared import REGIME_STEPS, bench_settings, child_env, copy_numbered, pseudonym, table
 from sqlalchemy import Engine, text
 
 from casework.clock import LOCAL_TZ, FixedClock, SystemClock
@@ -89,7 +89,7 @@ from casework.config import Settings, load_settings
 from casework.db import init_database, open_engine, session_scope
 from casework.demo import AGENCIES as DEMO_AGENCIES
 from casework.demo import BOARD
-from casework.overdue import OverdueListing, overdue_listing
+from casework.overdue import overdue_listing
 from casework.service import CaseService
 from notifications.notifier import Notifier
 from notifications.scheduler import sweep
@@ -512,7 +512,7 @@ def build(path: Path, args: argparse.Namespace, today: dt.date, past: dt.date) -
     url = f"sqlite:///{path}"
     init_database(url)
     engine = open_engine(url)
-    settings = Settings(database_url=url, database_source="benchmark")
+    settings = bench_settings(url)
     templates = templates_for(args.templates, today)
     built = Built(path, templates, plan_copies(templates, args.deadlines, args.overdue))
     built_from = started
@@ -593,25 +593,15 @@ from casework.dates import parse_date
 from casework.db import open_engine, session_scope
 from casework.overdue import overdue_listing
 from casework.service import CaseService
-from cli.output import json_text
-from cli.report import _overdue_text
+from cli.formats import render as render_as
 from notifications.notifier import Notifier
 times = {"import": time.perf_counter() - started}
 db, day, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 
 
-def as_csv(service, listing):
-    from notifications.reports import overdue_csv
-    return overdue_csv(listing)
-
-
-def as_html(service, listing):
-    from notifications.reports import overdue_html
-    return overdue_html(service, listing)
-
-
-FORMATS = {"table": lambda service, listing: _overdue_text(listing), "csv": as_csv,
-           "html": as_html, "json": lambda service, listing: json_text(listing.as_dict()) + "\n"}
+FORMATS = {form: (lambda service, listing, form=form:
+                   render_as("overdue", form, listing, service))
+           for form in ("table", "csv", "html", "json")}  # as `report overdue --format` does
 mark = time.perf_counter()
 settings = load_settings(db, None)
 engine = open_engine(settings.database_url)
@@ -701,23 +691,16 @@ def in_process(python: str, db: Path, day: dt.date, out: Path, runs: int,
 
 def profile(db: Path, day: dt.date, form: str, limit: int = 18) -> None:
     """cProfile of the listing and one format, in this process, with the system clock."""
-    from cli.output import json_text
-    from cli.report import _overdue_text
-    from notifications.reports import overdue_csv, overdue_html
+    from cli.formats import render
 
     settings = load_settings(str(db), None)
     engine = open_engine(settings.database_url)
-    render: dict[str, Callable[[CaseService, OverdueListing], str]] = {
-        "table": lambda s, listing: _overdue_text(listing),
-        "csv": lambda s, listing: overdue_csv(listing),
-        "html": overdue_html,
-        "json": lambda s, listing: json_text(listing.as_dict())}
     profiler = cProfile.Profile()
     try:
         with session_scope(engine) as session:
             service = CaseService(session, settings, SystemClock())
             profiler.enable()
-            render[form](service, overdue_listing(service, day))
+            render("overdue", form, overdue_listing(service, day), service)
             profiler.disable()
     finally:
         engine.dispose()

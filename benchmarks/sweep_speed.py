@@ -75,6 +75,7 @@ from shared import (
     Statements,
     Swept,
     Timing,
+    bench_settings,
     child_env,
     copy_numbered,
     levels,
@@ -258,7 +259,7 @@ def measure_size(folder: Path, size: int, args: argparse.Namespace, explain: boo
     engine = open_engine(url)
     counter = Statements()
     counter.attach(engine)
-    settings = Settings(database_url=url, database_source="benchmark")
+    settings = bench_settings(url)
     try:
         print(f"\n== {size:,} open deadlines ({args.due:,} to fall due) in {path}", flush=True)
         built = build(engine, settings, size, args.due, args.templates)
