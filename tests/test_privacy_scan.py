@@ -60,8 +60,11 @@ def written(monkeypatch: pytest.MonkeyPatch) -> tuple[set[tuple[str, str]], set]
 
 @pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> set[str]:
-    """The names of the templates loaded (each command makes its own environment, so each
-    one's first load of a template reads its source)."""
+    """The names of the templates loaded (a process keeps one renderer, whose first load of a
+    template reads its source: the test starts with none, so nothing is loaded unseen)."""
+    import notifications.render
+
+    monkeypatch.setattr(notifications.render, "_RENDERERS", {})
     seen: set[str] = set()
     source = jinja2.FileSystemLoader.get_source
 
