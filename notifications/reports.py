@@ -167,3 +167,24 @@ def timeline_html(service: CaseService, timeline: Any) -> str:
         "title": f"Timeline of {timeline.reference} as of {short(timeline.as_of)}",
         "board": service.settings.board_name, "produced": _produced(service),
         **_paper(service)})
+
+
+HISTORY_COLUMNS = ("Date", "Time", "What happened", "Recorded by", "Recorded on", "Voided on")
+
+
+def history_csv(chronology: Any) -> str:
+    """One row per event in the order things happened, the columns of the printed paper:
+    dates as YYYY-MM-DD, "Recorded on" only when later than the day it happened, what
+    happened as the terminal says it, a line each."""
+    return _csv(HISTORY_COLUMNS, [
+        [e.day.isoformat(), e.time, "\n".join((e.headline, *e.details)), e.actor,
+         e.recorded_later.isoformat() if e.recorded_later else "",
+         e.voided_on.isoformat() if e.voided_on else ""] for e in chronology.entries()])
+
+
+def history_html(service: CaseService, chronology: Any) -> str:
+    return _renderer(service).page("history", {
+        "chronology": chronology, "entries": chronology.entries(),
+        "title": f"Chronology of {chronology.reference}",
+        "board": service.settings.board_name, "produced": _produced(service),
+        **_paper(service)})
