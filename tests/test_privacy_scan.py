@@ -2,8 +2,8 @@
 NHS number (--nhs-number) and, typed where a person might type them, the same name, date of
 birth, NHS number and postcode, every template under templates/ (emails and board papers) is
 rendered and every export written (death export, figures, the overdue listing, calendar
-feeds, timelines, history in each format, case pages, the outbox), and none of the child's details is in
-any of them.
+feeds, timelines, history in each format, case pages, the outbox), and none of the child's
+details is in any of them.
 
 The scan fails when a template is added that no part of it renders, or a listing or format
 (`cli.formats`) that it does not write: extend the story."""
