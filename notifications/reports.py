@@ -23,6 +23,7 @@ from workflows.figures import FigureLine
 from workflows.formats import clock_time, in_words, short
 
 if TYPE_CHECKING:
+    from casework.chronology import Chronology
     from casework.reports import Period
     from casework.service import CaseService
 
@@ -172,7 +173,7 @@ def timeline_html(service: CaseService, timeline: Any) -> str:
 HISTORY_COLUMNS = ("Date", "Time", "What happened", "Recorded by", "Recorded on", "Voided on")
 
 
-def history_csv(chronology: Any) -> str:
+def history_csv(chronology: Chronology) -> str:
     """One row per event in the order things happened, the columns of the printed paper:
     dates as YYYY-MM-DD, "Recorded on" only when later than the day it happened, what
     happened as the terminal says it, a line each."""
@@ -182,7 +183,7 @@ def history_csv(chronology: Any) -> str:
          e.voided_on.isoformat() if e.voided_on else ""] for e in chronology.entries()])
 
 
-def history_html(service: CaseService, chronology: Any) -> str:
+def history_html(service: CaseService, chronology: Chronology) -> str:
     return _renderer(service).page("history", {
         "chronology": chronology, "entries": chronology.entries(),
         "title": f"Chronology of {chronology.reference}",
