@@ -23,6 +23,7 @@ from workflows.figures import FigureLine
 from workflows.formats import clock_time, in_words, short
 
 if TYPE_CHECKING:
+    from casework.chronology import Chronology
     from casework.reports import Period
     from casework.service import CaseService
 
@@ -165,5 +166,26 @@ def timeline_html(service: CaseService, timeline: Any) -> str:
     return _renderer(service).page("timeline", {
         "timeline": timeline, "chart": timeline_chart(timeline),
         "title": f"Timeline of {timeline.reference} as of {short(timeline.as_of)}",
+        "board": service.settings.board_name, "produced": _produced(service),
+        **_paper(service)})
+
+
+HISTORY_COLUMNS = ("Date", "Time", "What happened", "Recorded by", "Recorded on", "Voided on")
+
+
+def history_csv(chronology: Chronology) -> str:
+    """One row per event in the order things happened, the columns of the printed paper:
+    dates as YYYY-MM-DD, "Recorded on" only when later than the day it happened, what
+    happened as the terminal says it, a line each."""
+    return _csv(HISTORY_COLUMNS, [
+        [e.day.isoformat(), e.time, "\n".join((e.headline, *e.details)), e.actor,
+         e.recorded_later.isoformat() if e.recorded_later else "",
+         e.voided_on.isoformat() if e.voided_on else ""] for e in chronology.entries()])
+
+
+def history_html(service: CaseService, chronology: Chronology) -> str:
+    return _renderer(service).page("history", {
+        "chronology": chronology, "entries": chronology.entries(),
+        "title": f"Chronology of {chronology.reference}",
         "board": service.settings.board_name, "produced": _produced(service),
         **_paper(service)})

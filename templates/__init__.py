@@ -25,4 +25,5 @@ PURPOSES = {
     "report/figures": "the board's figures for a period, for its annual report",
     "report/_page": "the frame of every printed paper (marking, logo, page numbers)",
     "report/timeline": "one case's timeline: stages, agencies' requests, reminders, escalations",
+    "report/history": "the panel's chronology of a case: every event in the order it happened",
 }

@@ -11,6 +11,7 @@ def test_each_listing_offers_what_is_registered_for_it():
     assert formats.formats("overdue") == ["table", "csv", "html", "json", "svg"]
     assert formats.formats("figures") == ["table", "csv", "html", "json"]
     assert formats.formats("timeline") == ["html", "svg"]
+    assert formats.formats("history") == ["table", "csv", "html", "json"]
 
 
 def test_a_new_format_is_one_registration(monkeypatch):
@@ -28,5 +29,6 @@ def test_the_commands_offer_them(run):
     for args, shown in ((("report", "overdue"), "[table|csv|html|json|svg]"),
                         (("report", "figures"), "[table|csv|html|json]"),
                         (("case", "timeline"), "[html|svg]"),
+                        (("case", "history"), "[table|csv|html|json]"),
                         (("deadlines",), "[table|json|ics]")):
         assert shown in run(*args, "--help").stdout, args

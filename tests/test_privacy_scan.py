@@ -2,8 +2,8 @@
 NHS number (--nhs-number) and, typed where a person might type them, the same name, date of
 birth, NHS number and postcode, every template under templates/ (emails and board papers) is
 rendered and every export written (death export, figures, the overdue listing, calendar
-feeds, timelines, history, case pages, the outbox), and none of the child's details is in
-any of them.
+feeds, timelines, history in each format, case pages, the outbox), and none of the child's
+details is in any of them.
 
 The scan fails when a template is added that no part of it renders, or a listing or format
 (`cli.formats`) that it does not write: extend the story."""
@@ -175,6 +175,11 @@ def test_no_template_or_export_carries_the_childs_details(db_url, monkeypatch, r
                                                      "--emails").stdout
         outputs[f"show {reference}"] = today("case", "show", reference).stdout
         outputs[f"show json {reference}"] = today("case", "show", reference, "--json").stdout
+        for form in formats("history"):
+            outputs[f"history {form} {reference}"] = today(
+                "case", "history", reference, "--format", form).stdout
+        outputs[f"history html emails {reference}"] = today(
+            "case", "history", reference, "--format", "html", "--emails").stdout
         for form in formats("timeline"):
             outputs[f"timeline {form} {reference}"] = today(
                 "case", "timeline", reference, "--format", form).stdout

@@ -19,3 +19,10 @@ def figures(data: Any, service: Any) -> str:
     from notifications.reports import figures_csv
 
     return figures_csv(data.lines, data.period_from, data.period_to)
+
+
+@register_output_renderer("history", "csv")
+def history(data: Any, service: Any) -> str:
+    from notifications.reports import history_csv
+
+    return history_csv(data)

@@ -26,3 +26,10 @@ def timeline(data: Any, service: Any) -> str:
     from notifications.reports import timeline_html
 
     return timeline_html(service, data)
+
+
+@register_output_renderer("history", "html")
+def history(data: Any, service: Any) -> str:
+    from notifications.reports import history_html
+
+    return history_html(service, data)

@@ -66,3 +66,19 @@ def figures(data: Any, service: Any) -> str:
         label = "  " * line.depth + line.label
         text.append(label if line.value is None else f"{label:<58}{line.value!s:>20}")
     return "\n".join(text)
+
+
+@register_output_renderer("history", "table")
+def history(data: Any, service: Any) -> str:
+    """Each event a block: its day, step and move (and when it was voided), then who recorded
+    it and when, what it changed and its note, indented under it."""
+    from cli.output import fill, line_width
+
+    indent, width = " " * 13, line_width()
+    lines = []
+    for entry in data.entries():
+        mark = f"  [voided {short(entry.voided_on)}]" if entry.voided_on else ""
+        lines.append(f"{short(entry.day):<11}  {entry.headline}" + mark)
+        for line in (f"by {entry.actor}, recorded {short(entry.recorded)}", *entry.details):
+            lines.append(fill(line, indent, indent, width))
+    return "".join(line + "\n" for line in lines)
