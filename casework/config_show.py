@@ -72,7 +72,9 @@ def _email(settings: Settings, env: Mapping[str, str], row: Any) -> list[Setting
     mail = settings.mail
     folder = row("email.folder", mail.folder)
     if folder.source == DEFAULT:
-        folder = Setting(folder.name, folder.value, f"{DEFAULT}: beside the database")
+        where = ("beside the database" if settings.database_url.startswith("sqlite:///")
+                 else "in the per-user data folder")  # as default_outbox_folder chooses
+        folder = Setting(folder.name, folder.value, f"{DEFAULT}: {where}")
     templates = row("email.templates", mail.templates)
     if "email.templates" not in settings.from_file and "board.templates" in settings.from_file:
         templates = Setting(templates.name, templates.value, "board.templates")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-from casework.db import sqlite_path
+from casework.config import default_outbox_folder
+from casework.db import describe
 
 BOARD = """\
 [board]
@@ -30,7 +30,9 @@ def test_each_setting_says_where_it_came_from(run, db_url, tmp_path, monkeypatch
     config.write_text(BOARD, encoding="utf-8")
     monkeypatch.setenv("KENT_RELAY_PASSWORD", "correct horse battery staple")
     out = run("--config", config, "config", "show").stdout
-    db = sqlite_path(db_url)
+    db = describe(db_url)  # an SQLite file's path; a server's URL without its password
+    folder = default_outbox_folder(db_url)
+    where = "beside the database" if db_url.startswith("sqlite") else "in the per-user data folder"
     file = f"(config file {config})"
     default = "(built-in default)"
     assert out.splitlines() == [line.rstrip() for line in f"""\
@@ -48,7 +50,7 @@ board.logo                            (none)  {default}
 calendar.closed_days                  2008-12-29 board closure  {file}
 timescales.scr.imr                    8 weeks  {file}
 email.from                            (the board mailbox)  {default}
-email.folder                          {Path(db).parent / 'outbox'}  (built-in default: beside the database)
+email.folder                          {folder}  (built-in default: {where})
 email.templates                       (none)  {default}
 email.smtp.host                       smtp.kent.example.org  {file}
 email.smtp.port                       587  {default}

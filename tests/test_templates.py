@@ -119,7 +119,9 @@ def test_the_built_in_signature_is_in_both_parts(run, scr, tmp_path):
     from email import message_from_bytes
     from email.policy import default
 
-    [eml] = (tmp_path / "outbox").rglob("*.eml")
+    from casework.config import default_outbox_folder
+
+    [eml] = default_outbox_folder(run.db_url).rglob("*.eml")  # beside an SQLite file
     message = message_from_bytes(eml.read_bytes(), policy=default)
     html = message.get_body(("html",)).get_content().replace("\r\n", "\n")
     text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
