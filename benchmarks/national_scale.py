@@ -140,6 +140,7 @@ from casework.queries import case_detail
 from casework.service import CaseService
 from notifications.notifier import Notifier
 from notifications.scheduler import BATCH, SweepReport, sweep
+from workflows.cdr_kit import NCMD_FROM
 
 QUIET_TARGET_S = 1.0
 LISTING_TARGET_S = 3.0
@@ -217,7 +218,7 @@ class Item:
     defer | review for the CDOP meeting the case is listed for; `after` (index, days): at
     least that many days after an earlier item."""
 
-    action: str  # refer | notify | advance | linked | extend | pause | resume
+    action: str  # refer | notify | advance | ncmd | linked | extend | pause | resume
     step: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     gap: int = 0
@@ -344,6 +345,7 @@ class CdrPlanner(Planner[Item]):
         if target == "awaiting_panel":
             return self.items, False
         category = rng.choice(CATEGORIES)
+        review = len(self.items)
         self.items.append(Item("advance", "review", {
             "category": category, "intrinsic": str(rng.randint(0, 3)),
             "parenting": str(rng.randint(0, 3)), "environment": str(rng.randint(0, 3)),
@@ -360,6 +362,10 @@ class CdrPlanner(Planner[Item]):
                 gap=rng.randint(3, 20)))
         if target == "reviewed":
             return self.items, linked
+        # A review completed from 1 April 2019 owes the NCMD its data before it closes (done
+        # only when owed: the items' days are fitted after the plan is written).
+        self.items.append(Item("ncmd", "submit_ncmd", gap=rng.randint(0, 20),
+                               after=(review, 0)))
         self.add(0, 30, "close")
         return self.items, linked
 
@@ -551,6 +557,10 @@ def _do(service: CaseService, t: Template, item: Item, day: dt.date) -> None:
         service.advance(t.reference, item.step, options, actor=ACTOR)
         if item.step == "refer_for_scr":
             t.linked = service.case(t.reference).data["scr_referral"]
+    elif item.action == "ncmd":
+        assert item.after is not None
+        if t.days[item.after[0]] >= NCMD_FROM:
+            service.advance(t.reference, item.step, options, actor=ACTOR)
     elif item.action == "linked":
         service.advance(t.linked, item.step, options, actor=ACTOR)
     elif item.action == "extend":

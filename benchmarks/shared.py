@@ -140,8 +140,12 @@ SCR_FINAL = ("closed", "no_review")
 # The benchmarks measure load, not law: their serious case reviews run on timelines that end
 # today, years after SCRs ended (28 Sep 2019). So they open them under the last version with
 # its end moved past today, as only a program can (a board's config may move it earlier
-# only); the cases, deadlines and emails are those a board ran up to 2019.
-SWITCHES = {("scr", registry.LAST): dt.date.max}
+# only); the cases, deadlines and emails are those a board ran up to 2019. Likewise their
+# child death reviews (benchmarks/national_scale.py's) are the older review's, with the newest
+# version's start moved past today, so a death dated today is still reviewed the older way
+# (triage, rapid response, Form B): the load of a board's deaths, not the 2018 guidance's steps.
+SWITCHES = {("scr", registry.LAST): dt.date.max,
+            ("cdr", registry.latest("cdr").version): dt.date.max}
 # The steps of the SCR regime the benchmarks' referrals run under (WT2013/15).
 REGIME_STEPS = frozenset(s.name for s in registry.in_force("scr", dt.date.today(),
                                                            SWITCHES).steps)
