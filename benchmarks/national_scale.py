@@ -17,8 +17,8 @@ What it builds, for each backend (`--database sqlite|postgresql|both`, default b
     `casework.db.init_database`.
   * A few hundred template cases (`--templates`, default 300) made through the real
     `CaseService` (and `casework.deaths`), with the `Notifier` listening, under a `FixedClock`,
-    on one timeline over the decade before the measured day T (by default the first Monday
-    after today; `--as-of`): 60% child death reviews (expected and unexpected deaths, rapid
+    on one timeline over the decade (`--years`) before the measured day T (by default the first
+    Monday after today; `--as-of`): 60% child death reviews (expected and unexpected deaths, rapid
     responses, post-mortems, Form B reports from 3-10 of 12 agencies, some late, monthly CDOP
     meetings, deferrals, Form C reviews, transfers; a few referred for an SCR), 40% serious case
     reviews at every stage (a third decided "no review"; the reviews with 4-10 IMRs, some
@@ -165,7 +165,7 @@ AGENCIES = (
     ("HOUSING", "Housing", "housing-safeguarding@council.example.org"),
 )
 CODES = tuple(code for code, _, _ in AGENCIES)
-SPAN_DAYS = 3653  # a decade of history before T
+YEARS = 10  # of history before T (`--years`)
 LATEST = 3  # the templates' last step is at least this many days before T
 CDR_SHARE = 0.6
 PAUSED_SHARE = 0.1  # of open SCRs: paused at the end (a third of them resumed again)
@@ -413,10 +413,10 @@ def place(items: list[Item], start: dt.date, meetings: list[dt.date]) -> list[dt
 
 
 def fit(items: list[Item], finished: bool, rng: random.Random, today: dt.date,
-        meetings: list[dt.date]) -> list[dt.date]:
-    """The day of each item: a finished case any time in the decade it could have run its
+        meetings: list[dt.date], span_days: int) -> list[dt.date]:
+    """The day of each item: a finished case any time in the years it could have run its
     course; an open one as old as its steps plus a few weeks, or stuck for months."""
-    earliest = today - dt.timedelta(days=SPAN_DAYS)
+    earliest = today - dt.timedelta(days=span_days)
     latest = today - dt.timedelta(days=LATEST)
     probe = place(items, earliest, meetings)
     length = (probe[-1] - probe[0]).days
@@ -449,7 +449,7 @@ class Template:
 
 
 def plan_templates(count: int, today: dt.date, rng: random.Random,
-                   meetings: list[dt.date]) -> list[Template]:
+                   meetings: list[dt.date], span_days: int) -> list[Template]:
     templates = []
     for index in range(count):
         if rng.random() < CDR_SHARE:
@@ -460,7 +460,7 @@ def plan_templates(count: int, today: dt.date, rng: random.Random,
             target = rng.choices(list(SCR_TARGETS), weights=list(SCR_TARGETS.values()))[0]
             items, linked = NationalScrPlanner(rng).plan(target), False
             kind = "scr"
-        days = fit(items, target in FINAL, rng, today, meetings)
+        days = fit(items, target in FINAL, rng, today, meetings, span_days)
         templates.append(Template(index, kind, target, items, days, copyable=not linked))
     return templates
 
@@ -1131,9 +1131,10 @@ def measure_backend(backend: Backend, args: argparse.Namespace, scratch: Path,
     rng = random.Random(args.seed)
     quiet = local(today, 12)
     try:
-        meetings = meeting_days(today - dt.timedelta(days=SPAN_DAYS + 700),
+        span_days = round(365.25 * args.years)
+        meetings = meeting_days(today - dt.timedelta(days=span_days + 700),
                                 today + dt.timedelta(days=400))
-        templates = plan_templates(args.templates, today, rng, meetings)
+        templates = plan_templates(args.templates, today, rng, meetings, span_days)
         print(f"Templates: {len(templates)} cases through CaseService over "
               f"{min(t.days[0] for t in templates)} .. {max(t.days[-1] for t in templates)}, "
               f"a sweep every day ...", flush=True)
@@ -1580,6 +1581,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="DATE",
                         help="the measured day T, not before today (default: the first "
                              "Monday after today)")
+    parser.add_argument("--years", type=float, default=YEARS,
+                        help=f"of history before T, a sweep every day (default {YEARS}; "
+                             "fewer make a quick check)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pg-database", default=PG_DATABASE,
                         help=f"the PostgreSQL database to create (default {PG_DATABASE})")

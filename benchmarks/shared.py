@@ -8,8 +8,10 @@ import datetime as dt
 import os
 import random
 import re
+import resource
 import statistics
 import subprocess
+import sys
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -469,3 +471,60 @@ def time_commands(commands: dict[str, list[list[str]]], env: dict[str, str]) -> 
             else:
                 timing.runs_ms.append(elapsed)
     return list(timings.values())
+
+
+# -- rescheduling every open deadline ------------------------------------------------------
+
+
+def pointers(engine: Engine) -> dict[int, Any]:
+    """Each open deadline's pointer (`next_level_at`), as stored."""
+    with engine.connect() as connection:
+        return dict(connection.execute(
+            text("SELECT id, next_level_at FROM deadline WHERE status = 'open'")).all())
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+@dataclass
+class Rescheduled:
+    """`scheduler reschedule` timed in this process, against a floor from the same run: one
+    SELECT reading every deadline row's id, status and pointer (the least a reschedule must
+    do is read each row once)."""
+
+    deadlines: int  # the open deadlines it reckoned
+    rows: int  # every deadline row, open or not (it reads them all, by ranges of ids)
+    seconds: float
+    floor_s: float
+    changed: int  # pointers that differ from those stored before: 0 if the scheduler's were right
+
+    def line(self) -> str:
+        return (f"reschedule: {self.deadlines:,} open deadlines of {self.rows:,} rows in "
+                f"{self.seconds:.2f} s ({self.seconds * 1e6 / max(self.deadlines, 1):.0f} us "
+                f"each), {self.seconds / self.floor_s:.1f}x the floor (one SELECT of every "
+                f"row's id, status and pointer: {self.floor_s:.2f} s); {self.changed:,} "
+                f"pointers changed; peak memory so far {peak_rss_mb():,.0f} MB")
+
+
+def timed_reschedule(engine: Engine, settings: Settings, as_of: pendulum.DateTime
+                     ) -> Rescheduled:
+    """`notifications.scheduler.reschedule` in a new session with the clock at `as_of`, as
+    `casework scheduler reschedule` runs it, and its floor, measured just before it."""
+    from notifications.scheduler import reschedule
+
+    before = pointers(engine)
+    started = time.perf_counter()
+    with engine.connect() as connection:
+        rows = len(connection.execute(
+            text("SELECT id, status, next_level_at FROM deadline")).all())
+    floor_s = time.perf_counter() - started
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        count = reschedule(CaseService(session, settings, FixedClock(as_of)))
+    seconds = time.perf_counter() - started
+    after = pointers(engine)
+    changed = sum(1 for key, value in after.items() if before.get(key) != value)
+    return Rescheduled(count, rows, seconds, floor_s, changed)

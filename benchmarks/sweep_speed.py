@@ -57,7 +57,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -80,9 +79,11 @@ from shared import (
     copy_numbered,
     levels,
     one_sweep,
+    peak_rss_mb,
     pseudonym,
     table,
     time_commands,
+    timed_reschedule,
 )
 from sqlalchemy import Connection, Engine, select, text
 
@@ -92,7 +93,7 @@ from casework.db import init_database, open_engine, session_scope
 from casework.models import Deadline
 from casework.service import CaseService
 from notifications.notifier import Notifier
-from notifications.scheduler import BATCH, reschedule
+from notifications.scheduler import BATCH
 
 QUIET_TARGET_S = 1.0
 FLOOR = "python -c 'import sqlmodel'"
@@ -189,12 +190,6 @@ def build(engine: Engine, settings: Settings, size: int, due: int, templates: in
     return Built(size, due_ids, due_templates + later_templates, referral_s, clone_s)
 
 
-def pointers(engine: Engine) -> dict[int, str | None]:
-    with engine.connect() as connection:
-        return dict(connection.execute(
-            text("SELECT id, next_level_at FROM deadline WHERE status = 'open'")).all())
-
-
 def due_by(connection: Connection, as_of: pendulum.DateTime) -> set[int]:
     """The deadlines whose pointer has passed by `as_of`, compared as the sweep compares
     (the ORM column binds the instant)."""
@@ -216,12 +211,6 @@ def check_layout(engine: Engine, built: Built) -> None:
 
 
 # -- sweeping ------------------------------------------------------------------------------
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory so far (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 @dataclass
@@ -270,19 +259,11 @@ def measure_size(folder: Path, size: int, args: argparse.Namespace, explain: boo
               f"{built.clone_s:.1f} s; {built.db_mb:,.0f} MB", flush=True)
 
         if args.reschedule:
-            before = pointers(engine)
-            started = time.perf_counter()
-            with session_scope(engine) as session:
-                service = CaseService(session, settings, FixedClock(QUIET_AS_OF))
-                result.rescheduled = reschedule(service)
-            result.reschedule_s = time.perf_counter() - started
-            after = pointers(engine)
-            result.pointers_changed = sum(1 for k, v in after.items() if before.get(k) != v)
-            print(f"reschedule: {result.rescheduled:,} open deadlines in "
-                  f"{result.reschedule_s:.1f} s "
-                  f"({result.reschedule_s * 1e6 / max(result.rescheduled, 1):.0f} us each); "
-                  f"{result.pointers_changed:,} pointers differ from the copies'; peak memory "
-                  f"so far {peak_rss_mb():,.0f} MB", flush=True)
+            rescheduled = timed_reschedule(engine, settings, QUIET_AS_OF)
+            result.rescheduled, result.reschedule_s = (rescheduled.deadlines,
+                                                       rescheduled.seconds)
+            result.pointers_changed = rescheduled.changed
+            print(rescheduled.line(), flush=True)
             if result.pointers_changed:
                 result.wrong.append(f"{size:,}: reschedule moved {result.pointers_changed:,} "
                                     "pointers: the copies' pointers were wrong")
