@@ -499,7 +499,12 @@ class Rescheduled:
     rows: int  # every deadline row, open or not (it reads them all, by ranges of ids)
     seconds: float
     floor_s: float
-    changed: int  # pointers that differ from those stored before: 0 if the scheduler's were right
+    moved: list[tuple[int, Any, Any]]  # (id, before, after) of each pointer it changed
+
+    @property
+    def changed(self) -> int:
+        """Pointers it changed: none when the scheduler had left each where it belongs."""
+        return len(self.moved)
 
     def line(self) -> str:
         return (f"reschedule: {self.deadlines:,} open deadlines of {self.rows:,} rows in "
@@ -526,5 +531,6 @@ def timed_reschedule(engine: Engine, settings: Settings, as_of: pendulum.DateTim
         count = reschedule(CaseService(session, settings, FixedClock(as_of)))
     seconds = time.perf_counter() - started
     after = pointers(engine)
-    changed = sum(1 for key, value in after.items() if before.get(key) != value)
-    return Rescheduled(count, rows, seconds, floor_s, changed)
+    moved = [(key, before.get(key), value) for key, value in after.items()
+             if before.get(key) != value]
+    return Rescheduled(count, rows, seconds, floor_s, moved)
