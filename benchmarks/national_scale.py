@@ -31,13 +31,14 @@ What it builds, for each backend (`--database sqlite|postgresql|both`, default b
     (`next_level_at`) and level reached are what the scheduler left; a last sweep at T 12:00
     (the quiet instant Q) leaves every pointer after Q. (While the templates are built, the
     sweeps share one jinja2 renderer, as every sweep in a process does: `renderer_for`.)
-  * Then SQL copies of the templates (INSERT ... SELECT of their case, deadline and history
-    rows, each copy with its own reference, number and pseudonym; the map of copies is loaded
-    with COPY on PostgreSQL), until the database holds exactly `--cases` cases (default 40,000)
-    and `--deadlines` deadline rows (default 1,000,000). The copies are drawn round robin from
-    the templates (so the mix of kinds and stages is the templates'), then some finished
-    copies are swapped for finished templates with more or fewer rows until the total is exact:
-    the extra rows are met action-plan actions and received reports of closed reviews. Copies
+  * Then SQL copies of the templates (`shared.copy_numbered`: INSERT ... SELECT of their case,
+    deadline and history rows, each copy with its own reference, number and pseudonym; the map
+    of copies is loaded with COPY on PostgreSQL), until the database holds exactly `--cases`
+    cases (default 40,000) and `--deadlines` deadline rows (default 1,000,000). The copies are
+    drawn round robin from the templates (so the mix of kinds and stages is the templates'),
+    then some finished copies are swapped for finished templates with more or fewer rows until
+    the total is exact: the extra rows are met action-plan actions and received reports of
+    closed reviews. Copies
     are made only of cases, deadlines and history: the outbox holds the templates' emails only.
     PostgreSQL gets VACUUM ANALYZE after each batch of copies (autovacuum would within
     minutes); SQLite gets no ANALYZE (casework never runs it).
@@ -119,6 +120,7 @@ from shared import (
     Statements,
     bench_settings,
     child_env,
+    copy_numbered,
     levels,
     one_sweep,
     pseudonym,
@@ -126,7 +128,7 @@ from shared import (
     table,
     timed_reschedule,
 )
-from sqlalchemy import Connection, Engine, create_engine, func, text
+from sqlalchemy import Engine, create_engine, func, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import col, select
@@ -136,7 +138,7 @@ from casework.config import Settings, Tuning
 from casework.db import init_database, open_engine, session_scope
 from casework.deaths import PossibleDuplicate, notify_death, schedule_meetings
 from casework.demo import BOARD
-from casework.models import Case, Deadline, History, OutboxEmail
+from casework.models import Deadline, History, OutboxEmail
 from casework.overdue import overdue_listing
 from casework.queries import case_detail
 from casework.service import CaseService
@@ -616,79 +618,6 @@ def make_due_group(engine: Engine, settings: Settings, stage: int, count: int,
 
 
 # -- building: the SQL copies ------------------------------------------------------------------
-
-def _columns(model: Any, *skip: str) -> list[str]:
-    return [c.name for c in model.__table__.columns if c.name not in skip]
-
-
-def copy_cases(connection: Connection, template_ids: Sequence[int], first_pseudonym: int) -> int:
-    """One copy of each case in `template_ids` with its deadline and history rows, each with
-    the next free number of its kind and year, hence its own reference (`CDR-2019-1234`), and
-    its own pseudonym: INSERT ... SELECT through a map of the copies (`shared.copy_numbered`
-    for SQLite and PostgreSQL alike, and CDR copies named CDR)."""
-    if not template_ids:
-        return 0
-    pg = connection.dialect.name == "postgresql"
-    info = {row.id: (row.kind, row.year) for row in connection.execute(
-        text("SELECT id, kind, year FROM case_record"))}
-    numbers: dict[tuple[str, int], int] = {
-        (kind, year): last for kind, year, last in connection.execute(text(
-            "SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))}
-    next_id = max(info) + 1
-    rows = []
-    for offset, template_id in enumerate(template_ids):
-        kind, year = info[template_id]
-        numbers[kind, year] += 1
-        number = numbers[kind, year]
-        rows.append((next_id + offset, template_id, f"{kind.upper()}-{year}-{number:03d}",
-                     number, pseudonym(first_pseudonym + offset)))
-    connection.execute(text(
-        "CREATE TEMP TABLE clone_map (new_id INTEGER PRIMARY KEY, template_id INTEGER, "
-        "reference TEXT, number INTEGER, pseudonym TEXT)"))
-    if pg:
-        cursor = connection.connection.cursor()
-        with cursor.copy("COPY clone_map FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.close()
-    else:
-        connection.execute(text("INSERT INTO clone_map VALUES (:a, :b, :c, :d, :e)"),
-                           [dict(zip("abcde", row, strict=True)) for row in rows])
-    case_columns = _columns(Case, "id", "reference", "number", "pseudonym")
-    connection.execute(text(
-        f"INSERT INTO case_record (id, reference, number, pseudonym, {', '.join(case_columns)}) "
-        f"SELECT m.new_id, m.reference, m.number, m.pseudonym, "
-        f"{', '.join('c.' + name for name in case_columns)} "
-        "FROM clone_map m JOIN case_record c ON c.id = m.template_id ORDER BY m.new_id"))
-    deadline_columns = _columns(Deadline, "id", "case_id")
-    connection.execute(text(
-        f"INSERT INTO deadline (case_id, {', '.join(deadline_columns)}) "
-        f"SELECT m.new_id, {', '.join('d.' + name for name in deadline_columns)} "
-        "FROM clone_map m JOIN deadline d ON d.case_id = m.template_id "
-        "ORDER BY m.new_id, d.id"))
-    history_columns = _columns(History, "id", "case_id", "data")
-    if pg:
-        data = ("CASE WHEN h.data::jsonb -> 'pseudonym' IS NULL THEN h.data ELSE "
-                "jsonb_set(h.data::jsonb, '{pseudonym}', to_jsonb(m.pseudonym))::json END")
-    else:
-        data = ("CASE WHEN json_type(h.data, '$.pseudonym') IS NULL THEN h.data "
-                "ELSE json_set(h.data, '$.pseudonym', m.pseudonym) END")
-    connection.execute(text(
-        f"INSERT INTO history (case_id, data, {', '.join(history_columns)}) "
-        f"SELECT m.new_id, {data}, {', '.join('h.' + name for name in history_columns)} "
-        "FROM clone_map m JOIN history h ON h.case_id = m.template_id "
-        "ORDER BY m.new_id, h.id"))
-    connection.execute(text("DROP TABLE clone_map"))
-    connection.execute(text("DELETE FROM reference_counter"))
-    connection.execute(text(
-        "INSERT INTO reference_counter (kind, year, last) "
-        "SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))
-    if pg:  # the ids were given: the next case the service opens takes the one after
-        connection.execute(text(
-            "SELECT setval(pg_get_serial_sequence('case_record', 'id'), "
-            "(SELECT MAX(id) FROM case_record))"))
-    return len(rows)
-
 
 def plan_copies(pool: list[Template], cases: int, rows: int, rng: random.Random,
                 notes: list[str]) -> list[Template]:
@@ -1181,7 +1110,7 @@ def measure_backend(backend: Backend, args: argparse.Namespace, scratch: Path,
             mark = time.perf_counter()
             for chunk in range(0, len(batch), 5000):
                 with build_engine.begin() as connection:
-                    copy_cases(connection, [t.case_id for t in batch[chunk:chunk + 5000]],
+                    copy_numbered(connection, [t.case_id for t in batch[chunk:chunk + 5000]],
                                next_pseudonym)
                 next_pseudonym += len(batch[chunk:chunk + 5000])
             stage.copies, stage.copy_s = len(batch), time.perf_counter() - mark

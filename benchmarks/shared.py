@@ -64,13 +64,22 @@ def _columns(table: Any, *skip: str) -> list[str]:
 def copy_cases(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """Copy cases with their deadline and history rows, in three INSERT..SELECTs. Each row
     gives `new_id`, `template_id`, `reference`, `number` and `pseudonym`; the reference
-    counter is rebuilt after."""
+    counter is rebuilt after. On SQLite and PostgreSQL alike (there the map of copies is
+    loaded with COPY, and the id sequence moved past the ids given)."""
+    pg = connection.dialect.name == "postgresql"
     connection.execute(text(
         "CREATE TEMP TABLE clone_map (new_id INTEGER PRIMARY KEY, template_id INTEGER, "
         "reference TEXT, number INTEGER, pseudonym TEXT)"))
-    connection.execute(text(
-        "INSERT INTO clone_map VALUES (:new_id, :template_id, :reference, :number, "
-        ":pseudonym)"), rows)
+    fields = ("new_id", "template_id", "reference", "number", "pseudonym")
+    if pg:
+        cursor = connection.connection.cursor()
+        with cursor.copy("COPY clone_map FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in fields])
+        cursor.close()
+    else:
+        connection.execute(text(
+            f"INSERT INTO clone_map VALUES ({', '.join(':' + name for name in fields)})"), rows)
     case_columns = _columns(Case.__table__, "id", "reference", "number", "pseudonym")
     connection.execute(text(
         f"INSERT INTO case_record (id, reference, number, pseudonym, "
@@ -85,11 +94,15 @@ def copy_cases(connection: Connection, rows: list[dict[str, Any]]) -> None:
         "FROM clone_map m JOIN deadline d ON d.case_id = m.template_id "
         "ORDER BY m.new_id, d.id"))
     history_columns = _columns(History.__table__, "id", "case_id", "data")
+    if pg:
+        data = ("CASE WHEN h.data::jsonb -> 'pseudonym' IS NULL THEN h.data ELSE "
+                "jsonb_set(h.data::jsonb, '{pseudonym}', to_jsonb(m.pseudonym))::json END")
+    else:
+        data = ("CASE WHEN json_type(h.data, '$.pseudonym') IS NULL THEN h.data "
+                "ELSE json_set(h.data, '$.pseudonym', m.pseudonym) END")
     connection.execute(text(
         f"INSERT INTO history (case_id, data, {', '.join(history_columns)}) "
-        "SELECT m.new_id, CASE WHEN json_type(h.data, '$.pseudonym') IS NULL THEN h.data "
-        "ELSE json_set(h.data, '$.pseudonym', m.pseudonym) END, "
-        f"{', '.join('h.' + name for name in history_columns)} "
+        f"SELECT m.new_id, {data}, {', '.join('h.' + name for name in history_columns)} "
         "FROM clone_map m JOIN history h ON h.case_id = m.template_id "
         "ORDER BY m.new_id, h.id"))
     connection.execute(text("DROP TABLE clone_map"))
@@ -97,25 +110,32 @@ def copy_cases(connection: Connection, rows: list[dict[str, Any]]) -> None:
     connection.execute(text(
         "INSERT INTO reference_counter (kind, year, last) "
         "SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))
+    if pg:  # the ids were given: the next case the service opens takes the one after
+        connection.execute(text(
+            "SELECT setval(pg_get_serial_sequence('case_record', 'id'), "
+            "(SELECT MAX(id) FROM case_record))"))
 
 
 def copy_numbered(connection: Connection, template_ids: Sequence[int],
                   first_pseudonym: int) -> int:
     """One copy of each case in `template_ids` (in order; an id may repeat), each with the
-    next free number of its template's year, hence its own reference (`SCR-YYYY-NNN`), and
-    its own pseudonym from `first_pseudonym` on. Returns how many were made."""
+    next free number of its template's kind and year, hence its own reference
+    (`SCR-YYYY-NNN`, `CDR-YYYY-NNN`), and its own pseudonym from `first_pseudonym` on.
+    Returns how many were made."""
     if not template_ids:
         return 0
-    years = dict(connection.execute(text("SELECT id, year FROM case_record")).all())
-    numbers = dict(connection.execute(
-        text("SELECT year, MAX(number) FROM case_record GROUP BY year")).all())
-    next_id = max(years) + 1
+    made = {row.id: (row.kind, row.year) for row in connection.execute(
+        text("SELECT id, kind, year FROM case_record"))}
+    numbers = {(kind, year): last for kind, year, last in connection.execute(
+        text("SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))}
+    next_id = max(made) + 1
     rows = []
     for offset, template_id in enumerate(template_ids):
-        year = years[template_id]
-        numbers[year] += 1
+        kind, year = made[template_id]
+        numbers[kind, year] += 1
+        number = numbers[kind, year]
         rows.append({"new_id": next_id + offset, "template_id": template_id,
-                     "reference": f"SCR-{year}-{numbers[year]:03d}", "number": numbers[year],
+                     "reference": f"{kind.upper()}-{year}-{number:03d}", "number": number,
                      "pseudonym": pseudonym(first_pseudonym + offset)})
     copy_cases(connection, rows)
     return len(rows)
