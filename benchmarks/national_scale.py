@@ -118,9 +118,11 @@ from shared import (
     Rescheduled,
     ScrPlanner,
     Statements,
+    add_board,
     bench_settings,
     child_env,
     copy_numbered,
+    due_by,
     levels,
     one_sweep,
     pseudonym,
@@ -503,11 +505,7 @@ def build_templates(engine: Engine, settings: Settings, templates: list[Template
     clock = FixedClock(local(first, 6))
     with session_scope(engine) as session:
         service = CaseService(session, settings, clock, listeners=[Notifier(settings)])
-        for code, name, email in AGENCIES:
-            service.add_agency(code, name, email, f"director@{email.split('@')[1]}",
-                               actor=ACTOR)
-        for role, name, address in BOARD:
-            service.set_board_contact(role, address, name=name, actor=ACTOR)
+        add_board(service, AGENCIES, ACTOR, BOARD)
         for chunk in range(0, len(meetings), 40):
             schedule_meetings(service, meetings[chunk].isoformat(),
                               len(meetings[chunk:chunk + 40]), actor=ACTOR, every_months=1)
@@ -844,14 +842,6 @@ def counts(engine: Engine) -> dict[str, int]:
             ("paused", "SELECT count(*) FROM case_record WHERE paused_on IS NOT NULL"))}
 
 
-def due_by(engine: Engine, as_of: pendulum.DateTime) -> set[int]:
-    """The deadlines whose pointer has passed by `as_of`, as the sweep compares (the ORM
-    column binds the instant)."""
-    with engine.connect() as connection:
-        return set(connection.execute(
-            select(Deadline.id).where(Deadline.next_level_at <= as_of)).scalars())
-
-
 def check_due(engine: Engine, stage: Stage, due_ids: set[int], wrong: list[str]) -> None:
     """Each due deadline got exactly one reminder (an outbox row and a history row), no other
     deadline got a level, and the second sweep did nothing."""
@@ -890,7 +880,9 @@ def sweep_stage(engine: Engine, settings: Settings, stage: Stage, due_ids: set[i
                 runs: int, counter: Statements, wrong: list[str], explain_claim: bool) -> None:
     assert stage.quiet_as_of is not None and stage.due_as_of is not None
     counter.claim = None
-    early, due = due_by(engine, stage.quiet_as_of), due_by(engine, stage.due_as_of)
+    with engine.connect() as connection:
+        early, due = (due_by(connection, stage.quiet_as_of),
+                      due_by(connection, stage.due_as_of))
     if early or due != due_ids:
         raise Wrong(f"{stage.size:,} rows: data not as planned: {len(early):,} deadlines due "
                     f"by the quiet instant (0 wanted), {len(due):,} by the due one "

@@ -81,7 +81,15 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import REGIME_STEPS, bench_settings, child_env, copy_numbered, pseudonym, table
+from shared import (
+    REGIME_STEPS,
+    add_board,
+    bench_settings,
+    child_env,
+    copy_numbered,
+    pseudonym,
+    table,
+)
 from sqlalchemy import Engine, text
 
 from casework.clock import LOCAL_TZ, FixedClock, SystemClock
@@ -522,11 +530,7 @@ def build(path: Path, args: argparse.Namespace, today: dt.date, past: dt.date) -
         started = time.perf_counter()
         with session_scope(engine) as session:
             service = CaseService(session, settings, clock, listeners=[Notifier(settings)])
-            for code, name, email in AGENCIES:
-                service.add_agency(code, name, email, f"director@{email.split('@')[1]}",
-                                   actor=ACTOR)
-            for role, name, address in BOARD:
-                service.set_board_contact(role, address, name=name, actor=ACTOR)
+            add_board(service, AGENCIES, ACTOR, BOARD)
             snapshot = run_timeline(service, clock, templates, today, past, built)
             built.timeline_s = time.perf_counter() - started
             started = time.perf_counter()

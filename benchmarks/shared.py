@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import pendulum
 from sqlalchemy import Connection, Engine, event, text
+from sqlmodel import select
 
 from casework.clock import FixedClock
 from casework.config import Settings
@@ -139,6 +140,23 @@ def copy_numbered(connection: Connection, template_ids: Sequence[int],
                      "pseudonym": pseudonym(first_pseudonym + offset)})
     copy_cases(connection, rows)
     return len(rows)
+
+
+def add_board(service: CaseService, agencies: Sequence[tuple[str, str, str]], actor: str,
+              contacts: Sequence[tuple[str, str, str]] = ()) -> None:
+    """A board's agencies (code, name, email; the director at the same domain) and its
+    contacts (role, name, address), set up through the service as a board does."""
+    for code, name, email in agencies:
+        service.add_agency(code, name, email, f"director@{email.split('@')[1]}", actor=actor)
+    for role, name, address in contacts:
+        service.set_board_contact(role, address, name=name, actor=actor)
+
+
+def due_by(connection: Connection, as_of: pendulum.DateTime) -> set[int]:
+    """The deadlines whose pointer has passed by `as_of`, compared as the sweep compares
+    (the ORM column binds the instant)."""
+    return set(connection.execute(
+        select(Deadline.id).where(Deadline.next_level_at <= as_of)).scalars())
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], aligns: str) -> None:

@@ -77,6 +77,7 @@ from shared import (
     bench_settings,
     child_env,
     copy_numbered,
+    due_by,
     levels,
     one_sweep,
     peak_rss_mb,
@@ -85,12 +86,11 @@ from shared import (
     time_commands,
     timed_reschedule,
 )
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Engine, text
 
 from casework.clock import FixedClock
 from casework.config import Settings
 from casework.db import init_database, open_engine, session_scope
-from casework.models import Deadline
 from casework.service import CaseService
 from notifications.notifier import Notifier
 from notifications.scheduler import BATCH
@@ -188,13 +188,6 @@ def build(engine: Engine, settings: Settings, size: int, due: int, templates: in
         raise Wrong(f"built {open_count:,} open deadlines ({len(due_ids):,} in the due group), "
                     f"not {size:,} ({due:,})")
     return Built(size, due_ids, due_templates + later_templates, referral_s, clone_s)
-
-
-def due_by(connection: Connection, as_of: pendulum.DateTime) -> set[int]:
-    """The deadlines whose pointer has passed by `as_of`, compared as the sweep compares
-    (the ORM column binds the instant)."""
-    return set(connection.execute(
-        select(Deadline.id).where(Deadline.next_level_at <= as_of)).scalars())
 
 
 def check_layout(engine: Engine, built: Built) -> None:
