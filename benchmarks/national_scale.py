@@ -118,11 +118,9 @@ import math
 import os
 import random
 import re
-import resource
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -138,6 +136,7 @@ from shared import (
     Rescheduled,
     ScrPlanner,
     Statements,
+    Timed,
     add_board,
     bench_settings,
     child_env,
@@ -148,6 +147,7 @@ from shared import (
     pseudonym,
     resolve,
     table,
+    time_processes,
     timed_reschedule,
 )
 from sqlalchemy import Engine, create_engine, func, text
@@ -944,64 +944,10 @@ def sweep_stage(engine: Engine, settings: Settings, stage: Stage, due_ids: set[i
 
 # -- the whole processes -------------------------------------------------------------------------
 
-@dataclass
-class Timing:
-    label: str
-    argv: list[str]
-    check: Callable[[str], str] | None = None  # the warm-up's output -> a problem, or ""
-    output: Path | None = None  # where the command writes (else its stdout is read)
-    runs: list[float] = field(default_factory=list)
-    cpu: list[float] = field(default_factory=list)  # the process's user + system seconds
-    error: str = ""
-    note: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs) if self.runs else math.nan
-
-    @property
-    def cpu_median(self) -> float:
-        return statistics.median(self.cpu) if self.cpu else math.nan
-
-    @property
-    def best(self) -> float:
-        return min(self.runs) if self.runs else math.nan
-
-
-def time_commands(timings: list[Timing], runs: int, env: dict[str, str]) -> None:
-    """One warm-up each (its output checked), then `runs` timed runs going round the
-    commands in turn, so a slow spell on the machine falls on all of them alike."""
-    for timing in timings:
-        done = subprocess.run(timing.argv, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            timing.error = f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
-            continue
-        if timing.check:
-            output = (timing.output.read_text(encoding="utf-8") if timing.output
-                      else done.stdout)
-            timing.error = timing.check(output)
-            if timing.error:
-                timing.error = f"WRONG: {timing.error}"
-    for _ in range(runs):
-        for timing in timings:
-            if timing.error:
-                continue
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            done = subprocess.run(timing.argv, env=env, capture_output=True, text=True,
-                                  check=False)
-            elapsed = time.perf_counter() - started
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-            if done.returncode != 0:
-                timing.error = f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
-            else:
-                timing.runs.append(elapsed)
-                timing.cpu.append(cpu)
-                if "scheduler" in timing.argv:
-                    found = re.search(r"\(([\d.]+) s\)", done.stdout)
-                    timing.note = (timing.note + " " if timing.note else "in-process ") + (
-                        found.group(1) if found else "?")
+def sweep_seconds(output: str) -> str:
+    """The sweep's own seconds, from run-once's line."""
+    found = re.search(r"\(([\d.]+) s\)", output)
+    return found.group(1) if found else "?"
 
 
 def check_sweep_line(output: str) -> str:
@@ -1053,7 +999,7 @@ class Measured:
     listing_escalated: int = 0
     in_process: dict[str, tuple[float, int, float, str]] = field(default_factory=dict)
     slow_plans: dict[str, list[str]] = field(default_factory=dict)
-    timings: list[Timing] = field(default_factory=list)
+    timings: list[Timed] = field(default_factory=list)
     rescheduled: Rescheduled | None = None
     before_opening: int = 0  # pointers reschedule set before their deadline opened
     wrong: list[str] = field(default_factory=list)
@@ -1297,29 +1243,29 @@ def measure_commands(result: Measured, args: argparse.Namespace, scratch: Path,
     table_out, csv_out = out / "overdue.txt", out / "overdue.csv"
     items = result.listing_items
     result.timings = [
-        Timing("python -c 'import sqlmodel'", [python, "-c", "import sqlmodel"]),
-        Timing("scheduler run-once --no-send (nothing due)",
+        Timed("python -c 'import sqlmodel'", [python, "-c", "import sqlmodel"]),
+        Timed("scheduler run-once --no-send (nothing due)",
                [casework, *db, "--config", str(config), "scheduler", "run-once", "--no-send",
-                "--as-of", london(quiet)], check=check_sweep_line),
-        Timing("report overdue (table)", [casework, *db, "report", "overdue", "--as-of",
+                "--as-of", london(quiet)], check=check_sweep_line, read_note=sweep_seconds),
+        Timed("report overdue (table)", [casework, *db, "report", "overdue", "--as-of",
                                           today.isoformat(), "--output", str(table_out)],
                check=check_items(items, "table"), output=table_out),
-        Timing("report overdue --format csv", [casework, *db, "report", "overdue", "--as-of",
+        Timed("report overdue --format csv", [casework, *db, "report", "overdue", "--as-of",
                                                today.isoformat(), "--format", "csv",
                                                "--output", str(csv_out)],
                check=check_items(items, "csv"), output=csv_out),
-        Timing(f"case show {result.show_ref}", [casework, *db, "case", "show", result.show_ref],
+        Timed(f"case show {result.show_ref}", [casework, *db, "case", "show", result.show_ref],
                check=check_show(result.show_ref)),
-        Timing(f"case show {result.big_ref} (largest)",
+        Timed(f"case show {result.big_ref} (largest)",
                [casework, *db, "case", "show", result.big_ref], check=check_show(result.big_ref)),
     ]
     if backend.name == "postgresql":  # not a target: what the driver alone adds to the floor
-        result.timings.insert(1, Timing(DRIVER_FLOOR, [python, "-c", "import sqlmodel, psycopg; "
+        result.timings.insert(1, Timed(DRIVER_FLOOR, [python, "-c", "import sqlmodel, psycopg; "
                                                        "import sqlalchemy.dialects.postgresql."
                                                        "psycopg"]))
     print(f"\nTiming whole processes: one warm-up and {args.runs} runs each, interleaved ...",
           flush=True)
-    time_commands(result.timings, args.runs, child_env(scratch))
+    time_processes(result.timings, args.runs, child_env(scratch))
     result.wrong += [f"{t.label}: {t.error}" for t in result.timings if t.error]
 
 
@@ -1444,7 +1390,8 @@ def report_backend(m: Measured, args: argparse.Namespace, today: dt.date) -> Non
     for timing in m.timings:
         if timing.runs:
             print(f"  {timing.label}: runs " + ", ".join(f"{s:.3f}" for s in timing.runs)
-                  + (f" s; sweep's own seconds: {timing.note}" if timing.note else " s"))
+                  + (f" s; sweep's own seconds: in-process {' '.join(timing.notes)}"
+                     if timing.notes else " s"))
     print(f"  overdue listing: {m.listing_items:,} items as of {today}; case show "
           f"{m.show_ref} (the open case with the most deadlines): {m.show_rows} deadlines, "
           f"{m.show_history} history rows; {m.big_ref}: {m.big_rows} deadlines, "
@@ -1461,7 +1408,7 @@ def summary(results: list[Measured]) -> None:
     print(f"\n{'#' * 78}\n# Summary\n{'#' * 78}")
     headers = ["figure", "limit", *(m.backend.title for m in results)]
 
-    def timing(m: Measured, prefix: str) -> Timing | None:
+    def timing(m: Measured, prefix: str) -> Timed | None:
         return next((t for t in m.timings if t.label.startswith(prefix) and t.runs), None)
 
     def cell(value: float | None, ok: bool | None, unit: str = "s", digits: int = 3) -> str:

@@ -572,3 +572,65 @@ def timed_reschedule(engine: Engine, settings: Settings, as_of: pendulum.DateTim
     moved = [(key, before.get(key), value) for key, value in after.items()
              if before.get(key) != value]
     return Rescheduled(count, rows, seconds, floor_s, moved)
+
+
+
+@dataclass
+class Timed:
+    """A whole process timed in turn with others (`time_processes`): its wall seconds and
+    its own CPU seconds (user and system) each run."""
+
+    label: str
+    argv: list[str]
+    check: Callable[[str], str] | None = None  # the warm-up's output -> a problem, or ""
+    output: Path | None = None  # where the command writes (else its stdout is read)
+    read_note: Callable[[str], str] | None = None  # a figure from each run's stdout
+    runs: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs) if self.runs else float("nan")
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
+
+    @property
+    def best(self) -> float:
+        return min(self.runs) if self.runs else float("nan")
+
+
+def time_processes(timings: Sequence[Timed], runs: int, env: dict[str, str]) -> None:
+    """One warm-up each (its output checked), then `runs` timed runs going round the
+    commands in turn, so a slow spell on the machine falls on all of them alike."""
+    for timing in timings:
+        done = subprocess.run(timing.argv, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            timing.error = f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
+            continue
+        if timing.check:
+            output = (timing.output.read_text(encoding="utf-8") if timing.output
+                      else done.stdout)
+            problem = timing.check(output)
+            timing.error = f"WRONG: {problem}" if problem else ""
+    for _ in range(runs):
+        for timing in timings:
+            if timing.error:
+                continue
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(timing.argv, env=env, capture_output=True, text=True,
+                                  check=False)
+            elapsed = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if done.returncode != 0:
+                timing.error = f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
+                continue
+            timing.runs.append(elapsed)
+            timing.cpu.append((after.ru_utime + after.ru_stime)
+                              - (before.ru_utime + before.ru_stime))
+            if timing.read_note:
+                timing.notes.append(timing.read_note(done.stdout))
