@@ -142,7 +142,9 @@ from shared import (
     child_env,
     copy_numbered,
     due_by,
+    growth,
     levels,
+    numbers,
     one_sweep,
     pseudonym,
     resolve,
@@ -1271,12 +1273,6 @@ def measure_commands(result: Measured, args: argparse.Namespace, scratch: Path,
 
 # -- the report ----------------------------------------------------------------------------------
 
-def exponent(first: float, last: float, n0: int, n1: int) -> str:
-    if not first or not last or math.isnan(first) or math.isnan(last) or n0 == n1:
-        return "-"
-    return f"{math.log(last / first) / math.log(n1 / n0):+.2f}"
-
-
 def report_backend(m: Measured, args: argparse.Namespace, today: dt.date) -> None:
     b, t = m.backend, m.templates
     assert t is not None
@@ -1331,8 +1327,8 @@ def report_backend(m: Measured, args: argparse.Namespace, today: dt.date) -> Non
     first, last = m.stages[0], m.stages[-1]
     assert first.due is not None and last.due is not None
     print(f"  growth {first.size:,} -> {last.size:,} rows as k in time ~ N^k (0 flat, 1 linear):"
-          f" quiet {exponent(first.quiet_median, last.quiet_median, first.size, last.size)}, "
-          f"due {exponent(first.due.seconds, last.due.seconds, first.size, last.size)}")
+          f" quiet {growth(first.quiet_median, last.quiet_median, first.size, last.size)}, "
+          f"due {growth(first.due.seconds, last.due.seconds, first.size, last.size)}")
     if last.plan:
         print(f"\nThe claim's plan at {last.size:,} rows ("
               + ("EXPLAIN QUERY PLAN" if b.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS), "
@@ -1426,7 +1422,7 @@ def summary(results: list[Measured]) -> None:
     cpu = ["case show CPU / floor CPU (info)", ""]
     items = ["overdue items on T; in-process listing", ""]
     floor_line = ["floor: python -c 'import sqlmodel'", ""]
-    growth = ["quiet sweep, smallest -> largest (ms)", "near-flat"]
+    quiet_growth = ["quiet sweep, smallest -> largest (ms)", "near-flat"]
     due_growth = ["due sweep, smallest -> largest (ms)", ""]
     build = ["build (s)", f"< {BUILD_TARGET_S:.0f}"]
     moved = ["reschedule / floor (in-process)", ""]
@@ -1457,18 +1453,18 @@ def summary(results: list[Measured]) -> None:
         floor_line.append(cell(floor.median if floor else None, None))
         if m.stages and m.stages[0].due and m.stages[-1].due:
             first = m.stages[0]
-            growth.append(f"{first.quiet_median:.1f} -> {last.quiet_median:.1f}")
+            quiet_growth.append(f"{first.quiet_median:.1f} -> {last.quiet_median:.1f}")
             due_growth.append(f"{first.due.seconds * 1000:.0f} -> "
                               f"{m.stages[-1].due.seconds * 1000:.0f}")
         else:
-            growth.append("-")
+            quiet_growth.append("-")
             due_growth.append("-")
         r = m.rescheduled
         moved.append(f"{r.seconds / r.floor_s:.1f} x ({r.seconds:.2f} s; {r.deadlines:,} open "
                      f"of {r.rows:,} rows)" if r else "-")
         build.append(f"{m.build_s:.0f}" + (" ok" if m.build_s < BUILD_TARGET_S else " OVER"))
         size.append(f"{last.db_mb:,.0f}" if last else "-")
-    lines = [floor_line, quiet, process, listing, listing_csv, items, show, big, cpu, growth,
+    lines = [floor_line, quiet, process, listing, listing_csv, items, show, big, cpu, quiet_growth,
              due_growth, moved, build, size]
     table(headers, lines, "<<" + "<" * len(results))
 
@@ -1482,13 +1478,6 @@ def default_today() -> dt.date:
     return day + dt.timedelta(days=(7 - day.weekday()) % 7)
 
 
-def sizes(value: str) -> list[int]:
-    try:
-        return sorted({int(part.replace("_", "")) for part in value.split(",") if part})
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a list of numbers: {value!r}") from None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both",
@@ -1497,7 +1486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=40_000, help="cases in the end (exact)")
     parser.add_argument("--deadlines", type=int, default=1_000_000,
                         help="deadline rows in the end (exact)")
-    parser.add_argument("--growth", type=sizes, default=[10_000, 100_000],
+    parser.add_argument("--growth", type=numbers, default=[10_000, 100_000],
                         help="the stages before the last, in deadline rows (default "
                              "10000,100000; those not below --deadlines are dropped)")
     parser.add_argument("--due", type=int, default=200,

@@ -4,7 +4,9 @@ from, a reminder sweep timed with its SQL statements, and their tables of figure
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import math
 import os
 import random
 import re
@@ -157,6 +159,21 @@ def due_by(connection: Connection, as_of: pendulum.DateTime) -> set[int]:
     (the ORM column binds the instant)."""
     return set(connection.execute(
         select(Deadline.id).where(Deadline.next_level_at <= as_of)).scalars())
+
+
+def numbers(value: str) -> list[int]:
+    """An option's list of sizes, "10000,100_000" -> [10000, 100000] (sorted, once each)."""
+    try:
+        return sorted({int(part.replace("_", "")) for part in value.split(",") if part})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {value!r}") from None
+
+
+def growth(first: float, last: float, n0: int, n1: int) -> str:
+    """k in time ~ N^k between two sizes (0 flat, 1 linear), or "-" when it cannot be told."""
+    if not first or not last or math.isnan(first) or math.isnan(last) or n0 == n1:
+        return "-"
+    return f"{math.log(last / first) / math.log(n1 / n0):+.2f}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], aligns: str) -> None:

@@ -78,7 +78,9 @@ from shared import (
     child_env,
     copy_numbered,
     due_by,
+    growth,
     levels,
+    numbers,
     one_sweep,
     peak_rss_mb,
     pseudonym,
@@ -402,10 +404,7 @@ def exponent(results: Sequence[Result], value: Any) -> str:
     """The slope of log(time) against log(deadlines) between the smallest and the largest
     size: 0 is flat, 1 is linear."""
     first, last = results[0], results[-1]
-    a, b = value(first), value(last)
-    if last.size == first.size or not a or not b or math.isnan(a) or math.isnan(b):
-        return "-"
-    return f"{math.log(b / a) / math.log(last.size / first.size):+.2f}"
+    return growth(value(first), value(last), first.size, last.size)
 
 
 def report(results: Sequence[Result], args: argparse.Namespace) -> None:
@@ -489,10 +488,7 @@ def report(results: Sequence[Result], args: argparse.Namespace) -> None:
 
 
 def sizes(text_value: str) -> list[int]:
-    try:
-        values = sorted({int(part.replace("_", "")) for part in text_value.split(",") if part})
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a list of numbers: {text_value!r}") from None
+    values = numbers(text_value)
     if not values:
         raise argparse.ArgumentTypeError("give at least one size")
     return values
