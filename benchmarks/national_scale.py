@@ -49,8 +49,8 @@ What it builds, for each backend (`--database sqlite|postgresql|both`, default b
     drawn round robin from the templates (so the mix of kinds and stages is the templates'),
     then some finished copies are swapped for finished templates with more or fewer rows until
     the total is exact: the extra rows are met action-plan actions and received reports of
-    closed reviews. Copies
-    are made only of cases, deadlines and history: the outbox holds the templates' emails only.
+    closed reviews. Copies are made only of cases, deadlines and history: the outbox holds the
+    templates' emails only.
     PostgreSQL gets VACUUM ANALYZE after each batch of copies (autovacuum would within
     minutes); SQLite gets no ANALYZE (casework never runs it).
 
