@@ -202,7 +202,7 @@ SCR_FINAL = ("closed", "no_review")
 # version's start moved past today, so a death dated today is still reviewed the older way
 # (triage, rapid response, Form B): the load of a board's deaths, not the 2018 guidance's steps.
 SWITCHES = {("scr", registry.LAST): dt.date.max,
-            ("cdr", registry.latest("cdr").version): dt.date.max}
+            ("cdr", registry.versions("cdr")[-1].version): dt.date.max}
 # The steps of the SCR regime the benchmarks' referrals run under (WT2013/15).
 REGIME_STEPS = frozenset(s.name for s in registry.in_force("scr", dt.date.today(),
                                                            SWITCHES).steps)
