@@ -95,7 +95,7 @@ A quick check (about 2 minutes): `--database sqlite --templates 60 --years 5 --c
 size is in tests/test_benchmarks.py.
 
 After the timed processes it runs `scheduler reschedule` over the whole database
-(`shared.timed_reschedule`, as `sweep_speed.py` does), against a floor from the same run: one
+(`measure.timed_reschedule`, as `sweep_speed.py` does), against a floor from the same run: one
 SELECT of every deadline row's id, status and pointer. The sweeps left every pointer where it
 belongs, so it should move none; pointers it moves to before their deadline opened are a known
 gap in reschedule (levels skipped when a deadline opened are pointed back at), said on a line
@@ -131,26 +131,28 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import (
-    Planner,
+from measure import (
     Rescheduled,
-    ScrPlanner,
     Statements,
     Timed,
-    add_board,
-    bench_settings,
     child_env,
-    copy_numbered,
-    due_by,
     growth,
     levels,
-    numbers,
     one_sweep,
+    time_processes,
+    timed_reschedule,
+)
+from shared import (
+    Planner,
+    ScrPlanner,
+    add_board,
+    bench_settings,
+    copy_numbered,
+    due_by,
+    numbers,
     pseudonym,
     resolve,
     table,
-    time_processes,
-    timed_reschedule,
 )
 from sqlalchemy import Engine, create_engine, func, text
 from sqlalchemy.engine import make_url

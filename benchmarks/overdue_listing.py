@@ -81,17 +81,8 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import (
-    REGIME_STEPS,
-    Timed,
-    add_board,
-    bench_settings,
-    child_env,
-    copy_numbered,
-    pseudonym,
-    table,
-    time_processes,
-)
+from measure import Timed, child_env, time_processes
+from shared import REGIME_STEPS, add_board, bench_settings, copy_numbered, pseudonym, table
 from sqlalchemy import Engine, text
 
 from casework.clock import LOCAL_TZ, FixedClock, SystemClock

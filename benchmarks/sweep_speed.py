@@ -69,25 +69,19 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import (
-    REGIME_STEPS,
+from measure import (
     Statements,
     Swept,
     Timing,
-    bench_settings,
     child_env,
-    copy_numbered,
-    due_by,
     growth,
     levels,
-    numbers,
     one_sweep,
     peak_rss_mb,
-    pseudonym,
-    table,
     time_commands,
     timed_reschedule,
 )
+from shared import REGIME_STEPS, bench_settings, copy_numbered, due_by, numbers, pseudonym, table
 from sqlalchemy import Engine, text
 
 from casework.clock import FixedClock
