@@ -50,17 +50,8 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import (
-    ScrPlanner,
-    Timing,
-    bench_settings,
-    child_env,
-    copy_numbered,
-    pseudonym,
-    resolve,
-    table,
-    time_commands,
-)
+from measure import Timing, child_env, time_commands
+from shared import ScrPlanner, bench_settings, copy_numbered, pseudonym, resolve, table
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 

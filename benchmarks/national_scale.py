@@ -1,6 +1,17 @@
 """A national-scale database: 40,000 cases, 1,000,000 deadline rows, SQLite and PostgreSQL.
 
-It times the reminder sweep, the board's overdue listing and `casework case show` over it.
+It times the reminder sweep, the board's overdue listing, `casework case show` and
+`scheduler reschedule` over it.
+
+Its reviews are a load profile, not law (`shared.SWITCHES`). Its serious case reviews run to
+today, years after SCRs ended. Its child deaths are reviewed the pre-2018 way (Working
+Together 2006: triage, rapid response with a joint home visit, Form B, Form C) however recent:
+the newest child death review version's start is moved past today, as only a program can. That
+was the quickest honest way to make it run again once deaths from October 2018 went to the
+2018 guidance (`workflows/cdr2018.py`: triage with `--jar`, JARs, CDRMs): its stories, its due
+groups (a joint home visit due 24 hours on) and its checks are the older review's, and a
+rewrite for 2018 would change them all. What the 2006 review itself asks of a late review is
+followed: a review completed from 1 April 2019 is submitted to the NCMD before it closes.
 
 Targets (from the issue): a sweep with nothing due under 1 s; the board's overdue listing
 under 3 s; `casework case show` within 1.3 times the wall time of `python -c "import
@@ -17,8 +28,8 @@ What it builds, for each backend (`--database sqlite|postgresql|both`, default b
     `casework.db.init_database`.
   * A few hundred template cases (`--templates`, default 300) made through the real
     `CaseService` (and `casework.deaths`), with the `Notifier` listening, under a `FixedClock`,
-    on one timeline over the decade before the measured day T (by default the first Monday
-    after today; `--as-of`): 60% child death reviews (expected and unexpected deaths, rapid
+    on one timeline over the decade (`--years`) before the measured day T (by default the first
+    Monday after today; `--as-of`): 60% child death reviews (expected and unexpected deaths, rapid
     responses, post-mortems, Form B reports from 3-10 of 12 agencies, some late, monthly CDOP
     meetings, deferrals, Form C reviews, transfers; a few referred for an SCR), 40% serious case
     reviews at every stage (a third decided "no review"; the reviews with 4-10 IMRs, some
@@ -31,14 +42,15 @@ What it builds, for each backend (`--database sqlite|postgresql|both`, default b
     (`next_level_at`) and level reached are what the scheduler left; a last sweep at T 12:00
     (the quiet instant Q) leaves every pointer after Q. (While the templates are built, the
     sweeps share one jinja2 renderer, as every sweep in a process does: `renderer_for`.)
-  * Then SQL copies of the templates (INSERT ... SELECT of their case, deadline and history
-    rows, each copy with its own reference, number and pseudonym; the map of copies is loaded
-    with COPY on PostgreSQL), until the database holds exactly `--cases` cases (default 40,000)
-    and `--deadlines` deadline rows (default 1,000,000). The copies are drawn round robin from
-    the templates (so the mix of kinds and stages is the templates'), then some finished
-    copies are swapped for finished templates with more or fewer rows until the total is exact:
-    the extra rows are met action-plan actions and received reports of closed reviews. Copies
-    are made only of cases, deadlines and history: the outbox holds the templates' emails only.
+  * Then SQL copies of the templates (`shared.copy_numbered`: INSERT ... SELECT of their case,
+    deadline and history rows, each copy with its own reference, number and pseudonym; the map
+    of copies is loaded with COPY on PostgreSQL), until the database holds exactly `--cases`
+    cases (default 40,000) and `--deadlines` deadline rows (default 1,000,000). The copies are
+    drawn round robin from the templates (so the mix of kinds and stages is the templates'),
+    then some finished copies are swapped for finished templates with more or fewer rows until
+    the total is exact: the extra rows are met action-plan actions and received reports of
+    closed reviews. Copies are made only of cases, deadlines and history: the outbox holds the
+    templates' emails only.
     PostgreSQL gets VACUUM ANALYZE after each batch of copies (autovacuum would within
     minutes); SQLite gets no ANALYZE (casework never runs it).
 
@@ -76,14 +88,23 @@ Run from the project root:
 
     .venv/bin/python benchmarks/national_scale.py [--database both] [--runs N] [--keep]
         [--cases 40000] [--deadlines 1000000] [--growth 10000,100000] [--due 200]
-        [--templates 300] [--as-of DATE] [--seed N] [--pg-database NAME]
+        [--templates 300] [--years 10] [--as-of DATE] [--seed N] [--pg-database NAME]
 
-A quick check: `--cases 4000 --deadlines 100000` (stages 10,000 and 100,000).
+A quick check (about 2 minutes): `--database sqlite --templates 60 --years 5 --cases 4000
+--deadlines 100000 --growth 10000 --due 50` (stages 10,000 and 100,000). The suite's tiny
+size is in tests/test_benchmarks.py.
+
+After the timed processes it runs `scheduler reschedule` over the whole database
+(`measure.timed_reschedule`, as `sweep_speed.py` does), against a floor from the same run: one
+SELECT of every deadline row's id, status and pointer. The sweeps left every pointer where it
+belongs, so it should move none; pointers it moves to before their deadline opened are a known
+gap in reschedule (levels skipped when a deadline opened are pointed back at), said on a line
+of its own; any other it moves is wrong.
 
 It is a measurement, not a test: the timings decide nothing. It exits 1 only when something is
 wrong: counts not as planned, the quiet sweep issuing anything, the due sweep not issuing
-exactly the due group's reminders (or the second sweep issuing anything), or a command failing
-or showing the wrong number of items.
+exactly the due group's reminders (or the second sweep issuing anything), a command failing
+or showing the wrong number of items, or reschedule moving a pointer (but for the known gap).
 """
 
 from __future__ import annotations
@@ -97,11 +118,9 @@ import math
 import os
 import random
 import re
-import resource
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -112,19 +131,30 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
+from measure import (
+    Rescheduled,
+    Statements,
+    Timed,
+    child_env,
+    growth,
+    levels,
+    one_sweep,
+    time_processes,
+    timed_reschedule,
+)
 from shared import (
     Planner,
     ScrPlanner,
-    Statements,
+    add_board,
     bench_settings,
-    child_env,
-    levels,
-    one_sweep,
+    copy_numbered,
+    due_by,
+    numbers,
     pseudonym,
     resolve,
     table,
 )
-from sqlalchemy import Connection, Engine, create_engine, func, text
+from sqlalchemy import Engine, create_engine, func, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 from sqlmodel import col, select
@@ -134,12 +164,13 @@ from casework.config import Settings, Tuning
 from casework.db import init_database, open_engine, session_scope
 from casework.deaths import PossibleDuplicate, notify_death, schedule_meetings
 from casework.demo import BOARD
-from casework.models import Case, Deadline, History, OutboxEmail
+from casework.models import Deadline, History, OutboxEmail
 from casework.overdue import overdue_listing
 from casework.queries import case_detail
 from casework.service import CaseService
 from notifications.notifier import Notifier
 from notifications.scheduler import BATCH, SweepReport, sweep
+from workflows.cdr_kit import NCMD_FROM
 
 QUIET_TARGET_S = 1.0
 LISTING_TARGET_S = 3.0
@@ -164,7 +195,7 @@ AGENCIES = (
     ("HOUSING", "Housing", "housing-safeguarding@council.example.org"),
 )
 CODES = tuple(code for code, _, _ in AGENCIES)
-SPAN_DAYS = 3653  # a decade of history before T
+YEARS = 10  # of history before T (`--years`)
 LATEST = 3  # the templates' last step is at least this many days before T
 CDR_SHARE = 0.6
 PAUSED_SHARE = 0.1  # of open SCRs: paused at the end (a third of them resumed again)
@@ -217,7 +248,7 @@ class Item:
     defer | review for the CDOP meeting the case is listed for; `after` (index, days): at
     least that many days after an earlier item."""
 
-    action: str  # refer | notify | advance | linked | extend | pause | resume
+    action: str  # refer | notify | advance | ncmd | linked | extend | pause | resume
     step: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     gap: int = 0
@@ -344,6 +375,7 @@ class CdrPlanner(Planner[Item]):
         if target == "awaiting_panel":
             return self.items, False
         category = rng.choice(CATEGORIES)
+        review = len(self.items)
         self.items.append(Item("advance", "review", {
             "category": category, "intrinsic": str(rng.randint(0, 3)),
             "parenting": str(rng.randint(0, 3)), "environment": str(rng.randint(0, 3)),
@@ -360,6 +392,10 @@ class CdrPlanner(Planner[Item]):
                 gap=rng.randint(3, 20)))
         if target == "reviewed":
             return self.items, linked
+        # A review completed from 1 April 2019 owes the NCMD its data before it closes (done
+        # only when owed: the items' days are fitted after the plan is written).
+        self.items.append(Item("ncmd", "submit_ncmd", gap=rng.randint(0, 20),
+                               after=(review, 0)))
         self.add(0, 30, "close")
         return self.items, linked
 
@@ -407,10 +443,10 @@ def place(items: list[Item], start: dt.date, meetings: list[dt.date]) -> list[dt
 
 
 def fit(items: list[Item], finished: bool, rng: random.Random, today: dt.date,
-        meetings: list[dt.date]) -> list[dt.date]:
-    """The day of each item: a finished case any time in the decade it could have run its
+        meetings: list[dt.date], span_days: int) -> list[dt.date]:
+    """The day of each item: a finished case any time in the years it could have run its
     course; an open one as old as its steps plus a few weeks, or stuck for months."""
-    earliest = today - dt.timedelta(days=SPAN_DAYS)
+    earliest = today - dt.timedelta(days=span_days)
     latest = today - dt.timedelta(days=LATEST)
     probe = place(items, earliest, meetings)
     length = (probe[-1] - probe[0]).days
@@ -443,7 +479,7 @@ class Template:
 
 
 def plan_templates(count: int, today: dt.date, rng: random.Random,
-                   meetings: list[dt.date]) -> list[Template]:
+                   meetings: list[dt.date], span_days: int) -> list[Template]:
     templates = []
     for index in range(count):
         if rng.random() < CDR_SHARE:
@@ -454,7 +490,7 @@ def plan_templates(count: int, today: dt.date, rng: random.Random,
             target = rng.choices(list(SCR_TARGETS), weights=list(SCR_TARGETS.values()))[0]
             items, linked = NationalScrPlanner(rng).plan(target), False
             kind = "scr"
-        days = fit(items, target in FINAL, rng, today, meetings)
+        days = fit(items, target in FINAL, rng, today, meetings, span_days)
         templates.append(Template(index, kind, target, items, days, copyable=not linked))
     return templates
 
@@ -493,11 +529,7 @@ def build_templates(engine: Engine, settings: Settings, templates: list[Template
     clock = FixedClock(local(first, 6))
     with session_scope(engine) as session:
         service = CaseService(session, settings, clock, listeners=[Notifier(settings)])
-        for code, name, email in AGENCIES:
-            service.add_agency(code, name, email, f"director@{email.split('@')[1]}",
-                               actor=ACTOR)
-        for role, name, address in BOARD:
-            service.set_board_contact(role, address, name=name, actor=ACTOR)
+        add_board(service, AGENCIES, ACTOR, BOARD)
         for chunk in range(0, len(meetings), 40):
             schedule_meetings(service, meetings[chunk].isoformat(),
                               len(meetings[chunk:chunk + 40]), actor=ACTOR, every_months=1)
@@ -551,6 +583,10 @@ def _do(service: CaseService, t: Template, item: Item, day: dt.date) -> None:
         service.advance(t.reference, item.step, options, actor=ACTOR)
         if item.step == "refer_for_scr":
             t.linked = service.case(t.reference).data["scr_referral"]
+    elif item.action == "ncmd":
+        assert item.after is not None
+        if t.days[item.after[0]] >= NCMD_FROM:
+            service.advance(t.reference, item.step, options, actor=ACTOR)
     elif item.action == "linked":
         service.advance(t.linked, item.step, options, actor=ACTOR)
     elif item.action == "extend":
@@ -604,79 +640,6 @@ def make_due_group(engine: Engine, settings: Settings, stage: int, count: int,
 
 
 # -- building: the SQL copies ------------------------------------------------------------------
-
-def _columns(model: Any, *skip: str) -> list[str]:
-    return [c.name for c in model.__table__.columns if c.name not in skip]
-
-
-def copy_cases(connection: Connection, template_ids: Sequence[int], first_pseudonym: int) -> int:
-    """One copy of each case in `template_ids` with its deadline and history rows, each with
-    the next free number of its kind and year, hence its own reference (`CDR-2019-1234`), and
-    its own pseudonym: INSERT ... SELECT through a map of the copies (`shared.copy_numbered`
-    for SQLite and PostgreSQL alike, and CDR copies named CDR)."""
-    if not template_ids:
-        return 0
-    pg = connection.dialect.name == "postgresql"
-    info = {row.id: (row.kind, row.year) for row in connection.execute(
-        text("SELECT id, kind, year FROM case_record"))}
-    numbers: dict[tuple[str, int], int] = {
-        (kind, year): last for kind, year, last in connection.execute(text(
-            "SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))}
-    next_id = max(info) + 1
-    rows = []
-    for offset, template_id in enumerate(template_ids):
-        kind, year = info[template_id]
-        numbers[kind, year] += 1
-        number = numbers[kind, year]
-        rows.append((next_id + offset, template_id, f"{kind.upper()}-{year}-{number:03d}",
-                     number, pseudonym(first_pseudonym + offset)))
-    connection.execute(text(
-        "CREATE TEMP TABLE clone_map (new_id INTEGER PRIMARY KEY, template_id INTEGER, "
-        "reference TEXT, number INTEGER, pseudonym TEXT)"))
-    if pg:
-        cursor = connection.connection.cursor()
-        with cursor.copy("COPY clone_map FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        cursor.close()
-    else:
-        connection.execute(text("INSERT INTO clone_map VALUES (:a, :b, :c, :d, :e)"),
-                           [dict(zip("abcde", row, strict=True)) for row in rows])
-    case_columns = _columns(Case, "id", "reference", "number", "pseudonym")
-    connection.execute(text(
-        f"INSERT INTO case_record (id, reference, number, pseudonym, {', '.join(case_columns)}) "
-        f"SELECT m.new_id, m.reference, m.number, m.pseudonym, "
-        f"{', '.join('c.' + name for name in case_columns)} "
-        "FROM clone_map m JOIN case_record c ON c.id = m.template_id ORDER BY m.new_id"))
-    deadline_columns = _columns(Deadline, "id", "case_id")
-    connection.execute(text(
-        f"INSERT INTO deadline (case_id, {', '.join(deadline_columns)}) "
-        f"SELECT m.new_id, {', '.join('d.' + name for name in deadline_columns)} "
-        "FROM clone_map m JOIN deadline d ON d.case_id = m.template_id "
-        "ORDER BY m.new_id, d.id"))
-    history_columns = _columns(History, "id", "case_id", "data")
-    if pg:
-        data = ("CASE WHEN h.data::jsonb -> 'pseudonym' IS NULL THEN h.data ELSE "
-                "jsonb_set(h.data::jsonb, '{pseudonym}', to_jsonb(m.pseudonym))::json END")
-    else:
-        data = ("CASE WHEN json_type(h.data, '$.pseudonym') IS NULL THEN h.data "
-                "ELSE json_set(h.data, '$.pseudonym', m.pseudonym) END")
-    connection.execute(text(
-        f"INSERT INTO history (case_id, data, {', '.join(history_columns)}) "
-        f"SELECT m.new_id, {data}, {', '.join('h.' + name for name in history_columns)} "
-        "FROM clone_map m JOIN history h ON h.case_id = m.template_id "
-        "ORDER BY m.new_id, h.id"))
-    connection.execute(text("DROP TABLE clone_map"))
-    connection.execute(text("DELETE FROM reference_counter"))
-    connection.execute(text(
-        "INSERT INTO reference_counter (kind, year, last) "
-        "SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))
-    if pg:  # the ids were given: the next case the service opens takes the one after
-        connection.execute(text(
-            "SELECT setval(pg_get_serial_sequence('case_record', 'id'), "
-            "(SELECT MAX(id) FROM case_record))"))
-    return len(rows)
-
 
 def plan_copies(pool: list[Template], cases: int, rows: int, rng: random.Random,
                 notes: list[str]) -> list[Template]:
@@ -903,14 +866,6 @@ def counts(engine: Engine) -> dict[str, int]:
             ("paused", "SELECT count(*) FROM case_record WHERE paused_on IS NOT NULL"))}
 
 
-def due_by(engine: Engine, as_of: pendulum.DateTime) -> set[int]:
-    """The deadlines whose pointer has passed by `as_of`, as the sweep compares (the ORM
-    column binds the instant)."""
-    with engine.connect() as connection:
-        return set(connection.execute(
-            select(Deadline.id).where(Deadline.next_level_at <= as_of)).scalars())
-
-
 def check_due(engine: Engine, stage: Stage, due_ids: set[int], wrong: list[str]) -> None:
     """Each due deadline got exactly one reminder (an outbox row and a history row), no other
     deadline got a level, and the second sweep did nothing."""
@@ -949,7 +904,9 @@ def sweep_stage(engine: Engine, settings: Settings, stage: Stage, due_ids: set[i
                 runs: int, counter: Statements, wrong: list[str], explain_claim: bool) -> None:
     assert stage.quiet_as_of is not None and stage.due_as_of is not None
     counter.claim = None
-    early, due = due_by(engine, stage.quiet_as_of), due_by(engine, stage.due_as_of)
+    with engine.connect() as connection:
+        early, due = (due_by(connection, stage.quiet_as_of),
+                      due_by(connection, stage.due_as_of))
     if early or due != due_ids:
         raise Wrong(f"{stage.size:,} rows: data not as planned: {len(early):,} deadlines due "
                     f"by the quiet instant (0 wanted), {len(due):,} by the due one "
@@ -991,64 +948,10 @@ def sweep_stage(engine: Engine, settings: Settings, stage: Stage, due_ids: set[i
 
 # -- the whole processes -------------------------------------------------------------------------
 
-@dataclass
-class Timing:
-    label: str
-    argv: list[str]
-    check: Callable[[str], str] | None = None  # the warm-up's output -> a problem, or ""
-    output: Path | None = None  # where the command writes (else its stdout is read)
-    runs: list[float] = field(default_factory=list)
-    cpu: list[float] = field(default_factory=list)  # the process's user + system seconds
-    error: str = ""
-    note: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs) if self.runs else math.nan
-
-    @property
-    def cpu_median(self) -> float:
-        return statistics.median(self.cpu) if self.cpu else math.nan
-
-    @property
-    def best(self) -> float:
-        return min(self.runs) if self.runs else math.nan
-
-
-def time_commands(timings: list[Timing], runs: int, env: dict[str, str]) -> None:
-    """One warm-up each (its output checked), then `runs` timed runs going round the
-    commands in turn, so a slow spell on the machine falls on all of them alike."""
-    for timing in timings:
-        done = subprocess.run(timing.argv, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            timing.error = f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
-            continue
-        if timing.check:
-            output = (timing.output.read_text(encoding="utf-8") if timing.output
-                      else done.stdout)
-            timing.error = timing.check(output)
-            if timing.error:
-                timing.error = f"WRONG: {timing.error}"
-    for _ in range(runs):
-        for timing in timings:
-            if timing.error:
-                continue
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            done = subprocess.run(timing.argv, env=env, capture_output=True, text=True,
-                                  check=False)
-            elapsed = time.perf_counter() - started
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-            if done.returncode != 0:
-                timing.error = f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
-            else:
-                timing.runs.append(elapsed)
-                timing.cpu.append(cpu)
-                if "scheduler" in timing.argv:
-                    found = re.search(r"\(([\d.]+) s\)", done.stdout)
-                    timing.note = (timing.note + " " if timing.note else "in-process ") + (
-                        found.group(1) if found else "?")
+def sweep_seconds(output: str) -> str:
+    """The sweep's own seconds, from run-once's line."""
+    found = re.search(r"\(([\d.]+) s\)", output)
+    return found.group(1) if found else "?"
 
 
 def check_sweep_line(output: str) -> str:
@@ -1100,7 +1003,9 @@ class Measured:
     listing_escalated: int = 0
     in_process: dict[str, tuple[float, int, float, str]] = field(default_factory=dict)
     slow_plans: dict[str, list[str]] = field(default_factory=dict)
-    timings: list[Timing] = field(default_factory=list)
+    timings: list[Timed] = field(default_factory=list)
+    rescheduled: Rescheduled | None = None
+    before_opening: int = 0  # pointers reschedule set before their deadline opened
     wrong: list[str] = field(default_factory=list)
 
 
@@ -1121,9 +1026,10 @@ def measure_backend(backend: Backend, args: argparse.Namespace, scratch: Path,
     rng = random.Random(args.seed)
     quiet = local(today, 12)
     try:
-        meetings = meeting_days(today - dt.timedelta(days=SPAN_DAYS + 700),
+        span_days = round(365.25 * args.years)
+        meetings = meeting_days(today - dt.timedelta(days=span_days + 700),
                                 today + dt.timedelta(days=400))
-        templates = plan_templates(args.templates, today, rng, meetings)
+        templates = plan_templates(args.templates, today, rng, meetings, span_days)
         print(f"Templates: {len(templates)} cases through CaseService over "
               f"{min(t.days[0] for t in templates)} .. {max(t.days[-1] for t in templates)}, "
               f"a sweep every day ...", flush=True)
@@ -1166,7 +1072,7 @@ def measure_backend(backend: Backend, args: argparse.Namespace, scratch: Path,
             mark = time.perf_counter()
             for chunk in range(0, len(batch), 5000):
                 with build_engine.begin() as connection:
-                    copy_cases(connection, [t.case_id for t in batch[chunk:chunk + 5000]],
+                    copy_numbered(connection, [t.case_id for t in batch[chunk:chunk + 5000]],
                                next_pseudonym)
                 next_pseudonym += len(batch[chunk:chunk + 5000])
             stage.copies, stage.copy_s = len(batch), time.perf_counter() - mark
@@ -1203,6 +1109,7 @@ def measure_backend(backend: Backend, args: argparse.Namespace, scratch: Path,
         assert due_as_of is not None
         final_checks(result, engine, settings, today)
         measure_commands(result, args, scratch, today, due_as_of)
+        check_reschedule(result, engine, settings, due_as_of)
     finally:
         build_engine.dispose()
         engine.dispose()
@@ -1268,6 +1175,37 @@ def final_checks(result: Measured, engine: Engine, settings: Settings, today: dt
           f"{result.in_process['case show'][0] * 1000:.0f} ms", flush=True)
 
 
+def check_reschedule(result: Measured, engine: Engine, settings: Settings,
+                     as_of: pendulum.DateTime) -> None:
+    """`scheduler reschedule` over the whole database, after the timed commands (it may move
+    pointers). The sweeps left each pointer where it belongs, so it should move none; those
+    it moves before the deadline opened are a known gap, said on a line of its own: opening a
+    deadline skips the levels already past, and reschedule, reading only the level reached,
+    points it back at them (the next sweep would send one of them late)."""
+    result.rescheduled = done = timed_reschedule(engine, settings, as_of)
+    print(f"\n{done.line()}", flush=True)
+    if not done.moved:
+        return
+    with engine.connect() as connection:
+        opened = dict(connection.execute(
+            select(Deadline.id, Deadline.created_at)
+            .where(col(Deadline.id).in_([row_id for row_id, _, _ in done.moved]))).all())
+    before_opening = [(row_id, after) for row_id, _, after in done.moved
+                      if after is not None and pendulum.instance(after if isinstance(
+                          after, dt.datetime) else dt.datetime.fromisoformat(after))
+                      < pendulum.instance(opened[row_id])]
+    result.before_opening = len(before_opening)
+    if before_opening:
+        print(f"KNOWN GAP: reschedule pointed {len(before_opening):,} deadlines at a level "
+              f"due before they opened (skipped when they opened), e.g. deadline "
+              f"{before_opening[0][0]} at {before_opening[0][1]}", flush=True)
+    others = [moved for moved in done.moved
+              if moved[0] not in {row_id for row_id, _ in before_opening}]
+    if others:
+        result.wrong.append(f"reschedule moved {len(others):,} pointers the sweeps had left, "
+                            f"e.g. (id, before, after) {others[:3]}")
+
+
 def settle(backend: Backend, limit_s: float = 180.0) -> None:
     """Let the machine go quiet before the timed processes. The build has just written
     gigabytes that the kernel is still writing back, and PostgreSQL's autovacuum may be
@@ -1309,39 +1247,33 @@ def measure_commands(result: Measured, args: argparse.Namespace, scratch: Path,
     table_out, csv_out = out / "overdue.txt", out / "overdue.csv"
     items = result.listing_items
     result.timings = [
-        Timing("python -c 'import sqlmodel'", [python, "-c", "import sqlmodel"]),
-        Timing("scheduler run-once --no-send (nothing due)",
+        Timed("python -c 'import sqlmodel'", [python, "-c", "import sqlmodel"]),
+        Timed("scheduler run-once --no-send (nothing due)",
                [casework, *db, "--config", str(config), "scheduler", "run-once", "--no-send",
-                "--as-of", london(quiet)], check=check_sweep_line),
-        Timing("report overdue (table)", [casework, *db, "report", "overdue", "--as-of",
+                "--as-of", london(quiet)], check=check_sweep_line, read_note=sweep_seconds),
+        Timed("report overdue (table)", [casework, *db, "report", "overdue", "--as-of",
                                           today.isoformat(), "--output", str(table_out)],
                check=check_items(items, "table"), output=table_out),
-        Timing("report overdue --format csv", [casework, *db, "report", "overdue", "--as-of",
+        Timed("report overdue --format csv", [casework, *db, "report", "overdue", "--as-of",
                                                today.isoformat(), "--format", "csv",
                                                "--output", str(csv_out)],
                check=check_items(items, "csv"), output=csv_out),
-        Timing(f"case show {result.show_ref}", [casework, *db, "case", "show", result.show_ref],
+        Timed(f"case show {result.show_ref}", [casework, *db, "case", "show", result.show_ref],
                check=check_show(result.show_ref)),
-        Timing(f"case show {result.big_ref} (largest)",
+        Timed(f"case show {result.big_ref} (largest)",
                [casework, *db, "case", "show", result.big_ref], check=check_show(result.big_ref)),
     ]
     if backend.name == "postgresql":  # not a target: what the driver alone adds to the floor
-        result.timings.insert(1, Timing(DRIVER_FLOOR, [python, "-c", "import sqlmodel, psycopg; "
+        result.timings.insert(1, Timed(DRIVER_FLOOR, [python, "-c", "import sqlmodel, psycopg; "
                                                        "import sqlalchemy.dialects.postgresql."
                                                        "psycopg"]))
     print(f"\nTiming whole processes: one warm-up and {args.runs} runs each, interleaved ...",
           flush=True)
-    time_commands(result.timings, args.runs, child_env(scratch))
+    time_processes(result.timings, args.runs, child_env(scratch))
     result.wrong += [f"{t.label}: {t.error}" for t in result.timings if t.error]
 
 
 # -- the report ----------------------------------------------------------------------------------
-
-def exponent(first: float, last: float, n0: int, n1: int) -> str:
-    if not first or not last or math.isnan(first) or math.isnan(last) or n0 == n1:
-        return "-"
-    return f"{math.log(last / first) / math.log(n1 / n0):+.2f}"
-
 
 def report_backend(m: Measured, args: argparse.Namespace, today: dt.date) -> None:
     b, t = m.backend, m.templates
@@ -1397,8 +1329,8 @@ def report_backend(m: Measured, args: argparse.Namespace, today: dt.date) -> Non
     first, last = m.stages[0], m.stages[-1]
     assert first.due is not None and last.due is not None
     print(f"  growth {first.size:,} -> {last.size:,} rows as k in time ~ N^k (0 flat, 1 linear):"
-          f" quiet {exponent(first.quiet_median, last.quiet_median, first.size, last.size)}, "
-          f"due {exponent(first.due.seconds, last.due.seconds, first.size, last.size)}")
+          f" quiet {growth(first.quiet_median, last.quiet_median, first.size, last.size)}, "
+          f"due {growth(first.due.seconds, last.due.seconds, first.size, last.size)}")
     if last.plan:
         print(f"\nThe claim's plan at {last.size:,} rows ("
               + ("EXPLAIN QUERY PLAN" if b.name == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS), "
@@ -1456,7 +1388,8 @@ def report_backend(m: Measured, args: argparse.Namespace, today: dt.date) -> Non
     for timing in m.timings:
         if timing.runs:
             print(f"  {timing.label}: runs " + ", ".join(f"{s:.3f}" for s in timing.runs)
-                  + (f" s; sweep's own seconds: {timing.note}" if timing.note else " s"))
+                  + (f" s; sweep's own seconds: in-process {' '.join(timing.notes)}"
+                     if timing.notes else " s"))
     print(f"  overdue listing: {m.listing_items:,} items as of {today}; case show "
           f"{m.show_ref} (the open case with the most deadlines): {m.show_rows} deadlines, "
           f"{m.show_history} history rows; {m.big_ref}: {m.big_rows} deadlines, "
@@ -1473,7 +1406,7 @@ def summary(results: list[Measured]) -> None:
     print(f"\n{'#' * 78}\n# Summary\n{'#' * 78}")
     headers = ["figure", "limit", *(m.backend.title for m in results)]
 
-    def timing(m: Measured, prefix: str) -> Timing | None:
+    def timing(m: Measured, prefix: str) -> Timed | None:
         return next((t for t in m.timings if t.label.startswith(prefix) and t.runs), None)
 
     def cell(value: float | None, ok: bool | None, unit: str = "s", digits: int = 3) -> str:
@@ -1491,9 +1424,10 @@ def summary(results: list[Measured]) -> None:
     cpu = ["case show CPU / floor CPU (info)", ""]
     items = ["overdue items on T; in-process listing", ""]
     floor_line = ["floor: python -c 'import sqlmodel'", ""]
-    growth = ["quiet sweep, smallest -> largest (ms)", "near-flat"]
+    quiet_growth = ["quiet sweep, smallest -> largest (ms)", "near-flat"]
     due_growth = ["due sweep, smallest -> largest (ms)", ""]
     build = ["build (s)", f"< {BUILD_TARGET_S:.0f}"]
+    moved = ["reschedule / floor (in-process)", ""]
     size = ["database size (MB)", ""]
     for m in results:
         last = m.stages[-1] if m.stages else None
@@ -1521,16 +1455,19 @@ def summary(results: list[Measured]) -> None:
         floor_line.append(cell(floor.median if floor else None, None))
         if m.stages and m.stages[0].due and m.stages[-1].due:
             first = m.stages[0]
-            growth.append(f"{first.quiet_median:.1f} -> {last.quiet_median:.1f}")
+            quiet_growth.append(f"{first.quiet_median:.1f} -> {last.quiet_median:.1f}")
             due_growth.append(f"{first.due.seconds * 1000:.0f} -> "
                               f"{m.stages[-1].due.seconds * 1000:.0f}")
         else:
-            growth.append("-")
+            quiet_growth.append("-")
             due_growth.append("-")
+        r = m.rescheduled
+        moved.append(f"{r.seconds / r.floor_s:.1f} x ({r.seconds:.2f} s; {r.deadlines:,} open "
+                     f"of {r.rows:,} rows)" if r else "-")
         build.append(f"{m.build_s:.0f}" + (" ok" if m.build_s < BUILD_TARGET_S else " OVER"))
         size.append(f"{last.db_mb:,.0f}" if last else "-")
-    lines = [floor_line, quiet, process, listing, listing_csv, items, show, big, cpu, growth,
-             due_growth, build, size]
+    lines = [floor_line, quiet, process, listing, listing_csv, items, show, big, cpu, quiet_growth,
+             due_growth, moved, build, size]
     table(headers, lines, "<<" + "<" * len(results))
 
 
@@ -1543,13 +1480,6 @@ def default_today() -> dt.date:
     return day + dt.timedelta(days=(7 - day.weekday()) % 7)
 
 
-def sizes(value: str) -> list[int]:
-    try:
-        return sorted({int(part.replace("_", "")) for part in value.split(",") if part})
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a list of numbers: {value!r}") from None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both",
@@ -1558,7 +1488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=40_000, help="cases in the end (exact)")
     parser.add_argument("--deadlines", type=int, default=1_000_000,
                         help="deadline rows in the end (exact)")
-    parser.add_argument("--growth", type=sizes, default=[10_000, 100_000],
+    parser.add_argument("--growth", type=numbers, default=[10_000, 100_000],
                         help="the stages before the last, in deadline rows (default "
                              "10000,100000; those not below --deadlines are dropped)")
     parser.add_argument("--due", type=int, default=200,
@@ -1570,6 +1500,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="DATE",
                         help="the measured day T, not before today (default: the first "
                              "Monday after today)")
+    parser.add_argument("--years", type=float, default=YEARS,
+                        help=f"of history before T, a sweep every day (default {YEARS}; "
+                             "fewer make a quick check)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--pg-database", default=PG_DATABASE,
                         help=f"the PostgreSQL database to create (default {PG_DATABASE})")

@@ -81,7 +81,8 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import REGIME_STEPS, bench_settings, child_env, copy_numbered, pseudonym, table
+from measure import Timed, child_env, time_processes
+from shared import REGIME_STEPS, add_board, bench_settings, copy_numbered, pseudonym, table
 from sqlalchemy import Engine, text
 
 from casework.clock import LOCAL_TZ, FixedClock, SystemClock
@@ -522,11 +523,7 @@ def build(path: Path, args: argparse.Namespace, today: dt.date, past: dt.date) -
         started = time.perf_counter()
         with session_scope(engine) as session:
             service = CaseService(session, settings, clock, listeners=[Notifier(settings)])
-            for code, name, email in AGENCIES:
-                service.add_agency(code, name, email, f"director@{email.split('@')[1]}",
-                                   actor=ACTOR)
-            for role, name, address in BOARD:
-                service.set_board_contact(role, address, name=name, actor=ACTOR)
+            add_board(service, AGENCIES, ACTOR, BOARD)
             snapshot = run_timeline(service, clock, templates, today, past, built)
             built.timeline_s = time.perf_counter() - started
             started = time.perf_counter()
@@ -621,43 +618,6 @@ print(json.dumps(times))
 """
 
 
-@dataclass
-class Timing:
-    label: str
-    argv: list[str]
-    runs: list[float] = field(default_factory=list)
-    error: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs) if self.runs else float("nan")
-
-    @property
-    def best(self) -> float:
-        return min(self.runs) if self.runs else float("nan")
-
-
-def time_commands(timings: list[Timing], runs: int, env: dict[str, str]) -> None:
-    """One warm-up each, then `runs` timed runs going round the commands in turn, so a slow
-    spell on the machine falls on all of them alike."""
-    for timing in timings:
-        done = subprocess.run(timing.argv, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            timing.error = f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
-    for _ in range(runs):
-        for timing in timings:
-            if timing.error:
-                continue
-            started = time.perf_counter()
-            done = subprocess.run(timing.argv, env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True, check=False)
-            elapsed = time.perf_counter() - started
-            if done.returncode != 0:
-                timing.error = f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
-            else:
-                timing.runs.append(elapsed)
-
-
 def rows_in(form: str, output: str) -> int:
     """The overdue items an output shows."""
     if form == "table":
@@ -743,8 +703,8 @@ def report_build(built: Built, args: argparse.Namespace, today: dt.date, past: d
           f"{built.past_escalated:,} escalated")
 
 
-def report_timings(cli: dict[tuple[str, str], Timing], outputs: dict[tuple[str, str], Path],
-                   rows: dict[tuple[str, str], int], floor: Timing,
+def report_timings(cli: dict[tuple[str, str], Timed], outputs: dict[tuple[str, str], Path],
+                   rows: dict[tuple[str, str], int], floor: Timed,
                    parts: dict[str, dict[str, list[float]]], days: dict[str, dt.date]) -> None:
     print(f"\nPython {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, "
           f"{os.cpu_count()} CPUs; {len(floor.runs)} timed runs after one warm-up.\n")
@@ -856,18 +816,18 @@ def measure(scratch: Path, args: argparse.Namespace, today: dt.date, past: dt.da
     expected = {"now": built.now_total, "past": built.past_total}
     out = scratch / "out"
     out.mkdir()
-    cli: dict[tuple[str, str], Timing] = {}
+    cli: dict[tuple[str, str], Timed] = {}
     outputs: dict[tuple[str, str], Path] = {}
     for kind, day in days.items():
         for form in FORMATS:
             outputs[kind, form] = out / f"overdue-{kind}-{day}.{form}"
-            cli[kind, form] = Timing(f"{form} {kind}", [
+            cli[kind, form] = Timed(f"{form} {kind}", [
                 casework, "--db", str(path), "report", "overdue", "--as-of", day.isoformat(),
                 "--format", form, "--output", str(outputs[kind, form])])
-    floor = Timing("floor", [python, "-c", "import sqlmodel"])
+    floor = Timed("floor", [python, "-c", "import sqlmodel"])
     print(f"\nTiming {len(cli)} commands and the floor: one warm-up and {args.runs} runs "
           "each ...", flush=True)
-    time_commands([floor, *cli.values()], args.runs, env)
+    time_processes([floor, *cli.values()], args.runs, env)
 
     wrong = []
     rows: dict[tuple[str, str], int] = {}

@@ -1,32 +1,24 @@
-"""What the benchmarks share: big databases made quickly (a few hundred cases through the
+"""What the benchmarks build with: big databases made quickly (a few hundred cases through the
 service, copied with SQL to the size wanted), the story of a serious case review to build them
-from, a reminder sweep timed with its SQL statements, and their tables of figures."""
+from, and their tables of figures (what they measure with is in measure.py)."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
-import os
 import random
-import re
-import statistics
-import subprocess
-import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import pendulum
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, text
+from sqlmodel import select
 
-from casework.clock import FixedClock
 from casework.config import Settings
-from casework.db import session_scope
 from casework.models import Case, Deadline, History
 from casework.service import CaseService
-from notifications.notifier import Notifier
-from notifications.scheduler import SweepReport, sweep
 from workflows import registry
 
 
@@ -40,21 +32,6 @@ def pseudonym(number: int) -> str:
     return f"Child {letters}"
 
 
-def child_env(scratch: Path) -> dict[str, str]:
-    """The environment for the timed `casework` processes: no developer's casework settings
-    (only --db and --config count), and Python's bytecode cache on, as on a coordinator's
-    machine, but written under `scratch` rather than into the source tree: without it every
-    run would compile casework's own modules afresh (PYTHONDONTWRITEBYTECODE is set in some
-    shells and sandboxes)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("CASEWORK_") and k != "PYTHONDONTWRITEBYTECODE"}
-    env["XDG_CONFIG_HOME"] = str(scratch / "config")
-    env["XDG_DATA_HOME"] = str(scratch / "data")
-    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
-    env["CASEWORK_ACTOR"] = "benchmark"
-    return env
-
-
 def _columns(table: Any, *skip: str) -> list[str]:
     return [c.name for c in table.columns if c.name not in skip]
 
@@ -62,13 +39,22 @@ def _columns(table: Any, *skip: str) -> list[str]:
 def copy_cases(connection: Connection, rows: list[dict[str, Any]]) -> None:
     """Copy cases with their deadline and history rows, in three INSERT..SELECTs. Each row
     gives `new_id`, `template_id`, `reference`, `number` and `pseudonym`; the reference
-    counter is rebuilt after."""
+    counter is rebuilt after. On SQLite and PostgreSQL alike (there the map of copies is
+    loaded with COPY, and the id sequence moved past the ids given)."""
+    pg = connection.dialect.name == "postgresql"
     connection.execute(text(
         "CREATE TEMP TABLE clone_map (new_id INTEGER PRIMARY KEY, template_id INTEGER, "
         "reference TEXT, number INTEGER, pseudonym TEXT)"))
-    connection.execute(text(
-        "INSERT INTO clone_map VALUES (:new_id, :template_id, :reference, :number, "
-        ":pseudonym)"), rows)
+    fields = ("new_id", "template_id", "reference", "number", "pseudonym")
+    if pg:
+        cursor = connection.connection.cursor()
+        with cursor.copy("COPY clone_map FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in fields])
+        cursor.close()
+    else:
+        connection.execute(text(
+            f"INSERT INTO clone_map VALUES ({', '.join(':' + name for name in fields)})"), rows)
     case_columns = _columns(Case.__table__, "id", "reference", "number", "pseudonym")
     connection.execute(text(
         f"INSERT INTO case_record (id, reference, number, pseudonym, "
@@ -83,11 +69,15 @@ def copy_cases(connection: Connection, rows: list[dict[str, Any]]) -> None:
         "FROM clone_map m JOIN deadline d ON d.case_id = m.template_id "
         "ORDER BY m.new_id, d.id"))
     history_columns = _columns(History.__table__, "id", "case_id", "data")
+    if pg:
+        data = ("CASE WHEN h.data::jsonb -> 'pseudonym' IS NULL THEN h.data ELSE "
+                "jsonb_set(h.data::jsonb, '{pseudonym}', to_jsonb(m.pseudonym))::json END")
+    else:
+        data = ("CASE WHEN json_type(h.data, '$.pseudonym') IS NULL THEN h.data "
+                "ELSE json_set(h.data, '$.pseudonym', m.pseudonym) END")
     connection.execute(text(
         f"INSERT INTO history (case_id, data, {', '.join(history_columns)}) "
-        "SELECT m.new_id, CASE WHEN json_type(h.data, '$.pseudonym') IS NULL THEN h.data "
-        "ELSE json_set(h.data, '$.pseudonym', m.pseudonym) END, "
-        f"{', '.join('h.' + name for name in history_columns)} "
+        f"SELECT m.new_id, {data}, {', '.join('h.' + name for name in history_columns)} "
         "FROM clone_map m JOIN history h ON h.case_id = m.template_id "
         "ORDER BY m.new_id, h.id"))
     connection.execute(text("DROP TABLE clone_map"))
@@ -95,28 +85,60 @@ def copy_cases(connection: Connection, rows: list[dict[str, Any]]) -> None:
     connection.execute(text(
         "INSERT INTO reference_counter (kind, year, last) "
         "SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))
+    if pg:  # the ids were given: the next case the service opens takes the one after
+        connection.execute(text(
+            "SELECT setval(pg_get_serial_sequence('case_record', 'id'), "
+            "(SELECT MAX(id) FROM case_record))"))
 
 
 def copy_numbered(connection: Connection, template_ids: Sequence[int],
                   first_pseudonym: int) -> int:
     """One copy of each case in `template_ids` (in order; an id may repeat), each with the
-    next free number of its template's year, hence its own reference (`SCR-YYYY-NNN`), and
-    its own pseudonym from `first_pseudonym` on. Returns how many were made."""
+    next free number of its template's kind and year, hence its own reference
+    (`SCR-YYYY-NNN`, `CDR-YYYY-NNN`), and its own pseudonym from `first_pseudonym` on.
+    Returns how many were made."""
     if not template_ids:
         return 0
-    years = dict(connection.execute(text("SELECT id, year FROM case_record")).all())
-    numbers = dict(connection.execute(
-        text("SELECT year, MAX(number) FROM case_record GROUP BY year")).all())
-    next_id = max(years) + 1
+    made = {row.id: (row.kind, row.year) for row in connection.execute(
+        text("SELECT id, kind, year FROM case_record"))}
+    numbers = {(kind, year): last for kind, year, last in connection.execute(
+        text("SELECT kind, year, MAX(number) FROM case_record GROUP BY kind, year"))}
+    next_id = max(made) + 1
     rows = []
     for offset, template_id in enumerate(template_ids):
-        year = years[template_id]
-        numbers[year] += 1
+        kind, year = made[template_id]
+        numbers[kind, year] += 1
+        number = numbers[kind, year]
         rows.append({"new_id": next_id + offset, "template_id": template_id,
-                     "reference": f"SCR-{year}-{numbers[year]:03d}", "number": numbers[year],
+                     "reference": f"{kind.upper()}-{year}-{number:03d}", "number": number,
                      "pseudonym": pseudonym(first_pseudonym + offset)})
     copy_cases(connection, rows)
     return len(rows)
+
+
+def add_board(service: CaseService, agencies: Sequence[tuple[str, str, str]], actor: str,
+              contacts: Sequence[tuple[str, str, str]] = ()) -> None:
+    """A board's agencies (code, name, email; the director at the same domain) and its
+    contacts (role, name, address), set up through the service as a board does."""
+    for code, name, email in agencies:
+        service.add_agency(code, name, email, f"director@{email.split('@')[1]}", actor=actor)
+    for role, name, address in contacts:
+        service.set_board_contact(role, address, name=name, actor=actor)
+
+
+def due_by(connection: Connection, as_of: pendulum.DateTime) -> set[int]:
+    """The deadlines whose pointer has passed by `as_of`, compared as the sweep compares
+    (the ORM column binds the instant)."""
+    return set(connection.execute(
+        select(Deadline.id).where(Deadline.next_level_at <= as_of)).scalars())
+
+
+def numbers(value: str) -> list[int]:
+    """An option's list of sizes, "10000,100_000" -> [10000, 100000] (sorted, once each)."""
+    try:
+        return sorted({int(part.replace("_", "")) for part in value.split(",") if part})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {value!r}") from None
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], aligns: str) -> None:
@@ -140,8 +162,12 @@ SCR_FINAL = ("closed", "no_review")
 # The benchmarks measure load, not law: their serious case reviews run on timelines that end
 # today, years after SCRs ended (28 Sep 2019). So they open them under the last version with
 # its end moved past today, as only a program can (a board's config may move it earlier
-# only); the cases, deadlines and emails are those a board ran up to 2019.
-SWITCHES = {("scr", registry.LAST): dt.date.max}
+# only); the cases, deadlines and emails are those a board ran up to 2019. Likewise their
+# child death reviews (benchmarks/national_scale.py's) are the older review's, with the newest
+# version's start moved past today, so a death dated today is still reviewed the older way
+# (triage, rapid response, Form B): the load of a board's deaths, not the 2018 guidance's steps.
+SWITCHES = {("scr", registry.LAST): dt.date.max,
+            ("cdr", registry.versions("cdr")[-1].version): dt.date.max}
 # The steps of the SCR regime the benchmarks' referrals run under (WT2013/15).
 REGIME_STEPS = frozenset(s.name for s in registry.in_force("scr", dt.date.today(),
                                                            SWITCHES).steps)
@@ -333,135 +359,3 @@ class ScrPlanner(Planner[ItemT], ABC):
     def _implementation(self, target: str, actions: int, endorse: int) -> None:
         """The action plan carried out after publication, to `target` (implementation or
         closed); `endorse` is the index of the endorsement item, the audit's starting point."""
-
-
-# -- timing the reminder sweep ------------------------------------------------------------------
-
-STATEMENT_TABLE = re.compile(r"\b(?:FROM|INTO)\s+(\w+)", re.IGNORECASE)
-
-
-@dataclass
-class Statements:
-    """The SQL statements an engine runs while `on`: their count, their kinds ("UPDATE
-    deadline", "SELECT case_record", ...), each one's time, and the sweep's claim (the first
-    UPDATE of the pointers since `claim` was last cleared), for the benchmarks' tables."""
-
-    on: bool = False
-    count: int = 0
-    kinds: dict[str, int] = field(default_factory=dict)
-    timed: list[tuple[float, str, Any]] = field(default_factory=list)
-    claim: tuple[str, Any] | None = None
-
-    def attach(self, engine: Engine) -> None:
-        event.listen(engine, "before_cursor_execute", self.before)
-        event.listen(engine, "after_cursor_execute", self.after)
-
-    def before(self, conn, cursor, statement: str, parameters: Any, context, many) -> None:
-        if self.on:
-            conn.info["bench_started"] = time.perf_counter()
-
-    def after(self, conn, cursor, statement: str, parameters: Any, context, many) -> None:
-        if not self.on:
-            return
-        self.count += 1
-        self.timed.append((time.perf_counter() - conn.info.pop("bench_started", 0.0),
-                           statement, parameters))
-        words = statement.split()
-        word = words[0].upper() if words else "?"
-        if word == "UPDATE" and len(words) > 1:
-            table = words[1]
-        else:
-            found = STATEMENT_TABLE.search(statement)
-            table = found.group(1) if found else ""
-        key = f"{word} {table}".strip()
-        self.kinds[key] = self.kinds.get(key, 0) + 1
-        # On PostgreSQL the claim begins WITH its batch; on SQLite with the UPDATE.
-        if self.claim is None and "UPDATE deadline SET next_level_at" in statement:
-            self.claim = (statement, parameters)
-
-    def reset(self) -> None:
-        """Forget the statements counted so far (not the claim)."""
-        self.count, self.kinds, self.timed = 0, {}, []
-
-    def slowest(self) -> tuple[float, str, Any]:
-        return max(self.timed, key=lambda entry: entry[0])
-
-
-@dataclass
-class Swept:
-    """One sweep: its report, its wall time with the new session, and its SQL statements."""
-
-    report: SweepReport
-    wall_s: float
-    statements: int
-    kinds: dict[str, int]
-
-
-def one_sweep(engine: Engine, settings: Settings, as_of: pendulum.DateTime,
-              counter: Statements) -> Swept:
-    """A sweep in a new session, with the clock at `as_of`, as the scheduler service runs it
-    (`counter` must be attached to `engine`; its `timed` then holds this sweep's statements)."""
-    counter.reset()
-    counter.on = True
-    started = time.perf_counter()
-    try:
-        with session_scope(engine) as session:
-            service = CaseService(session, settings, FixedClock(as_of),
-                                  listeners=[Notifier(settings)])
-            report = sweep(service, as_of, actor="bench")
-    finally:
-        counter.on = False
-    return Swept(report, time.perf_counter() - started, counter.count, dict(counter.kinds))
-
-
-def levels(report: SweepReport) -> int:
-    """The reminders and escalations a sweep issued."""
-    return report.reminders + report.escalations
-
-
-# -- whole processes, timed in turn ------------------------------------------------------
-
-
-@dataclass
-class Timing:
-    label: str
-    runs_ms: list[float] = field(default_factory=list)
-    error: str = ""
-    output_lines: int = 0
-
-    @property
-    def best(self) -> float:
-        return min(self.runs_ms) if self.runs_ms else float("nan")
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs_ms) if self.runs_ms else float("nan")
-
-
-def time_commands(commands: dict[str, list[list[str]]], env: dict[str, str]) -> list[Timing]:
-    """Run each command's first argv as a warm-up (its output kept), then time the rest.
-
-    The timed runs go round the commands in turn, so a slow spell on the machine falls on all
-    of them alike rather than on whichever command happened to be running.
-    """
-    timings = {label: Timing(label) for label in commands}
-    for label, argvs in commands.items():
-        warm = subprocess.run(argvs[0], env=env, capture_output=True, text=True, check=False)
-        if warm.returncode != 0:
-            timings[label].error = f"exit {warm.returncode}: {warm.stderr.strip()[-300:]}"
-        timings[label].output_lines = len(warm.stdout.splitlines())
-    runs = max(len(argvs) for argvs in commands.values()) - 1
-    for run in range(1, runs + 1):
-        for label, argvs in commands.items():
-            timing = timings[label]
-            if timing.error:
-                continue
-            started = time.perf_counter()
-            done = subprocess.run(argvs[run], env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True, check=False)
-            elapsed = (time.perf_counter() - started) * 1000
-            if done.returncode != 0:
-                timing.error = f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
-            else:
-                timing.runs_ms.append(elapsed)
-    return list(timings.values())

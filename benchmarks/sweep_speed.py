@@ -57,7 +57,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -70,29 +69,27 @@ from pathlib import Path
 from typing import Any
 
 import pendulum
-from shared import (
-    REGIME_STEPS,
+from measure import (
     Statements,
     Swept,
     Timing,
-    bench_settings,
     child_env,
-    copy_numbered,
+    growth,
     levels,
     one_sweep,
-    pseudonym,
-    table,
+    peak_rss_mb,
     time_commands,
+    timed_reschedule,
 )
-from sqlalchemy import Connection, Engine, select, text
+from shared import REGIME_STEPS, bench_settings, copy_numbered, due_by, numbers, pseudonym, table
+from sqlalchemy import Engine, text
 
 from casework.clock import FixedClock
 from casework.config import Settings
 from casework.db import init_database, open_engine, session_scope
-from casework.models import Deadline
 from casework.service import CaseService
 from notifications.notifier import Notifier
-from notifications.scheduler import BATCH, reschedule
+from notifications.scheduler import BATCH
 
 QUIET_TARGET_S = 1.0
 FLOOR = "python -c 'import sqlmodel'"
@@ -189,19 +186,6 @@ def build(engine: Engine, settings: Settings, size: int, due: int, templates: in
     return Built(size, due_ids, due_templates + later_templates, referral_s, clone_s)
 
 
-def pointers(engine: Engine) -> dict[int, str | None]:
-    with engine.connect() as connection:
-        return dict(connection.execute(
-            text("SELECT id, next_level_at FROM deadline WHERE status = 'open'")).all())
-
-
-def due_by(connection: Connection, as_of: pendulum.DateTime) -> set[int]:
-    """The deadlines whose pointer has passed by `as_of`, compared as the sweep compares
-    (the ORM column binds the instant)."""
-    return set(connection.execute(
-        select(Deadline.id).where(Deadline.next_level_at <= as_of)).scalars())
-
-
 def check_layout(engine: Engine, built: Built) -> None:
     """Nothing due by the quiet instant; exactly the due group by the due one."""
     with engine.connect() as connection:
@@ -216,12 +200,6 @@ def check_layout(engine: Engine, built: Built) -> None:
 
 
 # -- sweeping ------------------------------------------------------------------------------
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory so far (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 @dataclass
@@ -270,19 +248,11 @@ def measure_size(folder: Path, size: int, args: argparse.Namespace, explain: boo
               f"{built.clone_s:.1f} s; {built.db_mb:,.0f} MB", flush=True)
 
         if args.reschedule:
-            before = pointers(engine)
-            started = time.perf_counter()
-            with session_scope(engine) as session:
-                service = CaseService(session, settings, FixedClock(QUIET_AS_OF))
-                result.rescheduled = reschedule(service)
-            result.reschedule_s = time.perf_counter() - started
-            after = pointers(engine)
-            result.pointers_changed = sum(1 for k, v in after.items() if before.get(k) != v)
-            print(f"reschedule: {result.rescheduled:,} open deadlines in "
-                  f"{result.reschedule_s:.1f} s "
-                  f"({result.reschedule_s * 1e6 / max(result.rescheduled, 1):.0f} us each); "
-                  f"{result.pointers_changed:,} pointers differ from the copies'; peak memory "
-                  f"so far {peak_rss_mb():,.0f} MB", flush=True)
+            rescheduled = timed_reschedule(engine, settings, QUIET_AS_OF)
+            result.rescheduled, result.reschedule_s = (rescheduled.deadlines,
+                                                       rescheduled.seconds)
+            result.pointers_changed = rescheduled.changed
+            print(rescheduled.line(), flush=True)
             if result.pointers_changed:
                 result.wrong.append(f"{size:,}: reschedule moved {result.pointers_changed:,} "
                                     "pointers: the copies' pointers were wrong")
@@ -428,10 +398,7 @@ def exponent(results: Sequence[Result], value: Any) -> str:
     """The slope of log(time) against log(deadlines) between the smallest and the largest
     size: 0 is flat, 1 is linear."""
     first, last = results[0], results[-1]
-    a, b = value(first), value(last)
-    if last.size == first.size or not a or not b or math.isnan(a) or math.isnan(b):
-        return "-"
-    return f"{math.log(b / a) / math.log(last.size / first.size):+.2f}"
+    return growth(value(first), value(last), first.size, last.size)
 
 
 def report(results: Sequence[Result], args: argparse.Namespace) -> None:
@@ -515,10 +482,7 @@ def report(results: Sequence[Result], args: argparse.Namespace) -> None:
 
 
 def sizes(text_value: str) -> list[int]:
-    try:
-        values = sorted({int(part.replace("_", "")) for part in text_value.split(",") if part})
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a list of numbers: {text_value!r}") from None
+    values = numbers(text_value)
     if not values:
         raise argparse.ArgumentTypeError("give at least one size")
     return values

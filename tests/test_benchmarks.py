@@ -16,6 +16,10 @@ TINY = {
     "cli_speed": ["--cases", "30", "--templates", "10", "--runs", "1"],
     "overdue_listing": ["--deadlines", "600", "--overdue", "50", "--templates", "5",
                         "--runs", "1"],
+    # SQLite only; half a year of daily sweeps (its longest reviews reach back two).
+    "national_scale": ["--database", "sqlite", "--templates", "12", "--years", "0.5",
+                       "--cases", "100", "--deadlines", "1500", "--growth", "", "--due", "3",
+                       "--runs", "1"],
 }
 
 
