@@ -23,7 +23,11 @@ RESCHEDULE_BATCH = 50_000  # ids of deadlines read (as plain tuples) and written
 def reschedule(service: CaseService,
                progress: Callable[[int, int], None] | None = None) -> int:
     """Point every open deadline at its next level under the policy in force (after an
-    upgrade, or a change to the board's [reminders]); levels already issued stay issued.
+    upgrade, or a change to the board's [reminders]); levels already issued stay issued, and
+    levels passed over stay passed over: never a level before the row's own pointer (or, with
+    none, before the row was recorded). A deadline opened or moved after some of its levels
+    fell skipped them (`CaseService.schedule_levels`); reading only the level reached would
+    point it back at one, and the next sweep would send that reminder late.
 
     Set-based: the rows are read as columns, a range of ids at a time, each distinct
     (kind, unit, due date, level reached) reckoned once, and only pointers that change are
@@ -35,13 +39,16 @@ def reschedule(service: CaseService,
     total = connection.execute(select(func.count()).select_from(Deadline)
                                .where(Deadline.status == "open")).scalar_one()
     policy, calendar = service.settings.reminders, service.calendar
-    # Each distinct combination's pointer, and the same as stored: a naive UTC instant, text.
-    reckoned: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    now = _utc(service.clock.now())
+    # Each distinct combination's levels still to come: (instant, the same as stored: a naive
+    # UTC instant), earliest first.
+    reckoned: dict[tuple[Any, ...], list[tuple[Any, dt.datetime]]] = {}
     write = (update(Deadline).where(Deadline.id == bindparam("row_id"))
              .values(next_level_at=bindparam("pointer"))
              .execution_options(synchronize_session=False))
     raw = [type_coerce(column, String) for column in (  # no per-row parsing: a dict key
-        Deadline.due_on, Deadline.due_at, Case.paused_on, Deadline.next_level_at)]
+        Deadline.due_on, Deadline.due_at, Case.paused_on, Deadline.next_level_at,
+        Deadline.created_at)]
     last = connection.execute(select(func.max(Deadline.id))).scalar_one() or 0
     done = 0
     # By ranges of ids (the primary key's own order: no sort), so each batch costs the same
@@ -55,17 +62,22 @@ def reschedule(service: CaseService,
             .join(Case).where(Deadline.id > low, Deadline.id <= low + RESCHEDULE_BATCH))
             if row[0] == "open"]
         changed = []
-        for row_id, workflow_key, kind, unit, reached, due_on, due_at, paused, current in rows:
-            key = (workflow_key, kind, unit, reached, due_on, due_at, paused is None)
+        for (row_id, workflow_key, kind, unit, reached, due_on, due_at, paused, current,
+             created) in rows:
+            if paused is not None:  # a paused case's reminders wait for its resumption
+                if current is not None:
+                    changed.append({"row_id": row_id, "pointer": None})
+                continue
+            key = (workflow_key, kind, unit, reached, due_on, due_at)
             if key not in reckoned:
-                pointer = None if paused is not None else _first_level(
+                reckoned[key] = [(at, _utc(at)) for _, at in levels_after(
                     policy, calendar, workflow_key, kind, unit, _day(due_on),
-                    _instant(due_at), reached)
-                naive = _utc(pointer)
-                reckoned[key] = (pointer, naive, naive and f"{naive:%Y-%m-%d %H:%M:%S.%f}")
-            pointer, stored, as_text = reckoned[key]
-            # SQLite hands back the text it stored (compared as it is); others an instant.
-            if (as_text if isinstance(current, str) else stored) != current:
+                    _instant(due_at), reached)]
+            stored = _utc(_instant(current))
+            floor = _utc(_instant(created)) if stored is None else min(stored, now)
+            pointer, naive = next(((at, naive) for at, naive in reckoned[key]
+                                   if naive >= floor), (None, None))
+            if naive != stored:
                 changed.append({"row_id": row_id, "pointer": pointer})
         if changed:
             connection.execute(write, changed)
@@ -76,13 +88,6 @@ def reschedule(service: CaseService,
             progress(done, total)
     session.expire_all()  # objects loaded before hold the old pointers
     return done
-
-
-def _first_level(policy: Any, calendar: Any, workflow_key: str, kind: str, unit: str,
-                 due_on: dt.date, due_at: dt.datetime | None,
-                 reached: str | None) -> dt.datetime | None:
-    pending = levels_after(policy, calendar, workflow_key, kind, unit, due_on, due_at, reached)
-    return pending[0][1] if pending else None
 
 
 def _day(value: Any) -> dt.date:
