@@ -29,9 +29,6 @@ class DeathFigures(Tally):
     referred_for_scr: int = 0
 
     def rows(self) -> Sequence[Row]:
-        reviewed = self.reviewed
-        share = (f" ({100 * self.reviewed_within_12_months / reviewed:.0f}%)"
-                 if reviewed else "")
         return [
             (0, "Deaths notified", "notified"),
             (1, "expected", "expected"),
@@ -39,12 +36,7 @@ class DeathFigures(Tally):
             (1, "not yet triaged", "not_yet_triaged"),
             (1, "transferred to another area's panel", "transferred"),
             (1, "notified more than 24 hours after the death", "notified_late"),
-            (0, "Deaths reviewed by the panel", "reviewed"),
-            (1, "within 12 months of the death", "reviewed_within_12_months",
-             f"{self.reviewed_within_12_months}{share}"),
-            (1, "by category:", "", None),
-            *((2, name.replace("_", " "), f"by_category.{name}", n)
-              for name, n in self.by_category.items()),
+            *review_rows(self, "Deaths reviewed by the panel"),
             (1, "preventable (reviews before 1 Apr 2010): yes / no", "preventable",
              f"{self.preventable['yes']} / {self.preventable['no']}"),
             (1, "modifiable factors (from 1 Apr 2010): yes / no", "modifiable",
@@ -54,6 +46,32 @@ class DeathFigures(Tally):
 
     def charts(self) -> Sequence[Bars]:
         return [by_category(self.by_category)]
+
+
+def review_rows(figures: DeathFigures | DeathFigures2018, title: str) -> list[Row]:
+    """The reviews' rows, as every version of the review counts them: how many, how many
+    within 12 months of the death (and what share), and by category."""
+    share = (f" ({100 * figures.reviewed_within_12_months / figures.reviewed:.0f}%)"
+             if figures.reviewed else "")
+    return [(0, title, "reviewed"),
+            (1, "within 12 months of the death", "reviewed_within_12_months",
+             f"{figures.reviewed_within_12_months}{share}"),
+            (1, "by category:", "", None),
+            *((2, name.replace("_", " "), f"by_category.{name}", n)
+              for name, n in figures.by_category.items())]
+
+
+def count_review(figures: DeathFigures | DeathFigures2018, case: CaseRow,
+                 reviewed_on: dt.date) -> None:
+    """One review in the period: counted, by its category, and whether it came within 12
+    months of the death."""
+    figures.reviewed += 1
+    figures.count("reviewed", case.reference)
+    figures.by_category[case.data["category"]] += 1
+    died = case.on("death")
+    if died and reviewed_on <= pendulum.Date(died.year, died.month, died.day).add(months=12):
+        figures.reviewed_within_12_months += 1
+        figures.count("reviewed_within_12_months", case.reference)
 
 
 def by_category(counts: dict[str, int]) -> Bars:
@@ -99,14 +117,7 @@ def count(period_from: dt.date, period_to: dt.date, cases: Sequence[CaseRow], *,
                 tally("notified_late", case)
         reviewed_on = case.on("review")
         if reviewed_on is not None and within(reviewed_on):
-            figures.reviewed += 1
-            tally("reviewed", case)
-            figures.by_category[data["category"]] += 1
-            died = case.on("death")
-            if died and reviewed_on <= pendulum.Date(died.year, died.month, died.day).add(
-                    months=12):
-                figures.reviewed_within_12_months += 1
-                tally("reviewed_within_12_months", case)
+            count_review(figures, case, reviewed_on)
             if reviewed_on < modifiable_from:
                 figures.preventable[data["preventable"]] += 1
             else:
@@ -131,19 +142,11 @@ class DeathFigures2018(Tally):
     submitted_to_ncmd: int = 0
 
     def rows(self) -> Sequence[Row]:
-        reviewed = self.reviewed
-        share = (f" ({100 * self.reviewed_within_12_months / reviewed:.0f}%)"
-                 if reviewed else "")
         return [
             (0, "Deaths notified", "notified"),
             (1, "with a Joint Agency Response", "jars"),
             (0, "Child Death Review Meetings held", "cdrms_held"),
-            (0, "Deaths reviewed by the CDOP", "reviewed"),
-            (1, "within 12 months of the death", "reviewed_within_12_months",
-             f"{self.reviewed_within_12_months}{share}"),
-            (1, "by category:", "", None),
-            *((2, name.replace("_", " "), f"by_category.{name}", n)
-              for name, n in self.by_category.items()),
+            *review_rows(self, "Deaths reviewed by the CDOP"),
             (1, "modifiable factors: yes / no", "modifiable",
              f"{self.modifiable['yes']} / {self.modifiable['no']}"),
             (0, "Analysis forms submitted to the NCMD", "submitted_to_ncmd"),
@@ -179,15 +182,8 @@ def count_2018(period_from: dt.date, period_to: dt.date, cases: Sequence[CaseRow
             tally("cdrms_held", case)
         reviewed_on = case.on("review")
         if reviewed_on is not None and within(reviewed_on):
-            figures.reviewed += 1
-            tally("reviewed", case)
-            figures.by_category[data["category"]] += 1
+            count_review(figures, case, reviewed_on)
             figures.modifiable[data["modifiable"]] += 1
-            died = case.on("death")
-            if died and reviewed_on <= pendulum.Date(died.year, died.month, died.day).add(
-                    months=12):
-                figures.reviewed_within_12_months += 1
-                tally("reviewed_within_12_months", case)
         if within(case.on("ncmd")):
             figures.submitted_to_ncmd += 1
             tally("submitted_to_ncmd", case)
