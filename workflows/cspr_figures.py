@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 from workflows.figures import CaseRow, DeadlineRow, Figures, Row
 from workflows.review_figures import ReviewTally
@@ -38,12 +37,6 @@ class CsprFigures(ReviewTally):
     decided_again: int = 0  # of those, retaken after the Panel disagreed
     commissioned: int = 0  # local reviews commissioned (rapid reviews converted)
     unpublished_past_due: int = 0  # local reviews open past their date at the period's end
-    outcomes: Mapping[str, str] = field(default_factory=dict, repr=False)  # name -> label
-
-    def as_dict(self) -> dict[str, Any]:
-        data = super().as_dict()
-        del data["outcomes"]  # the labels, not a figure
-        return data
 
     def rows(self) -> Sequence[Row]:
         return [

@@ -11,7 +11,7 @@ the board had relaxed its timescale (an overlay) is counted apart from the other
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,11 +42,13 @@ class ReviewTally(Tally):
     audits_done_on_time: int = 0
     slippages: list[tuple[int, str]] = field(default_factory=list, repr=False)
     courses: list[Span] = field(default_factory=list, repr=False)
+    outcomes: Mapping[str, str] = field(default_factory=dict, repr=False)  # decision: labels
 
     def as_dict(self) -> dict[str, Any]:
         data = super().as_dict()
         del data["slippages"]  # the working for the two slippage figures
         del data["courses"]  # the slippage chart's
+        del data["outcomes"]  # the labels of the decision's outcomes, not a figure
         shared = {f.name for f in dataclasses.fields(ReviewTally)} - {
             f.name for f in dataclasses.fields(Tally)}
         references = data.pop("references")

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 from workflows.figures import CaseRow, Figures, Row
 from workflows.review_figures import ReviewTally
@@ -20,12 +19,6 @@ from workflows.review_figures import ReviewTally
 class ScrFigures(ReviewTally):
     referred: int = 0
     decided: dict[str, int] = field(default_factory=dict)  # by outcome
-    outcomes: Mapping[str, str] = field(default_factory=dict, repr=False)  # name -> label
-
-    def as_dict(self) -> dict[str, Any]:
-        data = super().as_dict()
-        del data["outcomes"]  # the labels, not a figure
-        return data
 
     def rows(self) -> Sequence[Row]:
         return [
