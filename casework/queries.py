@@ -25,6 +25,7 @@ from casework.errors import InvalidInput
 from casework.lateness import outstanding, past_due, past_due_sql
 from casework.models import Case, Deadline
 from casework.overlays import covering
+from casework.past_day import caseload_as_it_stood, due_as_it_stood
 from casework.replay import standing
 from casework.timescales import Rule, strength_of
 from workflows import registry
@@ -208,35 +209,11 @@ def caseload(service: CaseService, as_of: dt.date, *, kind: str | None = None,
             closed_on=row.closed_on if row.closed_on and row.closed_on <= as_of else None)
         rows.append((row.id, summary))
     if past:
-        rows = _as_it_stood(service, rows, as_of, wanted, overdue_only, limit)
+        rows = caseload_as_it_stood(service, rows, as_of, wanted, overdue_only, limit)
     for case_id, summary in rows:
         row_flow = flows[case_id]
         summary.stage_title = row_flow.stage(summary.stage).title if row_flow else summary.stage
     return [summary for _, summary in rows]
-
-
-def _as_it_stood(service: CaseService, rows: list[tuple[int, CaseSummary]], as_of: dt.date,
-                 wanted: str | None, overdue_only: bool,
-                 limit: int | None) -> list[tuple[int, CaseSummary]]:
-    """The caseload on a past day: each case's stage, pause and due dates from its history,
-    and its lateness counted against them (as `deadlines` and `report overdue` count it)."""
-    replayed = standing(service.session, as_of, [case_id for case_id, _ in rows])
-    asked = select(Deadline.case_id, Deadline.key, Deadline.original_due_on).where(
-        outstanding(as_of))
-    due_dates: dict[int, list[dt.date]] = {}
-    for case_id, key, original in service.session.exec(asked):
-        due_dates.setdefault(case_id, []).append(replayed.due_on(case_id, key, original))
-    kept = []
-    for case_id, summary in rows:
-        summary.stage = replayed.stage_of(case_id, summary.stage)
-        summary.paused_on = replayed.paused_on.get(case_id)
-        dates = due_dates.get(case_id, [])
-        summary.next_due = min(dates, default=None)
-        summary.overdue = sum(1 for due in dates if past_due(due, as_of, summary.paused_on))
-        if (wanted is None or summary.stage == wanted) and (summary.overdue or
-                                                            not overdue_only):
-            kept.append((case_id, summary))
-    return kept[:limit] if limit else kept
 
 
 def _known_stage(stage: str, kind: str | None) -> str:
@@ -364,7 +341,7 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
     query = excluding(query, service.session, c.id)
     rows = map(_ListedRow._make, service.session.connection().execute(query))  # Core rows
     if past:
-        rows = _due_as_it_stood(service, as_of, list(rows), core_select(d.case_id)
+        rows = due_as_it_stood(service, as_of, list(rows), core_select(d.case_id)
                             .select_from(DEADLINES.join(CASES, d.case_id == c.id))
                             .where(*candidates).distinct(),
                             horizon=as_of - dt.timedelta(days=1) if overdue_only else horizon)
@@ -376,21 +353,6 @@ def deadlines_due(service: CaseService, as_of: dt.date, *, agency: str | None = 
                                              row.timescales)
             views.append(view)
     return views
-
-
-def _due_as_it_stood(service: CaseService, as_of: dt.date, rows: list[Any], case_ids: Any, *,
-                 horizon: dt.date) -> list[Any]:
-    """The listed rows with the due dates, extensions and pauses of `as_of` (replayed from
-    the history), those then due after `horizon` left out, soonest first."""
-    replayed = standing(service.session, as_of, case_ids)
-    moved = []
-    for row in rows:
-        due_on = replayed.due_on(row.case_id, row.key, row.original_due_on)
-        if due_on <= horizon:
-            moved.append(row._replace(
-                due_on=due_on, extensions=replayed.moves.get((row.case_id, row.key), 0),
-                paused_on=replayed.paused_on.get(row.case_id)))
-    return sorted(moved, key=lambda r: (r.due_on, r.reference, r.key))
 
 
 @functools.lru_cache(maxsize=512)
