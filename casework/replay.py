@@ -38,6 +38,7 @@ class Standing:
     stage: dict[int, str] = field(default_factory=dict)  # case id: the stage it was in
     due: dict[tuple[int, str], dt.date] = field(default_factory=dict)  # (case id, key)
     moves: dict[tuple[int, str], int] = field(default_factory=dict)  # extensions, deferrals
+    paused: dict[tuple[int, str], int] = field(default_factory=dict)  # days moved by pauses
     paused_on: dict[int, dt.date | None] = field(default_factory=dict)
     # the last level issued for the due date the deadline had then: (level name, due date)
     level: dict[tuple[int, str], tuple[str, str]] = field(default_factory=dict)
@@ -48,6 +49,10 @@ class Standing:
 
     def due_on(self, case_id: int, key: str, original: dt.date) -> dt.date:
         return self.due.get((case_id, key), original)
+
+    def paused_days(self, case_id: int, key: str) -> int:
+        """The days its due date had moved for the case's pauses by the day."""
+        return self.paused.get((case_id, key), 0)
 
     def level_reached(self, case_id: int, key: str, due_on: dt.date) -> str | None:
         name, due = self.level.get((case_id, key), (None, None))
@@ -104,7 +109,10 @@ def _apply(result: Standing, case_id: int, step: str, effective_at: dt.datetime,
     elif step == "resume":
         result.paused_on[case_id] = None
         for item in data.get("moved", ()):
-            result.due[case_id, item["deadline"]] = dt.date.fromisoformat(item["to"])
+            key, to = item["deadline"], dt.date.fromisoformat(item["to"])
+            result.due[case_id, key] = to
+            moved = (to - dt.date.fromisoformat(item["from"])).days
+            result.paused[case_id, key] = result.paused.get((case_id, key), 0) + moved
     elif step == "extend":
         _moved(result, case_id, data["deadline"], data["to"])
     elif step in LEVELS:

@@ -129,12 +129,14 @@ def load(service: CaseService, key: str, numbers: tuple[str, ...],
     overlays = service.settings.overlays
 
     def plain(row: Deadline) -> DeadlineRow:
-        due_at_end = replayed.due_on(row.case_id, row.key, row.original_due_on) \
-            if replayed is not None else row.due_on
+        due_at_end, paused = row.due_on, row.paused_days
+        if replayed is not None:  # a later extension or pause not yet made
+            due_at_end = replayed.due_on(row.case_id, row.key, row.original_due_on)
+            paused = replayed.paused_days(row.case_id, row.key)
         relaxed = covering(overlays, key, row.kind, row.anchor_on, row.due_on)
         return DeadlineRow(row.kind, row.key, row.number, row.status, row.anchor_on,
                            row.original_due_on, row.due_on, due_at_end, row.closed_on,
-                           relaxed.name if relaxed else "", row.paused_days)
+                           relaxed.name if relaxed else "", paused)
 
     return [CaseRow(case.reference, case.workflow_version, case.state, case.opened_on,
                     case.data, _events(case), tuple(map(plain, deadlines.get(case.id, []))),

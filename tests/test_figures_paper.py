@@ -162,3 +162,30 @@ def test_a_paused_and_extended_review_from_the_database(service, clock, run):
            '</td><td class="date">10 Aug 2008</td><td class="date">29 Nov 2008</td><td ' \
            'class="date">still open</td><td class="number">51</td><td class="number">60</td>' \
            '<td class="number">37</td></tr>' in html
+
+
+def test_a_past_periods_pauses_are_those_made_by_its_end(service, clock, run):
+    """Decided Thu 10 Apr 2008, completion due 10 Aug; extended on 20 May to 30 Sep (51
+    days). Paused 1 Sep to 1 Oct, after the period (1 Apr to 31 Aug 2008) ended: the due date
+    moved 30 days more, to 30 Oct. The period's paper, printed on 5 Jan 2009, shows the
+    review as it stood on 31 Aug: 51 days agreed as extensions, none paused, not over-run
+    (today's count would say 21 extended and 30 paused)."""
+    import pendulum
+
+    from tests.test_pause_extend import _decided
+
+    clock.set(pendulum.datetime(2009, 1, 5, 9, tz="Europe/London"))
+    ref = _decided(service)
+    service.extend(ref, "completion", to="2008-09-30", reason="more time", actor="c",
+                   on="2008-05-20")
+    service.pause(ref, "criminal proceedings", actor="c", on="2008-09-01")
+    service.resume(ref, actor="c", on="2008-10-01")
+    html = run("report", "figures", "--from", "2008-04-01", "--to", "2008-08-31",
+               "--format", "html").stdout
+    assert f'<tr data-case="{ref}"><td class="ref">{ref}</td><td class="date">10 Apr 2008' \
+           '</td><td class="date">10 Aug 2008</td><td class="date">30 Sep 2008</td><td ' \
+           'class="date">still open</td><td class="number">51</td><td class="number">0</td>' \
+           '<td class="number">0</td></tr>' in html
+    [span] = charts(html)["scr-slippage"].findall("s:g[@class='span']", NS)
+    assert [(r.get("data-part"), int(r.get("data-days"))) for r in span.findall("s:rect", NS)] \
+        == [("timescale", 122), ("extension", 21)]

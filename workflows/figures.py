@@ -28,7 +28,7 @@ class DeadlineRow:
     due_at_end: dt.date  # as it stood at the end of the period (a later extension ignored)
     closed_on: dt.date | None
     relaxed: str = ""  # the board's overlay its timescale ran under ("" when none)
-    paused_days: int = 0  # of the move from original_due_on to due_on, the case's pauses
+    paused_days: int = 0  # of the move from original_due_on to due_at_end, the case's pauses
 
 
 @dataclass(frozen=True)
