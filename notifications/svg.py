@@ -14,14 +14,49 @@ from html import escape
 
 from markupsafe import Markup
 
-FILLS = ("#fff", "url(#hatch)", "url(#dots)", "#222")
-PATTERNS = (
-    '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-    'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
-    '<line x1="0" y1="0" x2="0" y2="6" stroke="#222" stroke-width="2"/></pattern>'
-    '<pattern id="dots" width="5" height="5" patternUnits="userSpaceOnUse">'
-    '<rect width="5" height="5" fill="#ddd"/><circle cx="2.5" cy="2.5" r="1.3" fill="#222"/>'
-    '</pattern></defs>')
+
+@dataclass(frozen=True)
+class Fills:
+    """A chart's four fills, white, hatched, dotted and solid. The patterns' ids are the
+    chart's own: a paper's inline charts share one page, where an id must be unique."""
+
+    ident: str
+    white: str = "#fff"
+    solid: str = "#222"
+
+    @property
+    def hatch(self) -> str:
+        return f"url(#{self.ident}-hatch)"
+
+    @property
+    def dots(self) -> str:
+        return f"url(#{self.ident}-dots)"
+
+    def series(self, number: int) -> str:
+        """The fill of the `number`th series, in the order white, hatched, dotted, solid."""
+        return (self.white, self.hatch, self.dots, self.solid)[number % 4]
+
+    def defs(self) -> str:
+        return (f'<defs><pattern id="{self.ident}-hatch" width="6" height="6" '
+                'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+                '<rect width="6" height="6" fill="#fff"/>'
+                '<line x1="0" y1="0" x2="0" y2="6" stroke="#222" stroke-width="2"/></pattern>'
+                f'<pattern id="{self.ident}-dots" width="5" height="5" '
+                'patternUnits="userSpaceOnUse"><rect width="5" height="5" fill="#ddd"/>'
+                '<circle cx="2.5" cy="2.5" r="1.3" fill="#222"/></pattern></defs>')
+
+
+def head(ident: str, classes: str, title: str, description: str, width: int,
+         height: int) -> str:
+    """A chart's opening: its box, its text alternative (<title> and <desc>, named by
+    aria-labelledby) and its fill patterns."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="{classes}" id="{ident}" '
+            f'role="img" aria-labelledby="{ident}-title {ident}-desc" '
+            f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">'
+            f'<title id="{ident}-title">{escape(title)}</title>'
+            f'<desc id="{ident}-desc">{escape(description)}</desc>{Fills(ident).defs()}')
+
+
 ROW, BAR, LABEL, RIGHT = 34, 14, 190, 70
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -45,12 +80,9 @@ def stacked_bars(ident: str, title: str, description: str, series: Sequence[str]
     height = top + ROW * len(rows) + 12
     scale_max = max([sum(r.parts) for r in rows] + [r.previous or 0 for r in rows] + [1])
     unit = (width - LABEL - RIGHT) / scale_max
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{ident}" '
-           f'role="img" aria-labelledby="{ident}-title {ident}-desc" '
-           f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">',
-           f'<title id="{ident}-title">{escape(title)}</title>',
-           f'<desc id="{ident}-desc">{escape(description)}</desc>', PATTERNS]
-    out.append(_legend(series, previous_label))
+    fills = Fills(ident)
+    out = [head(ident, "chart", title, description, width, height),
+           _legend(fills, series, previous_label)]
     for index, row in enumerate(rows):
         y = top + ROW * index
         out.append(f'<text x="{LABEL - 6}" y="{y + BAR - 3}" text-anchor="end" '
@@ -61,7 +93,7 @@ def stacked_bars(ident: str, title: str, description: str, series: Sequence[str]
                 w = part * unit
                 out.append(f'<rect class="bar" data-series="{escape(series[number])}" '
                            f'data-value="{part}" x="{x:.1f}" y="{y}" width="{w:.1f}" '
-                           f'height="{BAR}" fill="{FILLS[number % len(FILLS)]}" '
+                           f'height="{BAR}" fill="{fills.series(number)}" '
                            'stroke="#222" stroke-width="1"/>')
                 x += w
         out.append(f'<text x="{x + 4:.1f}" y="{y + BAR - 3}" font-size="11" '
@@ -77,11 +109,11 @@ def stacked_bars(ident: str, title: str, description: str, series: Sequence[str]
     return Markup("".join(out))
 
 
-def _legend(series: Sequence[str], previous_label: str) -> str:
+def _legend(fills: Fills, series: Sequence[str], previous_label: str) -> str:
     parts, x = [], 0
     for number, name in enumerate(series):
         parts.append(f'<rect x="{x}" y="4" width="12" height="12" '
-                     f'fill="{FILLS[number % len(FILLS)]}" stroke="#222"/>'
+                     f'fill="{fills.series(number)}" stroke="#222"/>'
                      f'<text x="{x + 16}" y="14" font-size="11">{escape(name)}</text>')
         x += 24 + 7 * len(name)
     if previous_label:

@@ -13,15 +13,15 @@ from html import escape
 
 from markupsafe import Markup
 
-from notifications.svg import PATTERNS, date_axis
+from notifications.svg import Fills, date_axis, head
 from workflows.figures import Span
 from workflows.formats import short
 
 ROW, BAR, LABEL, RIGHT, TOP = 30, 14, 120, 150, 46
-PARTS = (("timescale", "within the timescale", "#fff"),
-         ("extension", "agreed extension", "url(#hatch)"),
-         ("pause", "paused", "url(#dots)"),
-         ("overrun", "over-run", "#222"))
+PARTS = (("timescale", "within the timescale", "white"),  # each part's name, words, Fills
+         ("extension", "agreed extension", "hatch"),
+         ("pause", "paused", "dots"),
+         ("overrun", "over-run", "solid"))
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,8 @@ def slippage_chart(ident: str, title: str, spans: Sequence[Span], day: dt.date, 
 
     height = TOP + ROW * len(courses) + 8
     described = "; ".join(c.words() for c in courses) + "."
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart slippage" id="{ident}" '
-           f'role="img" aria-labelledby="{ident}-title {ident}-desc" '
-           f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">',
-           f'<title id="{ident}-title">{escape(title)}</title>',
-           f'<desc id="{ident}-desc">{escape(described)}</desc>', PATTERNS, _legend(),
+    fills = Fills(ident)
+    out = [head(ident, "chart slippage", title, described, width, height), _legend(fills),
            date_axis(first, last, x, top=34, bottom=height - 4)]
     for index, c in enumerate(courses):
         y = TOP + ROW * index
@@ -109,7 +106,8 @@ def slippage_chart(ident: str, title: str, spans: Sequence[Span], day: dt.date, 
                 until = at + dt.timedelta(days=days)
                 out.append(f'<rect class="part" data-part="{name}" data-days="{days}" '
                            f'x="{x(at):.1f}" y="{y}" width="{x(until) - x(at):.1f}" '
-                           f'height="{BAR}" fill="{fill}" stroke="#222" stroke-width="1"/>')
+                           f'height="{BAR}" fill="{getattr(fills, fill)}" stroke="#222" '
+                           'stroke-width="1"/>')
                 at = until
         tick = x(c.span.original_due)
         out.append(f'<path class="original-due" data-date="{c.span.original_due}" '
@@ -124,10 +122,10 @@ def slippage_chart(ident: str, title: str, spans: Sequence[Span], day: dt.date, 
     return Markup("".join(out))
 
 
-def _legend() -> str:
+def _legend(fills: Fills) -> str:
     parts, x = [], 0
     for _, name, fill in PARTS:
-        parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{fill}" '
+        parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{getattr(fills, fill)}" '
                      f'stroke="#222"/><text x="{x + 16}" y="14" font-size="11">{name}</text>')
         x += 28 + 6 * len(name)
     parts.append(f'<path d="M{x} 5 L{x + 8} 5 L{x + 4} 11 Z M{x + 4} 11 L{x + 4} 17" '

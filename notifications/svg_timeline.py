@@ -13,7 +13,7 @@ from html import escape
 from markupsafe import Markup
 
 from casework.timeline import Request, Timeline
-from notifications.svg import PATTERNS, cut, date_axis
+from notifications.svg import Fills, cut, date_axis, head
 from workflows.formats import short
 
 ROW, BAR, LABEL, RIGHT, TOP, BANDS = 28, 12, 210, 60, 84, 20
@@ -29,11 +29,9 @@ def timeline_chart(timeline: Timeline, *, width: int = 900) -> Markup:
 
     ident = f"timeline-{timeline.reference}"
     height = TOP + ROW * max(len(timeline.requests), 1) + 8
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart timeline" id="{ident}" '
-           f'role="img" aria-labelledby="{ident}-title {ident}-desc" '
-           f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">',
-           f'<title id="{ident}-title">{escape(_title(timeline))}</title>',
-           f'<desc id="{ident}-desc">{escape(describe(timeline))}</desc>', PATTERNS, _legend()]
+    fills = Fills(ident)
+    out = [head(ident, "chart timeline", _title(timeline), describe(timeline), width, height),
+           _legend(fills)]
     for number, band in enumerate(timeline.bands):
         left, right = x(band.start), max(x(band.end), x(band.start) + 2)
         out.append(f'<g class="band" data-stage="{escape(band.stage)}">'
@@ -47,23 +45,23 @@ def timeline_chart(timeline: Timeline, *, width: int = 900) -> Markup:
         right = max(x(pause.end or timeline.as_of), left + 2)
         out.append(f'<g class="pause" data-from="{pause.start}" '
                    f'data-to="{pause.end or ""}"><rect x="{left:.1f}" y="{TOP - 8}" '
-                   f'width="{right - left:.1f}" height="5" fill="url(#dots)" stroke="#222" '
+                   f'width="{right - left:.1f}" height="5" fill="{fills.dots}" stroke="#222" '
                    'stroke-width="0.5"/></g>')
     out.append(date_axis(first, last, x, top=TOP - 6, bottom=height - 4, label=TOP - 30))
     out.append(f'<line class="as-of" x1="{x(timeline.as_of):.1f}" y1="{TOP - 26}" '
                f'x2="{x(timeline.as_of):.1f}" y2="{height - 4}" stroke="#222" '
                'stroke-dasharray="4 3"/>')
     for index, request in enumerate(timeline.requests):
-        out.append(_request(request, TOP + ROW * index, x, timeline.as_of))
+        out.append(_request(request, TOP + ROW * index, x, timeline.as_of, fills))
     out.append("</svg>")
     return Markup("".join(out))
 
 
 def _request(request: Request, y: int, at: Callable[[dt.date], float],
-             as_of: dt.date) -> str:
+             as_of: dt.date, fills: Fills) -> str:
     end = request.received or as_of
     left, right = at(request.asked), max(at(end), at(request.asked) + 2)
-    fill = "#fff" if request.received else "url(#hatch)"
+    fill = fills.white if request.received else fills.hatch
     tick = at(request.original_due)
     out = [f'<g class="request" data-key="{escape(request.key)}" '
            f'data-agency="{escape(request.agency)}" data-asked="{request.asked}" '
@@ -90,11 +88,11 @@ def _request(request: Request, y: int, at: Callable[[dt.date], float],
     return "".join(out)
 
 
-def _legend() -> str:
+def _legend(fills: Fills) -> str:
     return ('<g class="legend" font-size="10">'
             '<rect x="0" y="3" width="14" height="10" fill="#fff" stroke="#222"/>'
             '<text x="18" y="12">received</text>'
-            '<rect x="80" y="3" width="14" height="10" fill="url(#hatch)" stroke="#222"/>'
+            f'<rect x="80" y="3" width="14" height="10" fill="{fills.hatch}" stroke="#222"/>'
             '<text x="98" y="12">still open</text>'
             '<path d="M170 3 L178 3 L174 9 Z" fill="#222"/>'
             '<text x="182" y="12">originally due</text>'
@@ -104,7 +102,7 @@ def _legend() -> str:
             '<text x="353" y="12">escalation</text>'
             '<line x1="420" y1="8" x2="440" y2="8" stroke="#222" stroke-dasharray="4 3"/>'
             '<text x="444" y="12">the day of the paper</text>'
-            '<rect x="560" y="6" width="20" height="5" fill="url(#dots)" stroke="#222" '
+            f'<rect x="560" y="6" width="20" height="5" fill="{fills.dots}" stroke="#222" '
             'stroke-width="0.5"/><text x="584" y="12">case paused</text></g>')
 
 

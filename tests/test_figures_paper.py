@@ -189,3 +189,26 @@ def test_a_past_periods_pauses_are_those_made_by_its_end(service, clock, run):
     [span] = charts(html)["scr-slippage"].findall("s:g[@class='span']", NS)
     assert [(r.get("data-part"), int(r.get("data-days"))) for r in span.findall("s:rect", NS)] \
         == [("timescale", 122), ("extension", 21)]
+
+
+def test_each_chart_fills_with_its_own_patterns(clock, run):
+    """A paper's inline charts share one page, where an id must be unique: each chart's
+    hatched and dotted fills are patterns it defines itself. The demo's year has several
+    charts (deaths by category, the reviews' slippage)."""
+    import pendulum
+
+    clock.set(pendulum.datetime(2026, 12, 2, 9, tz="Europe/London"))
+    run("demo")
+    html = run("report", "figures", "--format", "html").stdout
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    svgs = re.findall(r"<svg .*?</svg>", html, re.S)
+    assert len(svgs) >= 2
+    patterned = 0
+    for svg in svgs:
+        ident = re.match(r'<svg [^>]*\bid="([^"]+)"', svg).group(1)
+        used = set(re.findall(r"url\(#([^)]+)\)", svg))
+        assert used <= {f"{ident}-hatch", f"{ident}-dots"}, (ident, used)
+        assert used <= set(re.findall(r'<pattern id="([^"]+)"', svg))
+        patterned += bool(used)
+    assert patterned >= 1  # the slippage's legend at least
