@@ -54,6 +54,30 @@ def _runs_the_demo(casework: Path, wheel: Path, tmp_path: Path, env: dict[str, s
     assert list((out / "demo" / "outbox").glob("*.eml"))
 
 
+def test_the_wheels_metadata_names_its_licence_links_and_version(wheel: Path) -> None:
+    """What pip and an IT team's inventory read: the licence (LICENSE inside), the links (the
+    statutory sources, each https), the classifiers and the version `--version` prints."""
+    import tomllib
+    import zipfile
+    from email.parser import Parser
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    with zipfile.ZipFile(wheel) as built:
+        (name,) = [n for n in built.namelist() if n.endswith(".dist-info/METADATA")]
+        metadata = Parser().parsestr(built.read(name).decode())
+        assert "all rights" in built.read(name.replace("METADATA", "licenses/LICENSE")
+                                          ).decode().lower()
+    assert metadata["License-Expression"] == "LicenseRef-Proprietary"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    links = dict(line.split(", ", 1) for line in metadata.get_all("Project-URL"))
+    assert links == project["urls"] and len(links) == 5
+    assert all(url.startswith("https://") for url in links.values()), links
+    assert metadata.get_all("Classifier") == project["classifiers"]
+    from casework import __version__
+
+    assert metadata["Version"] == __version__ == wheel.name.split("-")[1]
+
+
 def test_the_wheel_installs_in_a_fresh_venv_and_runs_the_demo(wheel: Path, tmp_path: Path,
                                                               backend: str) -> None:
     if backend != "sqlite":
