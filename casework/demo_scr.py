@@ -2,9 +2,11 @@
 
 SCRs ended when safeguarding partners' arrangements started (by 29 September 2019); a board
 refers no more, but those begun by then run to completion under the rules they started
-under. So the demo's SCRs are dated in 2018 and 2019: one closed with no review, one
-reviewed, published and closed (its last action finished after the end), and one still open,
-its review long over-run.
+under. So the demo's SCRs are dated from 2018: one closed with no review, one reviewed,
+published and closed (its last action finished after the end), and one decided in 2019 that
+over-ran, as many did, and was published late in 2020 (its plan closed in 2021). None is open:
+real SCRs begun in 2019 were all published by 2021, so a demo still late on one years later
+would look broken, not like a board's backlog.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ def serious_case_reviews(service: CaseService, actor: str) -> list[str]:
          rationale="single-agency learning; no inter-agency concerns")
     step(none, "inform_panel", "2019-03-04")
 
-    # Decided in July 2019: every IMR in, but the overview report never came; the six months
-    # to complete the review ran out in January 2020.
+    # Decided in July 2019, complete due 15 Jan 2020. The IMRs came in; the overview author
+    # was given until 13 Mar 2020 to meet the family, then the police asked the review to
+    # wait for the trial (paused 2 Mar to 1 Jun 2020, 91 days: due 12 Jun 2020). The report
+    # was endorsed on 19 Oct 2020, 129 days over that, and published on 1 Dec 2020.
     overrun = service.refer_scr("Adam", actor=actor, on="2019-07-01",
                                 referred_by="POLICE").reference
     step(overrun, "notify_ofsted", "2019-07-02")
@@ -44,6 +48,28 @@ def serious_case_reviews(service: CaseService, actor: str) -> list[str]:
     for agency in ("POLICE", "CSC", "HEALTH"):
         step(overrun, "receive_imr", "2019-09-27", agency=agency)
     step(overrun, "commission_overview", "2019-10-14", author="Independent overview author")
+    service.extend(overrun, "completion", to="2020-03-13", actor=actor, on="2019-12-09",
+                   reason="the overview author needs time to meet the family")
+    service.pause(overrun, "criminal proceedings: the police asked the review to wait for "
+                  "the trial", actor=actor, on="2020-03-02")
+    service.resume(overrun, actor=actor, on="2020-06-01", note="the trial has ended")
+    step(overrun, "add_action", "2020-09-07", recommendation="R1 Strategy discussions",
+         agency="POLICE", action="Police attend every strategy discussion on neglect",
+         due="2021-01-29")
+    step(overrun, "add_action", "2020-09-07", recommendation="R2 Neglect assessment",
+         agency="CSC", action="Use the graded care profile in every neglect assessment",
+         due="2021-03-31")
+    step(overrun, "add_action", "2020-09-07", recommendation="R3 Missed appointments",
+         agency="HEALTH", action="Follow up every missed health appointment of a child "
+                                 "on a plan", due="2021-06-30")
+    step(overrun, "submit_overview", "2020-09-07")
+    step(overrun, "endorse", "2020-10-19")
+    step(overrun, "publish", "2020-12-01")
+    step(overrun, "complete_action", "2021-01-22", action=1)
+    step(overrun, "complete_action", "2021-03-26", action=2)
+    step(overrun, "record_audit", "2021-04-12", outcome="two actions done, one on track")
+    step(overrun, "complete_action", "2021-06-25", action=3)
+    step(overrun, "close", "2021-07-05")
 
     full = service.refer_scr("Child E", actor=actor, on="2018-03-05", referred_by="ACUTE",
                              aware="2018-03-02").reference

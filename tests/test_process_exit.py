@@ -47,10 +47,20 @@ def demo_db(tmp_path: Path, env: dict[str, str]) -> str:
     return db
 
 
+def live(env: dict[str, str], db: str, pseudonym: str) -> str:
+    """The reference of one of the demo's live cases, dated back from today (its year is
+    today's or last year's), open and unpaused by design."""
+    cases = json.loads(casework(env, "--db", db, "case", "list", "--json").stdout)["cases"]
+    [case] = [c for c in cases if c["pseudonym"] == pseudonym]
+    assert (case["closed_on"], case["paused_on"]) == (None, None)
+    return case["reference"]
+
+
 def test_the_output_is_whole_and_the_same_as_an_ordinary_exit(demo_db, env, monkeypatch):
     monkeypatch.setenv("CASEWORK_ACTOR", "test")
+    late = live(env, demo_db, "Child B")  # a rapid review late today: its show says so
     for args in (["case", "history", "SCR-2018-001", "--json"], ["case", "list"],
-                 ["deadlines", "--within", "400"], ["case", "show", "SCR-2019-002"]):
+                 ["deadlines", "--within", "400"], ["case", "show", late]):
         process = casework(env, "--db", demo_db, *args)
         in_process = CliRunner().invoke(cli, ["--db", demo_db, *args])
         assert (process.returncode, in_process.exit_code) == (0, 0), process.stderr
@@ -61,10 +71,11 @@ def test_the_output_is_whole_and_the_same_as_an_ordinary_exit(demo_db, env, monk
 
 
 def test_a_committed_step_is_kept(demo_db, env):
-    paused = casework(env, "--db", demo_db, "case", "pause", "SCR-2019-002", "--reason",
+    review = live(env, demo_db, "Child K")  # a local review under way
+    paused = casework(env, "--db", demo_db, "case", "pause", review, "--reason",
                       "criminal proceedings")
     assert paused.returncode == 0, paused.stderr
-    shown = json.loads(casework(env, "--db", demo_db, "case", "show", "SCR-2019-002",
+    shown = json.loads(casework(env, "--db", demo_db, "case", "show", review,
                                 "--json").stdout)
     assert (shown["pause_reason"], shown["paused_on"] is not None) == (
         "criminal proceedings", True)
