@@ -52,7 +52,7 @@ def build_demo(service: CaseService) -> list[str]:
         service.advance(ref, name, options, actor=ACTOR, on=ago(days_ago))
 
     # Serious case reviews ended in 2019 (the CSPR replaced them): the board's are history,
-    # two finished and one still over-running; the live, late work is below.
+    # all closed (one over-ran into 2020); the live, late work is below.
     opened.extend(serious_case_reviews(service, ACTOR))
     opened[:0] = [*_child_deaths(service, ago, step), *_partnership(service, ago, step)]
     service.warnings.clear()  # its due dates are counted back from today, not typed

@@ -5,8 +5,8 @@ refers no more, but those begun by then run to completion under the rules they s
 under. So the demo's SCRs are dated from 2018: one closed with no review, one reviewed,
 published and closed (its last action finished after the end), and one decided in 2019 that
 over-ran, as many did, and was published late in 2020 (its plan closed in 2021). None is open:
-real SCRs begun in 2019 were all published by 2021, so a demo still late on one years later
-would look broken, not like a board's backlog.
+an SCR still late years after the last ones finished would look like a broken demo, not like
+a board's backlog.
 """
 
 from __future__ import annotations
