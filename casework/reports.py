@@ -138,9 +138,12 @@ def load(service: CaseService, key: str, numbers: tuple[str, ...],
                            row.original_due_on, row.due_on, due_at_end, row.closed_on,
                            relaxed.name if relaxed else "", paused)
 
+    def paused_on(case: Case) -> dt.date | None:
+        return replayed.paused_on.get(case.id) if replayed is not None else case.paused_on
+
     return [CaseRow(case.reference, case.workflow_version, case.state, case.opened_on,
                     case.data, _events(case), tuple(map(plain, deadlines.get(case.id, []))),
-                    case.pseudonym)
+                    case.pseudonym, paused_on(case))
             for case in cases]
 
 

@@ -61,20 +61,26 @@ class Course:
                         f"extensions and {self.paused} paused")
         said.append(f"still open on {short(self.end)}" if self.open
                     else f"completed {short(self.end)}")
+        if s.paused_since is not None:
+            said.append(f"paused since {short(s.paused_since)}")
         said.append(f"{self.overrun} days over" if self.overrun else "not over-run")
         return f"{s.reference}: " + ", ".join(said)
 
 
 def course(span: Span, day: dt.date) -> Course:
-    """Split a review's days into the parts the chart shows; `day` is the paper's."""
+    """Split a review's days into the parts the chart shows; `day` is the paper's. A review
+    paused before its due date is not over-run while the pause lasts (resuming moves the date
+    on): its days past the due date are drawn as paused."""
     end = span.completed or max(day, span.started)
     timescale = (min(end, span.original_due) - span.started).days
     beyond = max((end - span.original_due).days, 0)
     moved = max((span.due - span.original_due).days, 0)
     paused = min(span.paused_days, moved)
     extension = min(moved - paused, beyond)  # drawn first, then the pause
-    return Course(span, end, max(timescale, 0), extension, min(paused, beyond - extension),
-                  max((end - span.due).days, 0))
+    late = max((end - span.due).days, 0)
+    held = span.paused_since is not None and span.paused_since <= span.due
+    return Course(span, end, max(timescale, 0), extension,
+                  min(paused, beyond - extension) + (late if held else 0), 0 if held else late)
 
 
 def slippage_chart(ident: str, title: str, spans: Sequence[Span], day: dt.date, *,
@@ -114,7 +120,8 @@ def slippage_chart(ident: str, title: str, spans: Sequence[Span], day: dt.date, 
                    f'd="M{tick - 4:.1f} {y - 6} L{tick + 4:.1f} {y - 6} L{tick:.1f} {y} Z '
                    f'M{tick:.1f} {y} L{tick:.1f} {y + BAR + 3}" fill="#222" stroke="#222" '
                    'stroke-width="1.5"/>')
-        note = (f"open, {c.overrun}d over" if c.open and c.overrun else "open" if c.open
+        note = ("paused" if c.span.paused_since else
+                f"open, {c.overrun}d over" if c.open and c.overrun else "open" if c.open
                 else f"{c.overrun}d over" if c.overrun else "on time")
         out.append(f'<text x="{x(c.end) + 5:.1f}" y="{y + BAR - 3}" font-size="10">'
                    f'{escape(note)}</text></g>')

@@ -144,13 +144,17 @@ def test_the_over_run_serious_case_review_was_published_late_in_2020(tmp_path):
     assert ("SCR-2019-002: decided 15 Jul 2019, originally due 15 Jan 2020, due 12 Jun 2020 "
             "after 58 days agreed as extensions and 91 paused, completed 19 Oct 2020, 129 days "
             "over.") in chart[0]
-    # The year before ended in the pause, which had not moved the date yet: due 13 Mar 2020
-    # after the extension alone, 18 days past it on 31 Mar 2020 and still open.
+    # The year before ended in the pause (since 2 Mar 2020), which had not moved the date yet:
+    # due 13 Mar 2020 after the extension alone. Paused before it fell due, the review is not
+    # over-run on 31 Mar 2020: its 18 days past 13 Mar are drawn as paused.
     before = run("report", "figures", "--from", "2019-04-01", "--to", "2020-03-31",
                  "--format", "html")
     chart = re.search(r'<svg [^>]*id="scr-slippage".*?</svg>', before, re.S)
     assert chart is not None
     assert re.findall(r'data-part="(\w+)" data-days="(\d+)"', chart[0]) == [
-        ("timescale", "184"), ("extension", "58"), ("overrun", "18")]
+        ("timescale", "184"), ("extension", "58"), ("pause", "18")]
     assert ("due 13 Mar 2020 after 58 days agreed as extensions and 0 paused, still open on "
-            "31 Mar 2020, 18 days over.") in chart[0]
+            "31 Mar 2020, paused since 2 Mar 2020, not over-run.") in chart[0]
+    assert '<td class="date">13 Mar 2020</td><td class="date">paused since 2 Mar 2020</td>' \
+           '<td class="number">58</td><td class="number">0</td><td class="number">0</td>' \
+           in before

@@ -212,3 +212,42 @@ def test_each_chart_fills_with_its_own_patterns(clock, run):
         assert used <= set(re.findall(r'<pattern id="([^"]+)"', svg))
         patterned += bool(used)
     assert patterned >= 1  # the slippage's legend at least
+
+
+def test_a_review_paused_before_its_due_date_is_not_over_run_while_paused(
+        service, clock, run):
+    """Decided Thu 10 Apr 2008, completion due 10 Aug; paused on 1 Aug and not resumed by the
+    paper's day, 5 Jan 2009. Resuming will move the date on by the pause, so the 148 days
+    past 10 Aug (21 + 30 + 31 + 30 + 31 + 5) are drawn as paused, none as over-run."""
+    import pendulum
+
+    from tests.test_pause_extend import _decided
+
+    clock.set(pendulum.datetime(2009, 1, 5, 9, tz="Europe/London"))
+    ref = _decided(service)
+    service.pause(ref, "criminal proceedings", actor="c", on="2008-08-01")
+    html = run("report", "figures", "--to", "2009-03-31", "--format", "html").stdout
+    [span] = charts(html)["scr-slippage"].findall("s:g[@class='span']", NS)
+    assert [(r.get("data-part"), int(r.get("data-days"))) for r in span.findall("s:rect", NS)] \
+        == [("timescale", 122), ("pause", 148)]
+    assert span.findall("s:text", NS)[-1].text == "paused"
+    assert "still open on 5 Jan 2009, paused since 1 Aug 2008, not over-run." in html
+    assert '<td class="date">paused since 1 Aug 2008</td><td class="number">0</td>' \
+           '<td class="number">0</td><td class="number">0</td>' in html
+
+
+def test_a_review_paused_after_its_due_date_stays_over_run(service, clock, run):
+    """The same review paused on Wed 20 Aug, ten days after it fell due: a pause moves only
+    what was not yet due, so it stays 148 days over on 5 Jan 2009."""
+    import pendulum
+
+    from tests.test_pause_extend import _decided
+
+    clock.set(pendulum.datetime(2009, 1, 5, 9, tz="Europe/London"))
+    ref = _decided(service)
+    service.pause(ref, "criminal proceedings", actor="c", on="2008-08-20")
+    html = run("report", "figures", "--to", "2009-03-31", "--format", "html").stdout
+    [span] = charts(html)["scr-slippage"].findall("s:g[@class='span']", NS)
+    assert [(r.get("data-part"), int(r.get("data-days"))) for r in span.findall("s:rect", NS)] \
+        == [("timescale", 122), ("overrun", 148)]
+    assert "still open on 5 Jan 2009, paused since 20 Aug 2008, 148 days over." in html

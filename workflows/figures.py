@@ -43,6 +43,7 @@ class CaseRow:
     events: Mapping[str, dt.date]
     deadlines: tuple[DeadlineRow, ...] = ()
     pseudonym: str = ""  # how the child is known in the review (for an export by case)
+    paused_on: dt.date | None = None  # paused since, at the end of the period
 
     def on(self, event: str) -> dt.date | None:
         return self.events.get(event)
@@ -78,6 +79,7 @@ class Span:
     due: dt.date  # as it stood at the end of the period
     paused_days: int  # of the move from original_due to due, the pauses; the rest extensions
     completed: dt.date | None
+    paused_since: dt.date | None = None  # its case paused at the end of the period
 
 
 # (depth, label, name): the value is the figure of that name; (depth, label, name, value):

@@ -11,6 +11,7 @@ the board had relaxed its timescale (an overlay) is counted apart from the other
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,7 +66,7 @@ class ReviewTally(Tally):
         ref = case.reference
         for deadline in case.deadlines:
             if deadline.kind == "completion":
-                self._course(ref, deadline)
+                self._course(ref, deadline, case.paused_on)
             if deadline.kind == "completion" and deadline.status == "met" \
                     and self.within(deadline.closed_on):
                 self.slippages.append((_completed(self, ref, deadline), ref))
@@ -77,7 +78,7 @@ class ReviewTally(Tally):
     def spans(self) -> Sequence[Span]:
         return self.courses
 
-    def _course(self, ref: str, deadline: DeadlineRow) -> None:
+    def _course(self, ref: str, deadline: DeadlineRow, paused_on: dt.date | None) -> None:
         """A review under way at some time in the period (decided by its end, not completed
         before its start), for the slippage chart."""
         if deadline.status == "waived" or deadline.anchor_on > self.period_to:
@@ -88,7 +89,7 @@ class ReviewTally(Tally):
         moved = max((deadline.due_at_end - deadline.original_due_on).days, 0)
         self.courses.append(Span(ref, deadline.anchor_on, deadline.original_due_on,
                                  deadline.due_at_end, min(deadline.paused_days, moved),
-                                 closed))
+                                 closed, paused_on if closed is None else None))
 
     def settle(self) -> None:
         """The slippage figures, over every review completed in the period."""
