@@ -10,7 +10,7 @@ that can be corrected. Texts typed afterwards are refused when they hold it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from casework import child_names, disclosure
@@ -39,41 +39,75 @@ class NamesCorrected:
     added: int  # words of the child's names newly kept
     dropped: int  # words no longer kept
     kept: int  # words kept now
-    already_in: list[str]  # the texts on the case already holding an added word
+    already_in: list[str]  # the texts already holding an added word (a linked case's named)
+    linked: list[str] = field(default_factory=list)  # linked cases corrected with it
 
 
 def correct_names(service: CaseService, case: Case, value: str, *, replacing: str | None,
                   drop: bool, reason: str, actor: str) -> NamesCorrected:
     """Keep the words of `value` as the child's (or with `drop`, stop keeping them); with
-    `replacing`, the name typed wrongly whose words are dropped in the same correction."""
+    `replacing`, the name typed wrongly whose words are dropped in the same correction. A
+    case opened from this one, or this one's, is the same child's: corrected with it."""
     if drop and replacing is not None:
         raise InvalidInput("--drop drops the name given; --replacing drops another one while "
                            "keeping the name given: use one of them")
     reason = required(reason, "--reason")
     given = child_names.hashes([value], TYPED_AS)  # shape, then the key
     wrong = child_names.hashes([replacing], "--replacing") if replacing is not None else []
-    before = child_names.of(case.data)
     if drop:
         wrong, given = given, []
-    added = sorted(set(given) - set(before))
-    dropped = sorted((set(wrong) & set(before)) - set(given))
+    before = child_names.of(case.data)
     if wrong and not set(wrong) & set(before):
         raise InvalidInput(f"{case.reference} holds no word of the name to drop (the child's "
                            "names are compared word by word; nothing was changed)")
-    if not added and not dropped:
+    linked = linked_cases(service, case)
+    # The reason is printed in each case's history: checked against every name, old and new.
+    every = {*before, *given, *(h for other in linked for h in child_names.of(other.data))}
+    disclosure.check(reason, "--reason", sorted(every))
+    done = _corrected(service, case, given, wrong, reason, actor)
+    if done is None:
         raise InvalidInput(f"{case.reference} already holds every word of that name as one of "
                            "the child's (nothing was changed)")
-    # The reason is printed in the history: checked against every name, old and new.
-    disclosure.check(reason, "--reason", sorted({*before, *given}))
-    after = sorted((set(before) | set(added)) - set(dropped))
-    case.data = {**case.data, child_names.STORED_AS: after}
-    holding = texts_holding(service, case, added) if added else []
-    said = REPLACED if added and dropped else ADDED if added else DROPPED
-    service.record_history(case, "corrected", actor, effective=service.clock.now(), note=reason,
-                           data={"field": FIELD, "said": said, "added": added,
-                                 "dropped": dropped})
+    for other in linked:
+        also = _corrected(service, other, given, wrong, reason, actor, case.reference)
+        if also is not None:
+            done.linked.append(other.reference)
+            done.already_in += [f"{other.reference}: {place}" for place in also.already_in]
     service.commit(case)
+    return done
+
+
+def _corrected(service: CaseService, case: Case, given: list[str], wrong: list[str],
+               reason: str, actor: str, via: str | None = None) -> NamesCorrected | None:
+    """The words kept and dropped on one case, with its history row; None if none."""
+    before = child_names.of(case.data)
+    added = sorted(set(given) - set(before))
+    dropped = sorted((set(wrong) & set(before)) - set(given))
+    if not added and not dropped:
+        return None
+    after = sorted((set(before) | set(added)) - set(dropped))
+    holding = texts_holding(service, case, added) if added else []
+    case.data = {**case.data, child_names.STORED_AS: after}
+    said = REPLACED if added and dropped else ADDED if added else DROPPED
+    data = {"field": FIELD, "said": said, "added": added, "dropped": dropped}
+    service.record_history(case, "corrected", actor, effective=service.clock.now(), note=reason,
+                           data={**data, "with": via} if via else data)
     return NamesCorrected(case, said, len(added), len(dropped), len(after), holding)
+
+
+def linked_cases(service: CaseService, case: Case) -> list[Case]:
+    """The cases about the same child by a link one opened the other with (a serious
+    incident referred from a child's death): the one it was opened from, those opened from
+    it."""
+    from sqlmodel import select
+
+    found = list(service.session.exec(
+        select(Case).where(Case.data["linked_case"].as_string() == case.reference)
+        .order_by(Case.id)))
+    source = case.data.get("linked_case")
+    if isinstance(source, str):
+        found.insert(0, service.case(source))
+    return [c for c in found if c.id != case.id]
 
 
 def texts_holding(service: CaseService, case: Case, hashes: list[str]) -> list[str]:

@@ -155,17 +155,19 @@ def _names(done: Any, as_json: bool) -> None:
         emit_json({"reference": done.case.reference, "field": "child-name",
                    "corrected": done.said, "words_added": done.added,
                    "words_dropped": done.dropped, "words_kept": done.kept,
-                   "already_in": done.already_in})
+                   "linked_cases": done.linked, "already_in": done.already_in})
         return
     click.echo(f"{done.case.reference}: {done.said} (the case keeps {done.kept} "
                f"word{'s' if done.kept != 1 else ''} of the child's names, as keyed hashes)")
+    for reference in done.linked:
+        click.echo(f"  also on {reference}, a case linked to it (the same child)")
     if not done.added:
         return
     if not done.already_in:
         click.echo("  no text on the case holds it")
         return
     count = len(done.already_in)
-    click.echo(f"  already in {count} text{'s' if count > 1 else ''} on the case, not rewritten:")
+    click.echo(f"  already in {count} text{'s' if count > 1 else ''}, not rewritten:")
     for place in done.already_in:
         click.echo(f"    {place}")
     click.echo("  Correct the pseudonym, a fact or an action's wording with `casework case "

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 
+import pendulum
 import pytest
 from sqlmodel import select
 
@@ -43,7 +44,7 @@ def test_a_name_learnt_later_is_kept_and_texts_naming_it_are_refused(run, overvi
     out = run("case", "correct", overview, "child-name", "Ellie Kemp", "--reason",
               "known by her mother's surname").stdout
     assert out == (ADDED.format(ref=overview, n=7)
-                   + "  already in 3 texts on the case, not rewritten:\n"
+                   + "  already in 3 texts, not rewritten:\n"
                      "    A1.text\n"
                      "    A1's detail\n"
                      "    the history's add_action of 10 Mar 2008\n" + ADVICE)
@@ -82,7 +83,8 @@ def test_no_text_holding_the_name_is_said_too(run, panel):
                           "a short form", "--json").stdout)
     assert said == {"reference": panel, "field": "child-name",
                     "corrected": "a name the child is known by added", "words_added": 1,
-                    "words_dropped": 0, "words_kept": 8, "already_in": []}
+                    "words_dropped": 0, "words_kept": 8, "linked_cases": [],
+                    "already_in": []}
 
 
 def test_the_pseudonym_holding_a_later_name_is_named(run, agencies, keyed):
@@ -91,7 +93,7 @@ def test_the_pseudonym_holding_a_later_name_is_named(run, agencies, keyed):
     out = run("case", "correct", ref, "child-name", "Rose Kemp", "--reason",
               "the school knows her by it").stdout
     assert out == (ADDED.format(ref=ref, n=2)
-                   + "  already in 2 texts on the case, not rewritten:\n"
+                   + "  already in 2 texts, not rewritten:\n"
                      "    the pseudonym\n"
                      "    the history's referral of 3 Dec 2007\n" + ADVICE)
     run("case", "correct", ref, "pseudonym", "Child R", "--reason", "named the child")
@@ -107,7 +109,7 @@ def test_a_name_typed_wrongly_is_corrected_or_dropped(run, agencies, keyed, serv
               "Olivai Hartley", "--reason", "a typing mistake").stdout
     assert out == (f"{ref}: a name typed wrongly corrected (the case keeps 4 words of the "
                    "child's names, as keyed hashes)\n"
-                   "  already in 2 texts on the case, not rewritten:\n"
+                   "  already in 2 texts, not rewritten:\n"
                    "    the history's pause of 4 Dec 2007\n"
                    "    the history's resume of 5 Dec 2007\n" + ADVICE)
     assert kept(service, ref) == child_names.hashes(["Olivia Hartley", "Jo Smyth"])
@@ -139,6 +141,40 @@ def test_a_closed_case_takes_a_name_too(run, agencies, keyed, service):
               "learnt from the police").stdout
     assert out == ADDED.format(ref=ref, n=2) + "  no text on the case holds it\n"
     assert kept(service, ref) == child_names.hashes(["Ellie Kemp"])
+
+
+def test_a_case_linked_to_it_is_the_same_childs_and_corrected_with_it(run, agencies, keyed,
+                                                                       clock, service):
+    clock.set(pendulum.datetime(2019, 5, 10, 10, tz="Europe/London"))
+    death = run("death", "notify", "--pseudonym", "Child D", "--died", "2019-05-03 22:00",
+                "--age-band", "1-4y", "--place", "home", "--notifier", "Dr Jones", "--agency",
+                "HEALTH", "--residence", "Kent", "--death", "unexpected", "--on",
+                "2019-05-04 09:00", "--child-name", "Olivia Hartley").stdout.split()[0]
+    run("case", "advance", death, "triage", "--death", "unexpected", "--jar", "yes",
+        "--criterion", "suspicious", "--on", "2019-05-04")
+    run("case", "advance", death, "refer_for_cspr", "--reason", "injuries at the Kemp home",
+        "--incident-area", "Kent", "--on", "2019-05-07")
+    incident = service.case(death).data["cspr_referral"]
+    run("case", "pause", incident, "--reason", "Kemp family in court", "--on", "2019-05-08")
+    out = run("case", "correct", incident, "child-name", "Ellie Kemp", "--reason",
+              "known by her mother's surname").stdout
+    assert out == (ADDED.format(ref=incident, n=4)
+                   + f"  also on {death}, a case linked to it (the same child)\n"
+                     "  already in 5 texts, not rewritten:\n"
+                     "    the pause's reason\n"
+                     "    the fact referral_reason\n"
+                     "    the history's recorded of 7 May 2019\n"
+                     "    the history's pause of 8 May 2019\n"
+                     f"    {death}: the history's refer_for_cspr of 7 May 2019\n" + ADVICE)
+    assert kept(service, death) == kept(service, incident) == child_names.hashes(
+        ["Olivia Hartley", "Ellie Kemp"])
+    history = run("case", "history", death).stdout
+    assert (f"a name the child is known by added (with {incident})\n"
+            "             known by her mother's surname\n") in history
+    result = run("case", "correct", death, "child-name", "Olivia", "--replacing", "Ellie",
+                 "--reason", "typed wrongly", "--json")
+    assert json.loads(result.stdout)["linked_cases"] == [incident]
+    assert kept(service, incident) == child_names.hashes(["Olivia Hartley Kemp"])
 
 
 @pytest.mark.parametrize(("value", "extra", "error"), [
