@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sqlmodel import col, select
+
 from casework import child_names, disclosure
 from casework.dates import local_date
 from casework.errors import InvalidInput
-from casework.models import Case
+from casework.models import Case, OutboxEmail
 from casework.options import required
 from workflows.formats import short
 
@@ -99,8 +101,6 @@ def linked_cases(service: CaseService, case: Case) -> list[Case]:
     """The cases about the same child by a link one opened the other with (a serious
     incident referred from a child's death): the one it was opened from, those opened from
     it."""
-    from sqlmodel import select
-
     found = list(service.session.exec(
         select(Case).where(Case.data["linked_case"].as_string() == case.reference)
         .order_by(Case.id)))
@@ -137,6 +137,10 @@ def _texts(service: CaseService, case: Case) -> Iterator[tuple[str, str]]:
         for part, text in texts.items():
             if text:
                 yield f"{name}{part}", text
+    waiting = select(OutboxEmail).where(OutboxEmail.case_id == case.id,
+                                        col(OutboxEmail.status).in_(("pending", "failed")))
+    for email in service.session.exec(waiting.order_by(OutboxEmail.id)):
+        yield f"email #{email.id}, not sent yet", f"{email.subject}\n{email.text_body}"
     for row in service.history(case.reference):
         row_data = {k: v for k, v in (row.data or {}).items() if k not in ("added", "dropped")}
         texts = [row.note, *_strings(row_data)]

@@ -171,7 +171,10 @@ def _names(done: Any, as_json: bool) -> None:
     for place in done.already_in:
         click.echo(f"    {place}")
     click.echo("  Correct the pseudonym, a fact or an action's wording with `casework case "
-               "correct`;\n  the history keeps what was written at the time.")
+               "correct`;")
+    if any(" email #" in f" {place}" for place in done.already_in):
+        click.echo("  an email not sent yet can be cancelled with `casework outbox cancel N`;")
+    click.echo("  the history keeps what was written at the time.")
 
 
 def _shown(value: Any) -> str:

@@ -44,10 +44,15 @@ def test_a_name_learnt_later_is_kept_and_texts_naming_it_are_refused(run, overvi
     out = run("case", "correct", overview, "child-name", "Ellie Kemp", "--reason",
               "known by her mother's surname").stdout
     assert out == (ADDED.format(ref=overview, n=7)
-                   + "  already in 3 texts, not rewritten:\n"
+                   + "  already in 4 texts, not rewritten:\n"
                      "    A1.text\n"
                      "    A1's detail\n"
-                     "    the history's add_action of 10 Mar 2008\n" + ADVICE)
+                     "    email #3, not sent yet\n"
+                     "    the history's add_action of 10 Mar 2008\n"
+                     "  Correct the pseudonym, a fact or an action's wording with `casework "
+                     "case correct`;\n"
+                     "  an email not sent yet can be cancelled with `casework outbox cancel N`;"
+                     "\n  the history keeps what was written at the time.\n")
     assert kept(service, overview) == sorted({*before, *child_names.hashes(["Kemp Ellie"])})
     # texts typed afterwards are refused when they hold it (any form of the word)
     result = run("case", "pause", overview, "--reason", "the KEMP's hearing", expect=2)
@@ -58,6 +63,7 @@ def test_a_name_learnt_later_is_kept_and_texts_naming_it_are_refused(run, overvi
     # ... and the action's wording is corrected, itself a correction
     run("case", "correct", overview, "A1.text", "Audit family records", "--reason",
         "named the child")
+    run("outbox", "cancel", "3", "--reason", "named the child")
     # the history says who, when and why, with the name masked; the row holds hashes only
     lines = run("case", "history", overview).stdout.splitlines()
     at = lines.index("1 Apr 2008   corrected")
@@ -65,7 +71,8 @@ def test_a_name_learnt_later_is_kept_and_texts_naming_it_are_refused(run, overvi
                                 "             by coordinator, recorded 1 Apr 2008",
                                 "             a name the child is known by added",
                                 "             known by her mother's surname"]
-    row = json.loads(run("case", "history", overview, "--json").stdout)[-2]
+    row, = [r for r in json.loads(run("case", "history", overview, "--json").stdout)
+            if r["data"].get("field") == "child_name"]
     assert (row["actor"], row["note"], row["at"]) == ("coordinator",
                                                      "known by her mother's surname",
                                                      "2008-04-01T09:00:00+00:00")
