@@ -26,7 +26,7 @@ _WORD = re.compile(r"[^\W_](?:[^\W_]|['’](?=[^\W_]))*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 MIN_PART = 2  # an initial alone is not kept: it would refuse every "a" and "I"
 MAX_LENGTH = 100  # one name as a person writes it: forenames and surname
-# Besides letters (and the accents combined with them): what names are written with.
+# Besides letters (and the accents combined with them) and spaces: what names are written with.
 _BETWEEN = frozenset(" -'’‘ʼ.,\u2010\u2011")
 
 
@@ -63,7 +63,7 @@ def problem(name: str) -> str | None:
             return f"holds bytes that are not text (character {at})"
         if kind.startswith("C") or char in "\u2028\u2029":
             return f"holds a control character (character {at}): a name is one line of letters"
-        if not (kind.startswith(("L", "M")) or char in _BETWEEN):
+        if not (kind.startswith(("L", "M")) or kind == "Zs" or char in _BETWEEN):
             shown = "a digit" if kind.startswith("N") else repr(char)
             return (f"holds {shown} (character {at}): a name is letters, with spaces, hyphens, "
                     "apostrophes and full stops between them")

@@ -180,6 +180,11 @@ def test_a_name_not_written_as_names_are_is_refused_at_opening(run, agencies, ke
     assert run("case", "list").stdout.startswith("No cases")
 
 
+def test_a_name_is_written_with_letters_spaces_and_punctuation_between(keyed):
+    assert child_names.hashes(["Zoé\u00a0O’Neil-Smith, Jr."]) == child_names.hashes(
+        ["zoe oneil smith jr"])
+
+
 def test_a_name_of_one_letter_is_refused(keyed):
     with pytest.raises(InvalidInput, match="--child-name needs a name of at least 2 letters"):
         child_names.hashes(["J"])
