@@ -71,6 +71,11 @@ def test_a_name_learnt_later_is_kept_and_texts_naming_it_are_refused(run, overvi
                                 "             by coordinator, recorded 1 Apr 2008",
                                 "             a name the child is known by added",
                                 "             known by her mother's surname"]
+    assert run("case", "history", overview, "--format", "csv").stdout.endswith(
+        '2008-04-01,10:00,"corrected\na name the child is known by added\nknown by her '
+        'mother\'s surname",coordinator,,\n'
+        '2008-04-01,10:00,"corrected\nA1.text: Audit Kemp family records -> Audit family '
+        'records\nnamed the child",coordinator,,\n')
     row, = [r for r in json.loads(run("case", "history", overview, "--json").stdout)
             if r["data"].get("field") == "child_name"]
     assert (row["actor"], row["note"], row["at"]) == ("coordinator",
