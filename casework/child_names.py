@@ -25,6 +25,9 @@ FLAG = "--child-name"
 _WORD = re.compile(r"[^\W_](?:[^\W_]|['’](?=[^\W_]))*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 MIN_PART = 2  # an initial alone is not kept: it would refuse every "a" and "I"
+MAX_LENGTH = 100  # one name as a person writes it: forenames and surname
+# Besides letters (and the accents combined with them) and spaces: what names are written with.
+_BETWEEN = frozenset(" -'’‘ʼ.,\u2010\u2011")
 
 
 @dataclass(frozen=True)
@@ -50,22 +53,44 @@ def _hash(part: str, key: bytes) -> str:
     return keyed_hash("child-name:" + part, key)  # its own domain: never an NHS number's
 
 
-def hashes(names: Sequence[str] | None) -> list[str]:
+def problem(name: str) -> str | None:
+    """Why `name` cannot be a name as typed, saying where without repeating it, or None."""
+    if len(name) > MAX_LENGTH:
+        return f"is at most {MAX_LENGTH} characters (this one has {len(name)})"
+    for at, char in enumerate(name, start=1):
+        kind = unicodedata.category(char)
+        if kind == "Cs" or char == "\ufffd":  # bytes that were not text (surrogate-escaped)
+            return f"holds bytes that are not text (character {at})"
+        if kind.startswith("C") or char in "\u2028\u2029":
+            return f"holds a control character (character {at}): a name is one line of letters"
+        if not (kind.startswith(("L", "M")) or kind == "Zs" or char in _BETWEEN):
+            shown = "a digit" if kind.startswith("N") else repr(char)
+            return (f"holds {shown} (character {at}): a name is letters, with spaces, hyphens, "
+                    "apostrophes and full stops between them")
+    return None
+
+
+def hashes(names: Sequence[str] | None, flag: str = FLAG) -> list[str]:
     """The keyed hashes of every part of the names given with --child-name (repeatable:
-    forenames and surname in one, a former or other name in another)."""
+    forenames and surname in one, a former or other name in another); `flag`: what the
+    person typed them as, for the errors."""
     if not names:
         return []
+    for name in names:
+        wrong = problem(name or "")
+        if wrong:
+            raise InvalidInput(f"{flag} {wrong}")
     try:
         key = identity_key()
     except InvalidInput as exc:
-        raise InvalidInput(f"{FLAG} is kept only as keyed hashes, and {exc} (names are never "
+        raise InvalidInput(f"{flag} is kept only as keyed hashes, and {exc} (names are never "
                            f"stored in clear; see {KEY_VARIABLE} in the README)") from None
     parts: set[str] = set()
     for name in names:
         found = [normalised(w.text) for w in words(name or "")]
         found = [p for p in found if len(p) >= MIN_PART]
         if not found:
-            raise InvalidInput(f"{FLAG} needs a name of at least {MIN_PART} letters")
+            raise InvalidInput(f"{flag} needs a name of at least {MIN_PART} letters")
         parts.update(found)
     return sorted(_hash(part, key) for part in parts)
 

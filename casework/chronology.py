@@ -106,6 +106,8 @@ def what(step: str, data: dict[str, Any]) -> list[str]:
     """What a correction corrected, an extension moved or a step opened, in words."""
     if step == VOIDED:
         return [f"voids {data.get('step')} of {short(dt.date.fromisoformat(data['on']))}"]
+    if step == "corrected" and "said" in data:  # the child's names: never shown, not even hashed
+        return [str(data["said"]) + (f" (with {data['with']})" if data.get("with") else "")]
     if step == "corrected":
         return [f"{data.get('field')}: {_text(data.get('from'))} -> {_text(data.get('to'))}"]
     if step == "extend" and {"deadline", "from", "to"} <= data.keys():

@@ -23,6 +23,7 @@ from casework.dates import local_date
 from casework.errors import InvalidInput, UnknownDeadline
 from casework.events import OPENED, WITHDRAWN, DeadlineChange
 from casework.models import Case, Deadline, OutboxEmail
+from casework.name_corrections import FIELD, TYPED_AS, NamesCorrected, correct_names
 from casework.options import required
 from casework.transaction import atomic
 from workflows.formats import action_label
@@ -135,12 +136,20 @@ class Correction:
 
 @atomic
 def correct(service: CaseService, reference: str, field: str, value: str, *, reason: str,
-            actor: str) -> Correction:
+            actor: str, replacing: str | None = None,
+            drop: bool = False) -> Correction | NamesCorrected:
     """Correct a recorded fact: the case's pseudonym, a fact a step recorded (a panel
-    member, say), or an action's wording (`A2.text`) or owner (`A2.agency`)."""
+    member, say), an action's wording (`A2.text`) or owner (`A2.agency`), or the child's
+    names (`child-name`: kept, or with `drop` or `replacing` dropped, as keyed hashes)."""
     case = service.case(reference)
-    reason = checked(case, required(reason, "--reason"), "--reason")
     name = field.strip()
+    if name.lower().replace("-", "_").replace(" ", "_") in (FIELD, f"{FIELD}s"):
+        return correct_names(service, case, value, replacing=replacing, drop=drop,
+                             reason=reason, actor=actor)
+    if drop or replacing is not None:
+        raise InvalidInput(f"--drop and --replacing are for the child's names ({TYPED_AS}) "
+                           "only")
+    reason = checked(case, required(reason, "--reason"), "--reason")
     text = required(value, "the corrected value")
     if not name.lower().endswith(".agency"):  # a wording, a pseudonym or a fact: it is shown
         checked(case, text, "the corrected value")
@@ -168,7 +177,7 @@ def correct(service: CaseService, reference: str, field: str, value: str, *, rea
         case.data = {**case.data, key: after}
         text = after
     else:
-        facts = ", ".join(["pseudonym", *(k for k in case.data
+        facts = ", ".join(["pseudonym", TYPED_AS, *(k for k in case.data
                                           if k not in ("events", child_names.STORED_AS))])
         dates = ", ".join(case.data.get("events", {})) or "none"
         raise InvalidInput(f"{case.reference} has no fact {name!r} to correct (facts: {facts}; "

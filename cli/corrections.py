@@ -109,19 +109,32 @@ def void(app: App, reference: str, step: str | None, reason: str, on: str | None
 @click.argument("field")
 @click.argument("value")
 @REASON
+@click.option("--replacing", metavar="NAME", default=None,
+              help="child-name only: the name typed wrongly, dropped as VALUE is kept.")
+@click.option("--drop", is_flag=True,
+              help="child-name only: VALUE is not the child's name; stop keeping it.")
 @actor_option
 @json_option
 @pass_app
-def correct(app: App, reference: str, field: str, value: str, reason: str, actor: str | None,
-            as_json: bool) -> None:
+def correct(app: App, reference: str, field: str, value: str, reason: str,
+            replacing: str | None, drop: bool, actor: str | None, as_json: bool) -> None:
     """Correct FIELD of a case to VALUE: its pseudonym, a recorded fact (e.g. panel_members,
     comma separated), a key date (e.g. referral 2008-03-18: the deadlines counted from it move
-    and their agencies are told), or an action's wording or owner (A1.text, A1.agency).
+    and their agencies are told), an action's wording or owner (A1.text, A1.agency), or the
+    child's names (child-name "Forename Surname": another name the child is known by, kept
+    only as keyed hashes, as with --child-name).
 
-    The value before stays in the history with who corrected it, when and why.
+    The value before stays in the history with who corrected it, when and why (for a name,
+    only that one was added or dropped: never the name).
     """
+    from casework.name_corrections import NamesCorrected
+
     with app.service() as service:
-        done = service.correct(reference, field, value, reason=reason, actor=actor_name(actor))
+        done = service.correct(reference, field, value, reason=reason, actor=actor_name(actor),
+                               replacing=replacing, drop=drop)
+    if isinstance(done, NamesCorrected):
+        _names(done, as_json)
+        return
     if as_json:
         emit_json({"reference": done.case.reference, "field": done.field,
                    "from": done.before, "to": done.after})
@@ -134,6 +147,34 @@ def correct(app: App, reference: str, field: str, value: str, reason: str, actor
         click.echo(f"  {len(done.emails)} unsent email{'s' if len(done.emails) > 1 else ''} "
                    f"now say {done.after} ({', '.join(f'#{n}' for n in done.emails)})")
     _queued(app)
+
+
+def _names(done: Any, as_json: bool) -> None:
+    """What a correction of the child's names did, and which texts already hold the name."""
+    if as_json:
+        emit_json({"reference": done.case.reference, "field": "child-name",
+                   "corrected": done.said, "words_added": done.added,
+                   "words_dropped": done.dropped, "words_kept": done.kept,
+                   "linked_cases": done.linked, "already_in": done.already_in})
+        return
+    click.echo(f"{done.case.reference}: {done.said} (the case keeps {done.kept} "
+               f"word{'s' if done.kept != 1 else ''} of the child's names, as keyed hashes)")
+    for reference in done.linked:
+        click.echo(f"  also on {reference}, a case linked to it (the same child)")
+    if not done.added:
+        return
+    if not done.already_in:
+        click.echo("  no text on the case holds it")
+        return
+    count = len(done.already_in)
+    click.echo(f"  already in {count} text{'s' if count > 1 else ''}, not rewritten:")
+    for place in done.already_in:
+        click.echo(f"    {place}")
+    click.echo("  Correct the pseudonym, a fact or an action's wording with `casework case "
+               "correct`;")
+    if any(" email #" in f" {place}" for place in done.already_in):
+        click.echo("  an email not sent yet can be cancelled with `casework outbox cancel N`;")
+    click.echo("  the history keeps what was written at the time.")
 
 
 def _shown(value: Any) -> str:

@@ -166,6 +166,25 @@ def test_the_name_is_in_no_output_log_email_or_export(run, panel, service, db_pa
     assert service.session.exec(select(Case)).first().pseudonym == "Child A"
 
 
+@pytest.mark.parametrize(("name", "error"), [
+    ("Olivia\nHartley", "holds a control character (character 7): a name is one line of letters"),
+    ("Olivia Hartley 2", "holds a digit (character 16): a name is letters, with spaces, "
+                         "hyphens, apostrophes and full stops between them"),
+    ("O" * 101, "is at most 100 characters (this one has 101)"),
+])
+def test_a_name_not_written_as_names_are_is_refused_at_opening(run, agencies, keyed, name,
+                                                               error):
+    result = run("scr", "refer", "--pseudonym", "Child A", "--referred-by", "CSC",
+                 "--child-name", "Livvy Brown", "--child-name", name, expect=2)
+    assert result.stderr == f"Error: --child-name {error}\n"
+    assert run("case", "list").stdout.startswith("No cases")
+
+
+def test_a_name_is_written_with_letters_spaces_and_punctuation_between(keyed):
+    assert child_names.hashes(["Zoé\u00a0O’Neil-Smith, Jr."]) == child_names.hashes(
+        ["zoe oneil smith jr"])
+
+
 def test_a_name_of_one_letter_is_refused(keyed):
     with pytest.raises(InvalidInput, match="--child-name needs a name of at least 2 letters"):
         child_names.hashes(["J"])

@@ -1,9 +1,9 @@
-"""The privacy scan (issue 20): on a database seeded with a known child's name (--child-name),
-NHS number (--nhs-number) and, typed where a person might type them, the same name, date of
-birth, NHS number and postcode, every template under templates/ (emails and board papers) is
-rendered and every export written (death export, figures, the overdue listing, calendar
-feeds, timelines, history in each format, case pages, the outbox), and none of the child's
-details is in any of them.
+"""The privacy scan (issue 20): on a database seeded with a known child's name (--child-name,
+and another added later by `case correct REF child-name`), NHS number (--nhs-number) and,
+typed where a person might type them, the same name, date of birth, NHS number and postcode,
+every template under templates/ (emails and board papers) is rendered and every export
+written (death export, figures, the overdue listing, calendar feeds, timelines, history in
+each format, case pages, the outbox), and none of the child's details is in any of them.
 
 The scan fails when a template is added that no part of it renders, or a listing or format
 (`cli.formats`) that it does not write: extend the story."""
@@ -33,8 +33,9 @@ DETAILS = {  # what a person might type, and what must never come out in any for
     "NHS number": [NHS],
     "postcode": ["lives at ME14 2QT"],
 }
-NEEDLES = ["olivia", "hartley", "14/02/2005", "14 february 2005", "2005-02-14", "9434765919",
-           "943 476 5919", "me14 2qt", "me142qt"]
+LATER = "Ellie-Rae Kemp"  # a name the child is known by, added later by a correction
+NEEDLES = ["ellie", "kemp", "olivia", "hartley", "14/02/2005", "14 february 2005",
+           "2005-02-14", "9434765919", "943 476 5919", "me14 2qt", "me142qt"]
 
 
 def every_template() -> set[str]:
@@ -133,6 +134,10 @@ def test_no_template_or_export_carries_the_childs_details(db_url, monkeypatch, r
                        typed, expect=2).stderr.startswith("Error: --reason holds")
         tried += 1
     in_2008("case", "extend", scr, "imr:POLICE", "--by", "1 week", "--reason", "agreed")
+    in_2008("case", "correct", scr, "child-name", LATER, "--reason", "learnt from school")
+    for typed in ("Ellie-Rae seen", "the KEMP home"):
+        assert in_2008("case", "extend", scr, "imr:CSC", "--by", "1 week", "--reason",
+                       typed, expect=2).stderr.startswith("Error: --reason holds")
     in_2008("case", "advance", scr, "waive_imr", "--agency", "HEALTH", "--reason",
             "no contact")
     assert tried >= 3 * sum(len(t) for t in DETAILS.values())
