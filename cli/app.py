@@ -200,6 +200,15 @@ def on_option(command: Callable) -> Callable:
     )(command)
 
 
+def child_names_option(command: Callable) -> Callable:
+    """`--child-name`, wherever a case of a child opens."""
+    return click.option(
+        "--child-name", "child_names", metavar="NAME", multiple=True,
+        help="The child's real name (repeat for another name), kept only as keyed hashes of "
+             "its parts; free text naming the child is then refused. Needs "
+             "CASEWORK_IDENTITY_KEY.")(command)
+
+
 def as_of_option(command: Callable) -> Callable:
     return click.option("--as-of", metavar="DATE", default=None,
                         help="Judge lateness as on this date (default: today).")(command)

@@ -12,6 +12,7 @@ from cli.app import (
     actor_option,
     as_of_date,
     as_of_option,
+    child_names_option,
     json_option,
     on_option,
     pass_app,
@@ -44,10 +45,7 @@ def _step_help_class() -> type[click.Command]:
 @click.argument("intake_options", nargs=-1, type=click.UNPROCESSED)
 @click.option("--different-child", is_flag=True,
               help="Confirm this is a different child from a matching open case.")
-@click.option("--child-name", "child_names", metavar="NAME", multiple=True,
-              help="The child's real name (repeat for another name), kept only as keyed hashes "
-                   "of its parts; free text naming the child is then refused. Needs "
-                   "CASEWORK_IDENTITY_KEY.")
+@child_names_option
 @click.option("--note", default=None, help="A note for the history (no identifying details).")
 @on_option
 @actor_option

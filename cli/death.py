@@ -9,7 +9,16 @@ from typing import Any
 
 import click
 
-from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app, wide_option
+from cli.app import (
+    App,
+    actor_name,
+    actor_option,
+    child_names_option,
+    json_option,
+    on_option,
+    pass_app,
+    wide_option,
+)
 from cli.output import drop, emit_json, table
 from cli.pager import paged
 from workflows.formats import short
@@ -44,10 +53,7 @@ def death() -> None:
                    "CASEWORK_IDENTITY_KEY_FILE).")
 @click.option("--different-child", is_flag=True,
               help="Confirm this is a different child from a matching notification.")
-@click.option("--child-name", "child_names", metavar="NAME", multiple=True,
-              help="The child's real name (repeat for another name), kept only as keyed hashes "
-                   "of its parts; free text naming the child is then refused. Needs "
-                   "CASEWORK_IDENTITY_KEY.")
+@child_names_option
 @click.option("--note", default=None, help="A note for the history (no identifying details).")
 @on_option
 @actor_option

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from cli.app import App, actor_name, actor_option, json_option, on_option, pass_app
+from cli.app import (
+    App,
+    actor_name,
+    actor_option,
+    child_names_option,
+    json_option,
+    on_option,
+    pass_app,
+)
 from cli.output import emit_json
 from workflows.formats import short
 
@@ -19,10 +27,7 @@ def scr() -> None:
               help="How the child is known in the review, e.g. 'Child A'. Never a real name.")
 @click.option("--referred-by", metavar="AGENCY", default=None,
               help="The agency that referred the serious incident.")
-@click.option("--child-name", "child_names", metavar="NAME", multiple=True,
-              help="The child's real name (repeat for another name), kept only as keyed hashes "
-                   "of its parts; free text naming the child is then refused. Needs "
-                   "CASEWORK_IDENTITY_KEY.")
+@child_names_option
 @click.option("--note", default=None, help="A note for the history (no identifying details).")
 @click.argument("intake_options", nargs=-1, type=click.UNPROCESSED)
 @on_option
