@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import pendulum
-from national.common import ACTOR, local
-from national.plan import Template
-from national.stories import AGE_BANDS, AGENCIES, FINAL, Item
 from shared import Wrong, add_board, pseudonym, resolve
 from sqlalchemy import Engine, text
 from sqlmodel import col, select
+from timeline import Timeline
 
 from casework.clock import FixedClock
 from casework.config import Settings
@@ -22,8 +21,10 @@ from casework.deaths import PossibleDuplicate, notify_death, schedule_meetings
 from casework.demo import BOARD
 from casework.models import Deadline
 from casework.service import CaseService
+from national.common import ACTOR, local
+from national.plan import Template
+from national.stories import AGE_BANDS, AGENCIES, FINAL, Item
 from notifications.notifier import Notifier
-from notifications.scheduler import sweep
 from workflows.cdr_kit import NCMD_FROM
 
 DUE_FIRST = (9, 0)  # the first due group is notified at T 09:00 London ...
@@ -48,18 +49,7 @@ def build_templates(engine: Engine, settings: Settings, templates: list[Template
     day, and a last sweep at the quiet instant."""
     started = time.perf_counter()
     result = TemplateBuild()
-    events: list[tuple[pendulum.DateTime, int, int]] = []
-    for t in templates:
-        for seq, day in enumerate(t.days):
-            events.append((local(day, 9).add(minutes=t.index % 300, seconds=20 * seq),
-                           t.index, seq))
     first = min(day for t in templates for day in t.days)
-    day = first
-    while day <= today:
-        events.append((local(day, 7, 30), -1, 0))
-        day += dt.timedelta(days=1)
-    events.append((quiet, -1, 0))
-    events.sort(key=lambda e: (e[0], e[1], e[2]))
     clock = FixedClock(local(first, 6))
     with session_scope(engine) as session:
         service = CaseService(session, settings, clock, listeners=[Notifier(settings)])
@@ -67,23 +57,16 @@ def build_templates(engine: Engine, settings: Settings, templates: list[Template
         for chunk in range(0, len(meetings), 40):
             schedule_meetings(service, meetings[chunk].isoformat(),
                               len(meetings[chunk:chunk + 40]), actor=ACTOR, every_months=1)
-        for number, (at, index, seq) in enumerate(events):
-            clock.set(at)
-            if index < 0:
-                report = sweep(service, at, actor="scheduler")
-                result.sweeps += 1
-                result.levels += report.reminders + report.escalations
-            else:
-                t = templates[index]
-                try:
-                    _do(service, t, t.items[seq], t.days[seq])
-                except Exception as exc:
-                    raise Wrong(f"template {index} ({t.kind} to {t.target}), item {seq} "
-                                f"{t.items[seq].action} {t.items[seq].step} on {at}: "
-                                f"{exc}") from exc
-                result.service_calls += 1
-            if number % 500 == 499:
-                service.session.expunge_all()  # keep the identity map small
+        timeline = Timeline(service, clock)
+        for t in templates:
+            for seq, day in enumerate(t.days):
+                at = local(day, 9).add(minutes=t.index % 300, seconds=20 * seq)
+                timeline.step(at, t.index, seq, partial(_step, service, t, seq, at))
+        timeline.daily_sweeps(first, today, lambda day: local(day, 7, 30))
+        timeline.sweep(quiet)
+        timeline.live()
+    result.service_calls, result.sweeps = timeline.service_calls, timeline.sweeps
+    result.levels = timeline.levels
     with engine.connect() as connection:
         rows = dict(connection.execute(text(
             "SELECT case_id, count(*) FROM deadline GROUP BY case_id")).all())
@@ -95,6 +78,16 @@ def build_templates(engine: Engine, settings: Settings, templates: list[Template
         t.finished = states[t.case_id] in FINAL
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _step(service: CaseService, t: Template, seq: int, at: pendulum.DateTime) -> None:
+    """Template `t`'s item `seq`, or what went wrong with it."""
+    item = t.items[seq]
+    try:
+        _do(service, t, item, t.days[seq])
+    except Exception as exc:
+        raise Wrong(f"template {t.index} ({t.kind} to {t.target}), item {seq} "
+                    f"{item.action} {item.step} on {at}: {exc}") from exc
 
 
 def _do(service: CaseService, t: Template, item: Item, day: dt.date) -> None:
