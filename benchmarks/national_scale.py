@@ -92,7 +92,8 @@ Run from the project root:
 
 A quick check (about 2 minutes): `--database sqlite --templates 60 --years 5 --cases 4000
 --deadlines 100000 --growth 10000 --due 50` (stages 10,000 and 100,000). The suite's tiny
-size is in tests/test_benchmarks.py.
+size is in tests/test_benchmarks.py. This script is the entry point: the parts are in
+benchmarks/national/ (its __init__ says which holds what).
 
 After the timed processes it runs `scheduler reschedule` over the whole database
 (`measure.timed_reschedule`, as `sweep_speed.py` does), against a floor from the same run: one

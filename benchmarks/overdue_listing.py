@@ -51,6 +51,9 @@ Run from the project root:
     .venv/bin/python benchmarks/overdue_listing.py [--deadlines N] [--overdue N] [--runs N]
         [--templates N] [--as-of DATE] [--profile] [--keep]
 
+This script is the entry point: the parts are in benchmarks/overdue/ (its __init__ says
+which holds what).
+
 It is a measurement, not a test: the timings decide nothing. It exits 1 only when the data or
 an output is not what it should be: the rows or late items not as planned, the replayed past
 listing differing from the one taken on the day, or an output with the wrong number of rows.
