@@ -32,6 +32,15 @@ def pseudonym(number: int) -> str:
     return f"Child {letters}"
 
 
+class Wrong(Exception):
+    """The data, a sweep or an output is not what it should be: a correctness problem, not a
+    timing (the benchmark exits 1)."""
+
+
+class Unplannable(Exception):
+    """The sizes asked for cannot be made from these templates (a usage problem: exit 2)."""
+
+
 def _columns(table: Any, *skip: str) -> list[str]:
     return [c.name for c in table.columns if c.name not in skip]
 
