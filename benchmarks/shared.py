@@ -172,7 +172,7 @@ SCR_FINAL = ("closed", "no_review")
 # today, years after SCRs ended (28 Sep 2019). So they open them under the last version with
 # its end moved past today, as only a program can (a board's config may move it earlier
 # only); the cases, deadlines and emails are those a board ran up to 2019. Likewise their
-# child death reviews (benchmarks/national_scale.py's) are the older review's, with the newest
+# child death reviews (benchmarks/national/stories.py's) are the older review's, with the newest
 # version's start moved past today, so a death dated today is still reviewed the older way
 # (triage, rapid response, Form B): the load of a board's deaths, not the 2018 guidance's steps.
 SWITCHES = {("scr", registry.LAST): dt.date.max,
@@ -239,7 +239,7 @@ class ScrPlanner(Planner[ItemT], ABC):
     The steps and their order are the workflow's, the same for every benchmark; a subclass
     sets how large its reviews are (the class attributes, `_action_count`) and writes the
     action plan's implementation and the audit, which differ in kind between a board's
-    reviews (benchmarks/cli_speed.py) and national ones (benchmarks/national_scale.py).
+    reviews (benchmarks/cli_speed.py) and national ones (benchmarks/national/stories.py).
     """
 
     codes: Sequence[str]  # the agencies that may be asked for IMRs and own actions

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pendulum
 from measure import Timed, child_env, time_processes
+
 from national.backends import settle
 from national.common import london
 

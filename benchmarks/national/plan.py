@@ -9,8 +9,9 @@ import random
 from dataclasses import dataclass
 
 import pendulum
-from national.stories import FINAL, CdrPlanner, Item, NationalScrPlanner
 from shared import Unplannable
+
+from national.stories import FINAL, CdrPlanner, Item, NationalScrPlanner
 
 YEARS = 10  # of history before T (`--years`)
 LATEST = 3  # the templates' last step is at least this many days before T

@@ -9,10 +9,10 @@ import statistics
 from collections import Counter
 
 from measure import Timed, growth, levels
-from national.commands import DRIVER_FLOOR
-from national.measured import Measured
 from shared import table
 
+from national.commands import DRIVER_FLOOR
+from national.measured import Measured
 from notifications.scheduler import BATCH
 
 QUIET_TARGET_S = 1.0

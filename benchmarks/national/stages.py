@@ -12,13 +12,13 @@ from typing import Any
 
 import pendulum
 from measure import Statements, levels, one_sweep
-from national.common import london
 from shared import Wrong, due_by
 from sqlalchemy import Engine, func, text
 from sqlmodel import col, select
 
 from casework.config import Settings
 from casework.models import Deadline, History, OutboxEmail
+from national.common import london
 from notifications.scheduler import SweepReport
 
 
