@@ -117,18 +117,16 @@ def looks_damaged(session: Session) -> bool:
     """A quick look for damage a read would not fail on: an open deadline's due date of the
     wrong shape, which a listing's SQL comparison would leave out silently. One probe of a
     partial index that holds only such rows (empty on a sound database), so every command
-    pays the same at any size; named, since SQLite's planner would otherwise read the due
-    date of every open deadline through ix_deadline_status_due. SQLite only: PostgreSQL's
-    typed columns cannot hold one. Everything else is found when reading it fails
-    (UNREADABLE)."""
+    pays the same at any size. SQLite only: PostgreSQL's typed columns cannot hold one.
+    Everything else is found when reading it fails (UNREADABLE)."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return False
-    # The condition written out as the index's own: the planner uses a partial index only
-    # for a query whose WHERE says what the index's does (a bound pattern would not do).
+    # The condition written out as the index's own: SQLite uses a partial index only for a
+    # query whose WHERE says what the index's does (a bound pattern would not do, and the
+    # planner then reads the due date of every open deadline through ix_deadline_status_due).
     return connection.execute(text(
-        f"SELECT 1 FROM deadline INDEXED BY ix_deadline_due_misshapen WHERE {MISSHAPEN_DUE} "
-        "LIMIT 1")).first() is not None
+        f"SELECT 1 FROM deadline WHERE {MISSHAPEN_DUE} LIMIT 1")).first() is not None
 
 
 def quarantine(session: Session) -> list[Damage]:

@@ -105,3 +105,20 @@ def test_a_command_that_fails_on_a_damaged_case_runs_again_without_it(run, one_u
     assert result.stderr.startswith("Warning: 1 damaged case skipped")
     assert f"Error: no case with reference '{bad}'" in result.stderr
     assert run("case", "show", good[0]).stderr == ""  # a sound case pays nothing
+
+
+def test_a_due_date_that_sorts_among_sound_ones_is_found_by_the_quick_look(run, agencies,
+                                                                          db_path):
+    """'2008-4-7' lies between sound due dates in the index, and a listing comparing dates in
+    SQL would drop it without a word: the quick look (the partial index of misshapen due
+    dates, kept up to date by the hand edit itself) still finds it."""
+    refs = [run("scr", "refer", "--pseudonym", f"Child {n}", "--referred-by", "CSC",
+                "--on", f"2008-03-{10 + n}").stdout.split()[0] for n in range(3)]
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE deadline SET due_on = '2008-4-7' WHERE case_id = "
+                    "(SELECT id FROM case_record WHERE reference = ?)", (refs[1],))
+    result = run("report", "overdue", "--as-of", "2008-11-01")
+    assert result.stderr.startswith("Warning: 1 damaged case skipped")
+    assert f"  {refs[1]}: deadline 'decision' has due_on '2008-4-7', which is not a date" \
+        in result.stderr
+    assert refs[1] not in result.stdout and refs[0] in result.stdout and refs[2] in result.stdout
