@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ _CASE_DATES = ("opened_on", "last_step_on", "closed_on", "paused_on")
 _CASE_INSTANTS = ("opened_at", "updated_at")
 _DEADLINE_DATES = ("anchor_on", "original_due_on", "due_on", "closed_on")
 _DEADLINE_INSTANTS = ("due_at", "closed_at", "created_at", "next_level_at")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # the shape of MISSHAPEN_DUE's pattern
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,19 @@ def _case_problem(values: Any) -> tuple[str, str] | None:
 
 
 def _readable(value: Any, *, date_only: bool) -> bool:
+    """Whether the reader takes the stored value as a date (or an instant) that SQL compares
+    rightly. Not a number (SQLite keeps a hand-typed 20080407 as one, which the reader
+    refuses), nor a date of another shape Python would parse ('20080407' as text compares
+    after '2008-11-01', and the quick look would find it on every command)."""
     if value is None or isinstance(value, dt.date):
         return True
+    if not isinstance(value, str) or (date_only and not _DATE.fullmatch(value)):
+        return False
     try:
         if date_only:
-            dt.date.fromisoformat(str(value))
+            dt.date.fromisoformat(value)
         else:
-            dt.datetime.fromisoformat(str(value))
+            dt.datetime.fromisoformat(value)
     except ValueError:
         return False
     return True
