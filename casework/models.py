@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, UniqueConstraint, event
+from sqlalchemy import JSON, Column, Index, Integer, LargeBinary, UniqueConstraint, event, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
@@ -18,6 +18,14 @@ from sqlmodel.main import SQLModelConfig
 # The case's version column: SQLAlchemy checks it on every UPDATE, so a coordinator working
 # from a stale copy gets a conflict instead of overwriting someone else's step.
 _case_version = Column("version", Integer, nullable=False)
+
+# An open deadline whose due date is not YYYY-MM-DD, which only a hand edit of an SQLite file
+# can write (PostgreSQL's date column cannot hold one): the listings compare due dates in SQL
+# and would leave it out silently. The partial index holds just those rows, so asking whether
+# there are any is one probe of an empty index, at any size (casework.quarantine.looks_damaged).
+MISSHAPEN_DUE = ("status = 'open' AND due_on NOT GLOB "
+                 "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'")
+SQLITE_ONLY_INDEXES = frozenset({"ix_deadline_due_misshapen"})
 
 
 class Record(SQLModel):
@@ -90,6 +98,8 @@ class Deadline(Record, table=True):
         Index("ix_deadline_agency_status", "agency_code", "status"),
         # "outstanding on a past date" includes what was closed after it
         Index("ix_deadline_closed_on", "closed_on"),
+        Index("ix_deadline_due_misshapen", "status", "due_on",
+              sqlite_where=text(MISSHAPEN_DUE)).ddl_if(dialect="sqlite"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy import event, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from casework.errors import UnknownWorkflow
-from casework.models import Case, Deadline
+from casework.models import MISSHAPEN_DUE, Case, Deadline
 from workflows import registry
 
 # What reading a damaged row raises: a date or JSON that does not parse (ValueError, and
@@ -33,6 +34,7 @@ _CASE_DATES = ("opened_on", "last_step_on", "closed_on", "paused_on")
 _CASE_INSTANTS = ("opened_at", "updated_at")
 _DEADLINE_DATES = ("anchor_on", "original_due_on", "due_on", "closed_on")
 _DEADLINE_INSTANTS = ("due_at", "closed_at", "created_at", "next_level_at")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # the shape of MISSHAPEN_DUE's pattern
 
 
 @dataclass(frozen=True)
@@ -101,33 +103,38 @@ def _case_problem(values: Any) -> tuple[str, str] | None:
 
 
 def _readable(value: Any, *, date_only: bool) -> bool:
+    """Whether the reader takes the stored value as a date (or an instant) that SQL compares
+    rightly. Not a number (SQLite keeps a hand-typed 20080407 as one, which the reader
+    refuses), nor a date of another shape Python would parse ('20080407' as text compares
+    after '2008-11-01', and the quick look would find it on every command)."""
     if value is None or isinstance(value, dt.date):
         return True
+    if not isinstance(value, str) or (date_only and not _DATE.fullmatch(value)):
+        return False
     try:
         if date_only:
-            dt.date.fromisoformat(str(value))
+            dt.date.fromisoformat(value)
         else:
-            dt.datetime.fromisoformat(str(value))
+            dt.datetime.fromisoformat(value)
     except ValueError:
         return False
     return True
 
 
-# A date column a listing compares in SQL: a value of the wrong shape would drop out of the
-# comparison silently instead of failing, so the listings look for one before they read.
-_DATE_SHAPE = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
-
-
 def looks_damaged(session: Session) -> bool:
-    """A quick look (one index probe) for damage a read would not fail on: an open
-    deadline's due date of the wrong shape. SQLite only: PostgreSQL's typed columns cannot
-    hold one. Everything else is found when reading it fails (UNREADABLE)."""
+    """A quick look for damage a read would not fail on: an open deadline's due date of the
+    wrong shape, which a listing's SQL comparison would leave out silently. One probe of a
+    partial index that holds only such rows (empty on a sound database), so every command
+    pays the same at any size. SQLite only: PostgreSQL's typed columns cannot hold one.
+    Everything else is found when reading it fails (UNREADABLE)."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return False
+    # The condition written out as the index's own: SQLite uses a partial index only for a
+    # query whose WHERE says what the index's does (a bound pattern would not do, and the
+    # planner then reads the due date of every open deadline through ix_deadline_status_due).
     return connection.execute(text(
-        "SELECT 1 FROM deadline WHERE status = 'open' AND due_on NOT GLOB :shape LIMIT 1"),
-        {"shape": _DATE_SHAPE}).first() is not None
+        f"SELECT 1 FROM deadline WHERE {MISSHAPEN_DUE} LIMIT 1")).first() is not None
 
 
 def quarantine(session: Session) -> list[Damage]:

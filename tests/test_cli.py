@@ -74,10 +74,10 @@ def test_init_creates_then_reports_up_to_date(tmp_path):
     runner = CliRunner()
     first = runner.invoke(cli, ["--db", str(db), "init"])
     assert first.exit_code == 0, first.output
-    assert first.stdout == (f"Database: {db}\nSchema 0006: created. "
+    assert first.stdout == (f"Database: {db}\nSchema 0007: created. "
                             "(Location chosen by --db.)\n")
     again = runner.invoke(cli, ["--db", str(db), "init"])
-    assert "Schema 0006: already up to date." in again.stdout
+    assert "Schema 0007: already up to date." in again.stdout
     assert db.exists()
 
 

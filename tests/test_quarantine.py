@@ -105,3 +105,38 @@ def test_a_command_that_fails_on_a_damaged_case_runs_again_without_it(run, one_u
     assert result.stderr.startswith("Warning: 1 damaged case skipped")
     assert f"Error: no case with reference '{bad}'" in result.stderr
     assert run("case", "show", good[0]).stderr == ""  # a sound case pays nothing
+
+
+def test_a_due_date_that_sorts_among_sound_ones_is_found_by_the_quick_look(run, agencies,
+                                                                          db_path):
+    """'2008-4-7' lies between sound due dates in the index, and a listing comparing dates in
+    SQL would drop it without a word: the quick look (the partial index of misshapen due
+    dates, kept up to date by the hand edit itself) still finds it."""
+    refs = [run("scr", "refer", "--pseudonym", f"Child {n}", "--referred-by", "CSC",
+                "--on", f"2008-03-{10 + n}").stdout.split()[0] for n in range(3)]
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE deadline SET due_on = '2008-4-7' WHERE case_id = "
+                    "(SELECT id FROM case_record WHERE reference = ?)", (refs[1],))
+    result = run("report", "overdue", "--as-of", "2008-11-01")
+    assert result.stderr.startswith("Warning: 1 damaged case skipped")
+    assert f"  {refs[1]}: deadline 'decision' has due_on '2008-4-7', which is not a date" \
+        in result.stderr
+    assert refs[1] not in result.stdout and refs[0] in result.stdout and refs[2] in result.stdout
+
+
+def test_a_due_date_typed_without_its_dashes_is_damage_not_a_traceback(run, agencies, db_path):
+    """SQLite keeps a hand-typed 20080407 as a number: the reader refuses it, and Python would
+    parse it as a date. The scan calls it damage too, so the case is set aside, named and
+    repaired rather than every command failing (and scanning the whole database first)."""
+    refs = [run("scr", "refer", "--pseudonym", f"Child {n}", "--referred-by", "CSC",
+                "--on", f"2008-03-{10 + n}").stdout.split()[0] for n in range(2)]
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE deadline SET due_on = '20080407' WHERE case_id = "
+                    "(SELECT id FROM case_record WHERE reference = ?)", (refs[0],))
+        assert raw.execute("SELECT typeof(due_on) FROM deadline WHERE due_on = 20080407"
+                           ).fetchall() == [("integer",)]
+    problem = f"{refs[0]}: deadline 'decision' has due_on 20080407, which is not a date"
+    result = run("report", "overdue", "--as-of", "2008-11-01")
+    assert result.stderr.startswith("Warning: 1 damaged case skipped") and problem in result.stderr
+    assert refs[0] not in result.stdout and refs[1] in result.stdout
+    assert problem in run("doctor", expect=1).stdout

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from casework.migrations import made_on
 from casework.models import SQLModel
 
 target_metadata = SQLModel.metadata
@@ -21,7 +22,8 @@ def render_item(type_, obj, autogen_context):
 
 def run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, render_item=render_item)
+                      render_as_batch=True, render_item=render_item,
+                      include_object=made_on(connection.dialect.name))
     with context.begin_transaction():
         context.run_migrations()
 
