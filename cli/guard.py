@@ -41,7 +41,7 @@ def text_problem(value: str) -> str | None:
 
 
 def shown(value: str) -> str:
-    """The value as an error may quote it: printable, and short."""
+    """A number or a path as an error may quote it: printable, and short."""
     safe = value.encode("utf-8", "backslashreplace").decode("utf-8")
     safe = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in safe)
     return repr(safe if len(safe) <= 40 else safe[:37] + "...")
@@ -54,8 +54,8 @@ def _checked(convert: Callable[..., Any], integer: bool) -> Callable[..., Any]:
                  or ctx.get_parameter_source(param.name) is not ParameterSource.DEFAULT)
         if isinstance(value, str) and typed:
             problem = text_problem(value)
-            if problem:
-                raise click.BadParameter(f"{shown(value)} {problem}", ctx, param)
+            if problem:  # the text itself not repeated: it may be a child's name
+                raise click.BadParameter(f"the value {problem}", ctx, param)
             if integer and not _INTEGER.fullmatch(value.strip()):
                 raise click.BadParameter(f"{shown(value)} is not a whole number written "
                                          "in digits 0-9", ctx, param)

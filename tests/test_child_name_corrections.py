@@ -190,7 +190,7 @@ def test_a_case_linked_to_it_is_the_same_childs_and_corrected_with_it(run, agenc
 
 
 @pytest.mark.parametrize(("value", "extra", "error"), [
-    ("", (), "Error: Invalid value for 'VALUE': '' is empty: give a value, or leave the "
+    ("", (), "Error: Invalid value for 'VALUE': the value is empty: give a value, or leave the "
              "option out\n"),
     ("x" * 101, (), "Error: child-name is at most 100 characters (this one has 101)\n"),
     ("Ellie\tKemp", (), "Error: child-name holds a control character (character 6): a name "

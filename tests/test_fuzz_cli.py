@@ -202,6 +202,23 @@ def test_the_actor_from_the_environment_passes_the_same_gate(known, db_url, cloc
     assert _counts(db_path) == before
 
 
+@pytest.mark.parametrize("args", [
+    ("case", "correct", "{ref}", "child-name", "Olivia\udcffHartley", "--reason", "learnt"),
+    ("case", "correct", "{ref}", "pseudonym", "Olivia Hartley\x07", "--reason", "typo"),
+    ("case", "pause", "{ref}", "--reason", "Olivia Hartley's trial\x00"),
+])
+def test_a_value_refused_at_the_gate_is_not_repeated(known, db_url, clock, db_path, args):
+    """What the gate refuses may be a child's name typed in the wrong place: the error names
+    the option and the position, never the text (stderr may be a service's log)."""
+    before = _counts(db_path)
+    args = [a.replace("{ref}", known["references"][1]) for a in args]
+    result = CliRunner().invoke(cli, args, obj=App(db=db_url, clock=clock))
+    assert result.exit_code == 2 and "Error: Invalid value for" in result.stderr
+    assert "the value " in result.stderr and " at character " in result.stderr
+    assert "Olivia" not in result.output and "Hartley" not in result.output
+    assert _counts(db_path) == before
+
+
 def test_emailing_the_listing_twice_in_one_second_queues_it_once(run, agencies):
     run("board", "set-contact", "mailbox", "--email", "lscb@board.example.org")
     assert "Queued the overdue listing" in run("report", "overdue", "--email-board").stdout
