@@ -77,7 +77,7 @@ def test_digits_other_than_ascii_are_refused_on_the_command_line(run, scr):
     to_plan(run, scr)
     refused = run("case", "extend", scr, "A1", "--to", "2008-12-２５", "--reason", "x",
                   expect=2)
-    assert refused.stderr.endswith("Error: Invalid value for '--to': '2008-12-２５' holds the "
+    assert refused.stderr.endswith("Error: Invalid value for '--to': the value holds the "
                                    "digit '２' at character 9: type digits as 0-9\n")
     assert due_of(run, scr, "action:1") == "2008-08-15"
 
