@@ -97,6 +97,8 @@ def demo(app: App, fresh: bool) -> None:
     click.echo(f"  casework {db_flag} case show {opened[-1]}")
     click.echo(f"  casework {db_flag} deadlines --within 30")
     click.echo(f"  casework {db_flag} report overdue --format html --output overdue.html")
+    click.echo(f"  casework {db_flag} report figures --from 2020-04-01 --to 2021-03-31 "
+               "--format html --output figures.html")
     click.echo(f"  casework {db_flag} workflow diagram scr")
     click.echo(f"  casework {db_flag} outbox list")
 
