@@ -137,15 +137,17 @@ def correct(app: App, reference: str, field: str, value: str, reason: str,
         return
     if as_json:
         emit_json({"reference": done.case.reference, "field": done.field,
-                   "from": done.before, "to": done.after})
+                   "from": done.before, "to": done.after, "emails_updated": done.emails})
         return
     click.echo(f"{done.case.reference}: {done.field} corrected: {_shown(done.before)} -> "
                f"{_shown(done.after)}")
     for change in done.moved:
         click.echo("  " + change.describe())
     if done.emails:
-        click.echo(f"  {len(done.emails)} unsent email{'s' if len(done.emails) > 1 else ''} "
-                   f"now say {done.after} ({', '.join(f'#{n}' for n in done.emails)})")
+        many = len(done.emails) > 1
+        click.echo(f"  {len(done.emails)} unsent email{'s' if many else ''} now "
+                   f"say{'' if many else 's'} {done.after} "
+                   f"({', '.join(f'#{n}' for n in done.emails)})")
     _queued(app)
 
 
