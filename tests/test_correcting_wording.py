@@ -102,21 +102,21 @@ def test_the_wording_reaches_its_unsent_emails_and_no_others(run, scr, service, 
 
 def test_a_wording_with_characters_html_escapes(run, scr, service):
     plan(run, scr)
-    action(run, scr, "Review S47 & CIN plans < 6 months old", "R2 Plans", "CSC")  # #2
-    result = run("case", "correct", scr, "A1.text", "Review S47, CP & CIN plans < 3 months old",
-                 "--reason", "typo", "--json")
+    action(run, scr, "Review CSC's S47 & CIN plans < 6 months old", "R2 Plans", "CSC")  # #2
+    result = run("case", "correct", scr, "A1.text",
+                 "Review CSC's S47, CP & CIN plans < 3 months old", "--reason", "typo", "--json")
     assert json.loads(result.stdout) == {
         "reference": "SCR-2008-001", "field": "A1.text",
-        "from": "Review S47 & CIN plans < 6 months old",
-        "to": "Review S47, CP & CIN plans < 3 months old", "emails_updated": [2]}
+        "from": "Review CSC's S47 & CIN plans < 6 months old",
+        "to": "Review CSC's S47, CP & CIN plans < 3 months old", "emails_updated": [2]}
     row = emails(service)[2]
-    assert "  Action A1: Review S47, CP & CIN plans < 3 months old\n" in row.text_body
-    assert (f"{TH}Action A1</th><td>Review S47, CP &amp; CIN plans &lt; 3 months old</td></tr>"
-            in row.html_body)
+    assert "  Action A1: Review CSC's S47, CP & CIN plans < 3 months old\n" in row.text_body
+    assert (f"{TH}Action A1</th><td>Review CSC&#39;s S47, CP &amp; CIN plans &lt; 3 months "
+            "old</td></tr>") in row.html_body  # escaped as the template escaped it
     assert "6 months" not in row.html_body + row.text_body
     # the event made again (escaped and folded as RFC 5545 says), not edited
-    assert ("SUMMARY:SCR-2008-001: Review S47\\, CP & CIN plans < 3 months old from Child\r\n"
-            " ren's Social Care due\r\n") in event(row)
+    assert ("SUMMARY:SCR-2008-001: Review CSC's S47\\, CP & CIN plans < 3 months old from\r\n"
+            "  Children's Social Care due\r\n") in event(row)
     assert "6 months" not in event(row)
 
 
@@ -157,3 +157,15 @@ def test_nothing_waiting_says_nothing_of_emails(run, scr, service, smtp_sink):
     result = run("case", "correct", scr, "A1.text", "Train all staff", "--reason", "typo",
                  "--json")
     assert json.loads(result.stdout)["emails_updated"] == []
+
+
+def test_a_subject_stays_within_its_500_characters(run, scr, service):
+    """A subject is cut at 500 characters when rendered: so it is when reworded."""
+    plan(run, scr)
+    action(run, scr, "Train " + "x" * 474, "R1", "EDU")  # 480 characters
+    run("case", "extend", scr, "A1", "--to", "2009-01-16", "--reason", "term dates")  # #3
+    longer = "Train " + "y" * 494  # 500, the most a wording holds
+    run("case", "correct", scr, "A1.text", longer, "--reason", "typo")
+    subject = emails(service)[3].subject
+    assert subject == "New due date: " + longer[:486]
+    assert len(subject) == 500
