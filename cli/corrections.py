@@ -174,7 +174,8 @@ def _names(done: Any, as_json: bool) -> None:
         click.echo(f"    {place}")
     click.echo("  Correct the pseudonym, a fact or an action's wording with `casework case "
                "correct`;")
-    if any(" email #" in f" {place}" for place in done.already_in):
+    # one that holds it only as the pseudonym or its action's wording says it follows them
+    if any(place.endswith(", not sent yet") for place in done.already_in):
         click.echo("  an email not sent yet can be cancelled with `casework outbox cancel N`;")
     click.echo("  the history keeps what was written at the time.")
 
