@@ -125,7 +125,9 @@ def correct(app: App, reference: str, field: str, value: str, reason: str,
     only as keyed hashes, as with --child-name).
 
     The value before stays in the history with who corrected it, when and why (for a name,
-    only that one was added or dropped: never the name).
+    only that one was added or dropped: never the name). Emails not sent yet say a corrected
+    pseudonym (the case's) or wording (the action's, its calendar event made again) too;
+    those sent stay as they went.
     """
     from casework.name_corrections import NamesCorrected
 
