@@ -216,7 +216,8 @@ def reworded(service: CaseService, which: Any, old: str, new: str, *,
 
     plain = [(old, new), (" ".join(old.split()), " ".join(new.split()))]  # a subject is one line
     marked = [(str(escape(old)), str(escape(new))), (html.escape(old), html.escape(new))]
-    query = select(OutboxEmail).where(which, col(OutboxEmail.status).in_(("pending", "failed")))
+    query = (select(OutboxEmail).where(which, col(OutboxEmail.status).in_(("pending", "failed")))
+             .with_for_update())  # on PostgreSQL a sender skips them until this commits
     changed = []
     for email in service.session.exec(query.order_by(OutboxEmail.id)):
         now = [(swap(email.subject, plain) or "")[:SUBJECT_LIMIT], swap(email.text_body, plain),
