@@ -169,3 +169,21 @@ def test_a_subject_stays_within_its_500_characters(run, scr, service):
     subject = emails(service)[3].subject
     assert subject == "New due date: " + longer[:486]
     assert len(subject) == 500
+
+
+def test_a_reassigned_action_keeps_each_agency_in_its_own_event(run, scr, service, smtp_sink):
+    """A1 was emailed to Education, then given to CSC: Education's withdrawal and CSC's
+    request wait. Each event made again names the agency its email was written to."""
+    plan(run, scr)
+    action(run, scr, "Train", "R1", "EDU")
+    deliver(service, smtp(smtp_sink.port))
+    run("case", "correct", scr, "A1.agency", "CSC", "--reason", "wrong owner")
+    out = run("case", "correct", scr, "A1.text", "Train all staff", "--reason", "typo").stdout
+    assert out.endswith("  2 unsent emails now say Train all staff (#3, #4)\n")
+    waiting = emails(service)
+    assert [(waiting[n].key, waiting[n].status) for n in (3, 4)] == [
+        ("SCR-2008-001/action:1/withdrawn:EDU", "pending"),
+        ("SCR-2008-001/action:1/request:CSC", "pending")]
+    assert "SUMMARY:SCR-2008-001: Train all staff from Education due\r\n" in event(waiting[3])
+    assert ("SUMMARY:SCR-2008-001: Train all staff from Children's Social Care due\r\n"
+            in event(waiting[4]))
