@@ -88,7 +88,7 @@ def calendar_again(service: CaseService, row: OutboxEmail, case: Case,
         return row.attachments
     from notifications.ics import attachment
 
-    last = row.key.rpartition("/")[2]  # request, request:CODE, withdrawn:CODE, due:...
+    last = row.key.rpartition("/")[2]  # request, request:CODE, withdrawn:CODE, or 1.0 (moved)
     kind, _, code = last.partition(":")
     code = code if kind in ("request", "withdrawn") and code else deadline.agency_code
     name = service.agency(code).name if code else None
