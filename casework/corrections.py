@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from casework.service import CaseService
 
 WITHDRAWN_STATUS = "withdrawn"
+SUBJECT_LIMIT = 500  # as an email's subject is rendered (`notifications.render`)
 CORRECTABLE = ("pseudonym",)  # the case's own columns; anything else is a recorded fact
 
 
@@ -190,22 +192,40 @@ def correct(service: CaseService, reference: str, field: str, value: str, *, rea
 
 def _renamed(service: CaseService, case: Case, old: str, new: str) -> list[int]:
     """The case's emails not yet sent name the child by the corrected pseudonym too."""
+    return reworded(service, OutboxEmail.case_id == case.id, old, new)
+
+
+def reworded(service: CaseService, which: Any, old: str, new: str, *,
+             remade: Callable[[OutboxEmail], list[dict[str, Any]]] | None = None) -> list[int]:
+    """The emails not yet sent (of those `which` selects) that say `old` say `new` instead:
+    as a whole word, in the subject, the text and the HTML (as escaped there). `remade` gives
+    a row's attachments made again. Their bytes are stamped again; the ids of those changed.
+    Emails sent are left as they went: the agency got what it got."""
     import html
+
+    from markupsafe import escape
 
     from notifications.message import stamp
 
-    pairs = [(old, new), (html.escape(old), html.escape(new))]
-    query = select(OutboxEmail).where(OutboxEmail.case_id == case.id,
-                                      col(OutboxEmail.status).in_(("pending", "failed")))
+    def swap(text: str | None, pairs: list[tuple[str, str]]) -> str | None:
+        forms = dict(pairs)  # each form once, in one pass: a new word is never swapped again
+        alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True) if f)
+        if text is None or not alternatives:
+            return text
+        return re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", lambda m: forms[m[0]], text)
+
+    plain = [(old, new), (" ".join(old.split()), " ".join(new.split()))]  # a subject is one line
+    marked = [(str(escape(old)), str(escape(new))), (html.escape(old), html.escape(new))]
+    query = (select(OutboxEmail).where(which, col(OutboxEmail.status).in_(("pending", "failed")))
+             .with_for_update())  # on PostgreSQL a sender skips them until this commits
     changed = []
     for email in service.session.exec(query.order_by(OutboxEmail.id)):
-        texts = [email.subject, email.text_body, email.html_body]
-        for before, after in pairs:
-            pattern = re.compile(rf"(?<!\w){re.escape(before)}(?!\w)")
-            texts = [pattern.sub(after, t) if t is not None else None for t in texts]
-        if texts != [email.subject, email.text_body, email.html_body]:
-            email.subject, email.text_body, email.html_body = texts  # type: ignore[assignment]
-            stamp(email)  # the bytes it will send say the corrected name too
+        now = [(swap(email.subject, plain) or "")[:SUBJECT_LIMIT], swap(email.text_body, plain),
+               swap(email.html_body, marked),
+               remade(email) if remade is not None else email.attachments]
+        if now != [email.subject, email.text_body, email.html_body, email.attachments]:
+            email.subject, email.text_body, email.html_body, email.attachments = now  # type: ignore[assignment]
+            stamp(email)  # the bytes it will send say the corrected words too
             changed.append(email.id or 0)
     return changed
 
@@ -243,8 +263,15 @@ def _correct_deadline(service: CaseService, case: Case, name: str, text: str, re
             _reassigned(service, case, deadline, before, actor)
     if before == text:
         raise InvalidInput(f"{name} is already {text!r}")
+    emails: dict[str, Any] = {}
+    if part == "text":  # its emails not yet sent, and their calendar events, say it too
+        from notifications.notifier import calendar_again
+
+        emails["emails_updated"] = reworded(
+            service, OutboxEmail.deadline_id == deadline.id, before, text,
+            remade=lambda row: calendar_again(service, row, case, deadline))
     return _recorded(service, case, f"{label(deadline)}.{part}", before, text, reason, actor,
-                     deadline=deadline.key)
+                     deadline=deadline.key, **emails)
 
 
 def _recorded(service: CaseService, case: Case, field: str, before: Any, after: Any,

@@ -9,6 +9,7 @@ that can be corrected. Texts typed afterwards are refused when they hold it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -112,41 +113,62 @@ def linked_cases(service: CaseService, case: Case) -> list[Case]:
 
 def texts_holding(service: CaseService, case: Case, hashes: list[str]) -> list[str]:
     """Where the case's texts (all kept in clear) already hold one of the words `hashes`
-    stands for: each place once, in the order a reader meets them."""
+    stands for: each place once, in the order a reader meets them. An email not sent yet that
+    holds it only where it says the pseudonym or its action's wording is corrected with them:
+    it says so ("it follows A1.text")."""
     found: list[str] = []
-    for place, text in _texts(service, case):
-        if place not in found and child_names.found_in(text, hashes) is not None:
+    for place, text, follows in _texts(service, case):
+        if place in found:
+            continue
+        if child_names.found_in(text, hashes) is not None:
             found.append(place)
+            continue
+        holding = [what for what, words in follows
+                   if child_names.found_in(words, hashes) is not None]
+        if holding:
+            found.append(f"{place} (it follows {' and '.join(holding)})")
     return found
 
 
-def _texts(service: CaseService, case: Case) -> Iterator[tuple[str, str]]:
+def _texts(service: CaseService, case: Case) -> Iterator[tuple[str, str, list[tuple[str, str]]]]:
+    """Each text with its place; an email's with what it repeats (the pseudonym, its action's
+    wording) taken out, and those given apart, as a correction of them reaches it."""
     from casework.corrections import label
 
-    yield "the pseudonym", case.pseudonym
+    yield "the pseudonym", case.pseudonym, []
     if case.pause_reason:
-        yield "the pause's reason", case.pause_reason
+        yield "the pause's reason", case.pause_reason, []
     for key, value in case.data.items():
         if key not in ("events", child_names.STORED_AS):
             for text in _strings(value):
-                yield f"the fact {key}", text
+                yield f"the fact {key}", text, []
+    wordings: dict[int | None, tuple[str, str]] = {}
     for deadline in service.deadlines_of(case):
         name = label(deadline)
+        if deadline.kind == "action":
+            wordings[deadline.id] = (f"{name}.text", deadline.title)
         texts = {".text" if deadline.kind == "action" else "'s title": deadline.title,
                  "'s detail": deadline.detail, "'s note": deadline.note}
         for part, text in texts.items():
             if text:
-                yield f"{name}{part}", text
+                yield f"{name}{part}", text, []
     waiting = select(OutboxEmail).where(OutboxEmail.case_id == case.id,
                                         col(OutboxEmail.status).in_(("pending", "failed")))
     for email in service.session.exec(waiting.order_by(OutboxEmail.id)):
-        yield f"email #{email.id}, not sent yet", f"{email.subject}\n{email.text_body}"
+        follows = [("the pseudonym", case.pseudonym)]
+        if email.deadline_id in wordings:
+            follows.append(wordings[email.deadline_id])
+        rest = f"{email.subject}\n{email.text_body}"
+        for _, words in follows:
+            rest = re.sub(rf"(?<!\w){re.escape(words)}(?!\w)", " ", rest)
+        yield f"email #{email.id}, not sent yet", rest, follows
     for row in service.history(case.reference):
         row_data = {k: v for k, v in (row.data or {}).items() if k not in ("added", "dropped")}
         texts = [row.note, *_strings(row_data)]
         for text in texts:
             if text:
-                yield f"the history's {row.step} of {short(local_date(row.effective_at))}", text
+                yield (f"the history's {row.step} of {short(local_date(row.effective_at))}",
+                       text, [])
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -125,7 +125,9 @@ def correct(app: App, reference: str, field: str, value: str, reason: str,
     only as keyed hashes, as with --child-name).
 
     The value before stays in the history with who corrected it, when and why (for a name,
-    only that one was added or dropped: never the name).
+    only that one was added or dropped: never the name). Emails not sent yet say a corrected
+    pseudonym (the case's) or wording (the action's, its calendar event made again) too;
+    those sent stay as they went.
     """
     from casework.name_corrections import NamesCorrected
 
@@ -137,15 +139,17 @@ def correct(app: App, reference: str, field: str, value: str, reason: str,
         return
     if as_json:
         emit_json({"reference": done.case.reference, "field": done.field,
-                   "from": done.before, "to": done.after})
+                   "from": done.before, "to": done.after, "emails_updated": done.emails})
         return
     click.echo(f"{done.case.reference}: {done.field} corrected: {_shown(done.before)} -> "
                f"{_shown(done.after)}")
     for change in done.moved:
         click.echo("  " + change.describe())
     if done.emails:
-        click.echo(f"  {len(done.emails)} unsent email{'s' if len(done.emails) > 1 else ''} "
-                   f"now say {done.after} ({', '.join(f'#{n}' for n in done.emails)})")
+        many = len(done.emails) > 1
+        click.echo(f"  {len(done.emails)} unsent email{'s' if many else ''} now "
+                   f"say{'' if many else 's'} {done.after} "
+                   f"({', '.join(f'#{n}' for n in done.emails)})")
     _queued(app)
 
 
@@ -172,7 +176,8 @@ def _names(done: Any, as_json: bool) -> None:
         click.echo(f"    {place}")
     click.echo("  Correct the pseudonym, a fact or an action's wording with `casework case "
                "correct`;")
-    if any(" email #" in f" {place}" for place in done.already_in):
+    # one that holds it only as the pseudonym or its action's wording says it follows them
+    if any(place.endswith(", not sent yet") for place in done.already_in):
         click.echo("  an email not sent yet can be cancelled with `casework outbox cancel N`;")
     click.echo("  the history keeps what was written at the time.")
 

@@ -79,6 +79,24 @@ class Notifier:
             self.queued.append(row)
 
 
+def calendar_again(service: CaseService, row: OutboxEmail, case: Case,
+                   deadline: Deadline) -> list[dict[str, Any]]:
+    """A waiting email's attachments with its calendar event made again from the deadline as
+    it now stands (its wording corrected, say): for the agency it was written to (the old
+    owner's, for a reassigned action's withdrawal)."""
+    if not any(item.get("content_type") == "text/calendar" for item in row.attachments):
+        return row.attachments
+    from notifications.ics import attachment
+
+    last = row.key.rpartition("/")[2]  # request, request:CODE, withdrawn:CODE, or 1.0 (moved)
+    kind, _, code = last.partition(":")
+    code = code if kind in ("request", "withdrawn") and code else deadline.agency_code
+    name = service.agency(code).name if code else None
+    return [attachment(service, case, deadline, name or "")
+            if item.get("content_type") == "text/calendar" else item
+            for item in row.attachments]
+
+
 def queue_email(service: CaseService, renderer: Renderer, *, key: str, kind: str,
                 names: Sequence[str], to: str, context: dict[str, Any], actor: str,
                 case: Case | None = None, deadline: Deadline | None = None,

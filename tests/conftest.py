@@ -357,6 +357,7 @@ class SmtpSink:
         self.port = free_port()
         self.mode = "ok"
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # each message's bytes as they arrived
         self.envelopes: list[tuple[str, list[str]]] = []
         self.ehlos = 0
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port,
@@ -383,6 +384,7 @@ class SmtpSink:
             return "421 closing"
         message = message_from_bytes(envelope.content, policy=default_policy)
         self.messages.append(message)
+        self.raw.append(envelope.original_content or envelope.content)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         SmtpSink.received_this_test.append(message)
         return "250 2.0.0 Accepted"

@@ -87,6 +87,27 @@ def test_a_name_learnt_later_is_kept_and_texts_naming_it_are_refused(run, overvi
                            "dropped": []}
 
 
+def test_an_email_saying_the_name_only_in_the_wording_follows_its_correction(run, overview):
+    """The request of A1 holds the name only where it says A1's wording: correcting the
+    wording corrects the email too, so it need not be cancelled."""
+    run("case", "advance", overview, "add_action", "--recommendation", "R1 Work with families",
+        "--action", "Audit Kemp family records", "--agency", "HEALTH", "--due", "2008-12-31",
+        "--on", "2008-03-10")
+    out = run("case", "correct", overview, "child-name", "Ellie Kemp", "--reason",
+              "known by her mother's surname").stdout
+    assert out == (ADDED.format(ref=overview, n=7)
+                   + "  already in 3 texts, not rewritten:\n"
+                     "    A1.text\n"
+                     "    email #3, not sent yet (it follows A1.text)\n"
+                     "    the history's add_action of 10 Mar 2008\n" + ADVICE)
+    out = run("case", "correct", overview, "A1.text", "Audit family records", "--reason",
+              "named the child").stdout
+    assert out.endswith("  1 unsent email now says Audit family records (#3)\n")
+    for part in ((), ("--html",)):
+        shown = run("outbox", "show", "3", *part).stdout
+        assert "Audit family records" in shown and "Kemp" not in shown
+
+
 def test_no_text_holding_the_name_is_said_too(run, panel):
     out = run("case", "correct", panel, "child-names", "Ellie Kemp", "--reason",
               "known by her mother's surname").stdout

@@ -24,7 +24,8 @@ def test_correcting_facts(run, scr):
     assert out == ("SCR-2008-001: panel_members corrected: DI Jones, Head of Service -> "
                    "DI Jones, Head of Service CSC\n")
     out = run("case", "correct", scr, "A1.text", "Neglect training", "--reason", "typo").stdout
-    assert out == "SCR-2008-001: A1.text corrected: Training -> Neglect training\n"
+    assert out == ("SCR-2008-001: A1.text corrected: Training -> Neglect training\n"
+                   "  1 unsent email now says Neglect training (#2)\n")  # A1's request
     out = run("case", "correct", scr, "A1.agency", "CSC", "--reason", "wrong owner").stdout
     assert out == ("SCR-2008-001: A1.agency corrected: EDU -> CSC\n1 email queued for the "
                    "agencies (`casework outbox list`; `casework outbox send` delivers them)\n")
