@@ -50,21 +50,26 @@ class Entry:
     cancelled: bool
 
 
-def entry(board: str, case: Any, deadline: Any, agency_name: str | None) -> Entry:
-    """A deadline's event; `case` and `deadline` are rows or anything with their fields."""
-    closed = deadline.status != "open"
+def entry(board: str, case: Any, deadline: Any, agency_name: str | None, *,
+          withdrawn: bool = False) -> Entry:
+    """A deadline's event; `case` and `deadline` are rows or anything with their fields.
+    `withdrawn`: the event for an agency no longer asked (the action given to another), which
+    its calendar drops though the deadline stays open for the new owner."""
+    status = "withdrawn" if withdrawn else deadline.status
+    closed = status != "open"
     owed = deadline.title
     who = f" from {agency_name}" if agency_name else ""
     summary = f"{case.reference}: {owed}{who} due"
     if closed:
-        summary = f"{case.reference}: {owed}{who} ({deadline.status.replace('_', ' ')})"
+        summary = f"{case.reference}: {owed}{who} ({status.replace('_', ' ')})"
     lines = [f"Case {case.reference}: {owed}{who}."]
     if deadline.due_on != deadline.original_due_on:
         lines.append(f"First due {deadline.original_due_on.isoformat()}; moved to "
                      f"{deadline.due_on.isoformat()}.")
     return Entry(
         uid=uid(board, case.reference, deadline.key),
-        sequence=sequence(deadline), summary=summary, description=" ".join(lines),
+        sequence=sequence(deadline) + (1 if withdrawn and deadline.status == "open" else 0),
+        summary=summary, description=" ".join(lines),
         due_on=deadline.due_on,
         due_at=deadline.due_at if deadline.unit == "hours" else None, cancelled=closed)
 
@@ -163,11 +168,12 @@ def deadline_calendar(service: CaseService, *, agency: str | None = None) -> str
     return calendar(entries, name=f"{name} deadlines", stamp=service.clock.now())
 
 
-def attachment(service: CaseService, case: Case, deadline: Deadline,
-               agency_name: str) -> dict[str, Any]:
-    """A deadline's event for its request email: a calendar with one event, METHOD:PUBLISH."""
+def attachment(service: CaseService, case: Case, deadline: Deadline, agency_name: str, *,
+               withdrawn: bool = False) -> dict[str, Any]:
+    """A deadline's event for its email: a calendar with one event, METHOD:PUBLISH; for a
+    withdrawal, the event cancelled."""
     board = service.settings.board_name
-    body = calendar([entry(board, case, deadline, agency_name)],
+    body = calendar([entry(board, case, deadline, agency_name, withdrawn=withdrawn)],
                     name=f"{board} deadlines", stamp=service.clock.now())
     name = re.sub(r"[^A-Za-z0-9]+", "-", f"{case.reference}-{labelled(deadline.key)}").strip("-")
     return {"filename": f"{name}.ics", "content_type": "text/calendar", "text": body}

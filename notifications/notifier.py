@@ -71,7 +71,7 @@ class Notifier:
         from notifications.ics import attachment
 
         # The due date in the agency's calendar: the event, its update, its cancellation.
-        event = attachment(service, case, deadline, agency.name)
+        event = attachment(service, case, deadline, agency.name, withdrawn=kind == "withdrawn")
         row = queue_email(service, self.renderer, key=key, kind=kind, names=names,
                           to=agency.contact_email, case=case, deadline=deadline,
                           actor=change.actor, context=context, attachments=[event])
@@ -92,7 +92,7 @@ def calendar_again(service: CaseService, row: OutboxEmail, case: Case,
     kind, _, code = last.partition(":")
     code = code if kind in ("request", "withdrawn") and code else deadline.agency_code
     name = service.agency(code).name if code else None
-    return [attachment(service, case, deadline, name or "")
+    return [attachment(service, case, deadline, name or "", withdrawn=kind == "withdrawn")
             if item.get("content_type") == "text/calendar" else item
             for item in row.attachments]
 

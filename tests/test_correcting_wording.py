@@ -178,12 +178,20 @@ def test_a_reassigned_action_keeps_each_agency_in_its_own_event(run, scr, servic
     action(run, scr, "Train", "R1", "EDU")
     deliver(service, smtp(smtp_sink.port))
     run("case", "correct", scr, "A1.agency", "CSC", "--reason", "wrong owner")
+    told = emails(service)[3]  # the withdrawal as queued: Education's calendar drops the event
+    assert told.key == "SCR-2008-001/action:1/withdrawn:EDU"
+    assert ("SEQUENCE:1\r\n" in event(told) and "STATUS:CANCELLED\r\n" in event(told)
+            and "SUMMARY:SCR-2008-001: Train from Education (withdrawn)\r\n" in event(told))
     out = run("case", "correct", scr, "A1.text", "Train all staff", "--reason", "typo").stdout
     assert out.endswith("  2 unsent emails now say Train all staff (#3, #4)\n")
     waiting = emails(service)
     assert [(waiting[n].key, waiting[n].status) for n in (3, 4)] == [
         ("SCR-2008-001/action:1/withdrawn:EDU", "pending"),
         ("SCR-2008-001/action:1/request:CSC", "pending")]
-    assert "SUMMARY:SCR-2008-001: Train all staff from Education due\r\n" in event(waiting[3])
+    # Education's event is cancelled (its calendar drops it), one sequence on from its request
+    assert ("SEQUENCE:1\r\n" in event(waiting[3]) and "STATUS:CANCELLED\r\n" in event(waiting[3])
+            and "SUMMARY:SCR-2008-001: Train all staff from Education (withdrawn)\r\n"
+            in event(waiting[3]))
+    assert "SEQUENCE:0\r\n" in event(waiting[4]) and "STATUS:CONFIRMED\r\n" in event(waiting[4])
     assert ("SUMMARY:SCR-2008-001: Train all staff from Children's Social Care due\r\n"
             in event(waiting[4]))
