@@ -214,22 +214,33 @@ def test_each_chart_fills_with_its_own_patterns(clock, run):
     assert patterned >= 1  # the slippage's legend at least
 
 
-def test_a_review_paused_before_its_due_date_is_not_over_run_while_paused(
-        service, clock, run):
-    """Decided Thu 10 Apr 2008, completion due 10 Aug; paused on 1 Aug and not resumed by the
-    paper's day, 5 Jan 2009. Resuming will move the date on by the pause, so the 148 days
-    past 10 Aug (21 + 30 + 31 + 30 + 31 + 5) are drawn as paused, none as over-run."""
+def _paused(service, clock, run, on: str) -> tuple[ET.Element, str]:
+    """tests.test_pause_extend's review (decided Thu 10 Apr 2008, completion due 10 Aug),
+    paused on `on` and not resumed; the paper for 2008/09 printed on 5 Jan 2009: its span on
+    the slippage chart, and the paper."""
     import pendulum
 
     from tests.test_pause_extend import _decided
 
     clock.set(pendulum.datetime(2009, 1, 5, 9, tz="Europe/London"))
     ref = _decided(service)
-    service.pause(ref, "criminal proceedings", actor="c", on="2008-08-01")
+    service.pause(ref, "criminal proceedings", actor="c", on=on)
     html = run("report", "figures", "--to", "2009-03-31", "--format", "html").stdout
     [span] = charts(html)["scr-slippage"].findall("s:g[@class='span']", NS)
-    assert [(r.get("data-part"), int(r.get("data-days"))) for r in span.findall("s:rect", NS)] \
-        == [("timescale", 122), ("pause", 148)]
+    return span, html
+
+
+def parts(span: ET.Element) -> list[tuple[str, int]]:
+    return [(r.get("data-part"), int(r.get("data-days"))) for r in span.findall("s:rect", NS)]
+
+
+def test_a_review_paused_before_its_due_date_is_not_over_run_while_paused(
+        service, clock, run):
+    """Paused on 1 Aug, before it fell due. Resuming will move the date on by the pause, so
+    the 148 days past 10 Aug (21 + 30 + 31 + 30 + 31 + 5) are drawn as paused, none as
+    over-run."""
+    span, html = _paused(service, clock, run, "2008-08-01")
+    assert parts(span) == [("timescale", 122), ("pause", 148)]
     assert span.findall("s:text", NS)[-1].text == "paused"
     assert "still open on 5 Jan 2009, paused since 1 Aug 2008, not over-run." in html
     assert '<td class="date">paused since 1 Aug 2008</td><td class="number">0</td>' \
@@ -237,17 +248,8 @@ def test_a_review_paused_before_its_due_date_is_not_over_run_while_paused(
 
 
 def test_a_review_paused_after_its_due_date_stays_over_run(service, clock, run):
-    """The same review paused on Wed 20 Aug, ten days after it fell due: a pause moves only
-    what was not yet due, so it stays 148 days over on 5 Jan 2009."""
-    import pendulum
-
-    from tests.test_pause_extend import _decided
-
-    clock.set(pendulum.datetime(2009, 1, 5, 9, tz="Europe/London"))
-    ref = _decided(service)
-    service.pause(ref, "criminal proceedings", actor="c", on="2008-08-20")
-    html = run("report", "figures", "--to", "2009-03-31", "--format", "html").stdout
-    [span] = charts(html)["scr-slippage"].findall("s:g[@class='span']", NS)
-    assert [(r.get("data-part"), int(r.get("data-days"))) for r in span.findall("s:rect", NS)] \
-        == [("timescale", 122), ("overrun", 148)]
+    """Paused on Wed 20 Aug, ten days after it fell due: a pause moves only what was not yet
+    due, so it stays 148 days over on 5 Jan 2009."""
+    span, html = _paused(service, clock, run, "2008-08-20")
+    assert parts(span) == [("timescale", 122), ("overrun", 148)]
     assert "still open on 5 Jan 2009, paused since 20 Aug 2008, 148 days over." in html
