@@ -88,11 +88,12 @@ def calendar_again(service: CaseService, row: OutboxEmail, case: Case,
         return row.attachments
     from notifications.ics import attachment
 
+    # a reassigned action's request and withdrawal keys end in the agency's code
     last = row.key.rpartition("/")[2]  # request, request:CODE, withdrawn:CODE, or 1.0 (moved)
-    kind, _, code = last.partition(":")
-    code = code if kind in ("request", "withdrawn") and code else deadline.agency_code
+    code = last.partition(":")[2] if row.kind in ("request", "withdrawn") else ""
+    code = code or deadline.agency_code
     name = service.agency(code).name if code else None
-    return [attachment(service, case, deadline, name or "", withdrawn=kind == "withdrawn")
+    return [attachment(service, case, deadline, name or "", withdrawn=row.kind == "withdrawn")
             if item.get("content_type") == "text/calendar" else item
             for item in row.attachments]
 
