@@ -18,7 +18,7 @@ from casework.models import Case, History, OutboxEmail
 
 # The fixtures of the names given at opening (imported, so the tests' arguments shadow them).
 # ruff: noqa: F401, F811
-from tests.test_child_names import KEY, keyed, overview, panel, refused
+from tests.test_child_names import KEY, keyed, overview, panel, refused, shown_of
 
 ADDED = "{ref}: a name the child is known by added (the case keeps {n} words of the child's " \
         "names, as keyed hashes)\n"
@@ -306,20 +306,7 @@ def test_a_name_added_later_is_in_no_output_log_email_export_or_stored_row(
     run("case", "advance", overview, "add_action", "--recommendation", "R1",
         "--action", "Audit information sharing", "--agency", "HEALTH", "--due", "2008-12-31",
         "--on", "2008-04-01")
-    outputs += [run("case", "show", overview).stdout,
-                run("case", "show", overview, "--json").stdout,
-                run("case", "history", overview).stdout,
-                run("case", "history", overview, "--json").stdout,
-                run("case", "history", overview, "--format", "csv").stdout,
-                run("case", "timeline", overview).stdout,
-                run("outbox", "list").stdout,
-                run("report", "overdue", "--format", "csv").stdout,
-                run("report", "figures", "--format", "json").stdout,
-                run("deadlines", "--format", "ics").stdout]
-    service.session.expire_all()
-    emails = service.session.exec(select(OutboxEmail)).all()
-    assert len(emails) == 3
-    outputs += [" ".join((r.subject, r.text_body, r.html_body or "")) for r in emails]
+    outputs += shown_of(run, service, overview, emails=3)
     outputs += [r.getMessage() for r in caplog.records]
     outputs.append(every_stored_text(db_url))
     for text in outputs:

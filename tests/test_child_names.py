@@ -144,18 +144,29 @@ def test_text_about_a_named_case_is_refused_when_the_key_is_gone(run, panel, mon
         "be checked against them: no identity key is configured")
 
 
-def test_the_name_is_in_no_output_log_email_or_export(run, panel, service, db_path, caplog):
-    caplog.set_level(logging.DEBUG)
-    run("case", "advance", panel, "receive_imr", "--agency", "POLICE", "--on", "2008-02-20")
-    outputs = [run("case", "show", panel).stdout, run("case", "show", panel, "--json").stdout,
-               run("case", "history", panel, "--json").stdout, run("outbox", "list").stdout,
+def shown_of(run, service, reference: str, emails: int) -> list[str]:
+    """What a case shows anyone: its views, history, timeline, the listings and exports, and
+    the text of every email queued (`emails` of them)."""
+    outputs = [run("case", "show", reference).stdout,
+               run("case", "show", reference, "--json").stdout,
+               run("case", "history", reference).stdout,
+               run("case", "history", reference, "--json").stdout,
+               run("case", "history", reference, "--format", "csv").stdout,
+               run("case", "timeline", reference).stdout,
+               run("outbox", "list").stdout,
                run("report", "overdue", "--format", "csv").stdout,
                run("report", "figures", "--format", "json").stdout,
                run("deadlines", "--format", "ics").stdout]
     service.session.expire_all()
     rows = service.session.exec(select(OutboxEmail)).all()
-    assert len(rows) == 2
-    outputs += [" ".join((r.subject, r.text_body, r.html_body or "")) for r in rows]
+    assert len(rows) == emails
+    return outputs + [" ".join((r.subject, r.text_body, r.html_body or "")) for r in rows]
+
+
+def test_the_name_is_in_no_output_log_email_or_export(run, panel, service, db_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    run("case", "advance", panel, "receive_imr", "--agency", "POLICE", "--on", "2008-02-20")
+    outputs = shown_of(run, service, panel, emails=2)
     outputs += [str(h.data) + (h.note or "") for h in service.session.exec(select(History))]
     outputs += [r.getMessage() for r in caplog.records]
     outputs.append(db_path.read_bytes().decode("utf-8", "replace"))
